@@ -1,0 +1,58 @@
+// Byte helpers shared by every module: hashes, hex, fingerprints, little-endian fields.
+#pragma once
+
+#include "embassy/result.hpp"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace embassy {
+
+using Bytes = std::vector<std::uint8_t>;
+using Hash = std::array<std::uint8_t, 32>;        // BLAKE2b-256 (crypto_generichash)
+using SignPublicKey = std::array<std::uint8_t, 32>;  // Ed25519
+using BoxPublicKey = std::array<std::uint8_t, 32>;   // X25519
+
+// BLAKE2b-256 of the concatenation of the parts, with a domain-separation label hashed first
+// (length-prefixed) so hashes of different kinds of object can never collide.
+Hash hash_of(std::string_view domain, std::initializer_list<std::span<const std::uint8_t>> parts);
+inline std::span<const std::uint8_t> as_bytes(std::string_view s) {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};  // NOLINT
+}
+
+std::string to_hex(std::span<const std::uint8_t> bytes);          // lowercase
+Result<Bytes> from_hex(std::string_view hex);
+template <std::size_t N>
+Result<std::array<std::uint8_t, N>> from_hex_fixed(std::string_view hex) {
+    auto b = from_hex(hex);
+    if (!b) return b.error();
+    if (b->size() != N) return make_error("expected " + std::to_string(N) + " bytes of hex");
+    std::array<std::uint8_t, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = (*b)[i];
+    return out;
+}
+
+// Printable fingerprint of a public key: 20 uppercase hex digits of BLAKE2b(key) in groups of four,
+// "3F2A 9C01 77D4 0B1E 5A60": short enough to compare by eye, long enough not to collide by chance.
+std::string fingerprint(std::span<const std::uint8_t> public_key);
+// The same without spaces, for file names and command-line arguments.
+std::string fingerprint_compact(std::span<const std::uint8_t> public_key);
+
+// Little-endian fixed-width encoding.
+void put_u16(Bytes& out, std::uint16_t v);
+void put_u32(Bytes& out, std::uint32_t v);
+void put_u64(Bytes& out, std::uint64_t v);
+std::uint16_t get_u16(const std::uint8_t* p);
+std::uint32_t get_u32(const std::uint8_t* p);
+std::uint64_t get_u64(const std::uint8_t* p);
+
+// Read a whole (small) file; write a file atomically: temp file in the same directory, fsync,
+// rename, fsync the directory. Mode 0600.
+Result<Bytes> read_file(const std::string& path, std::size_t max_size);
+Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> data);
+
+}  // namespace embassy

@@ -1,0 +1,102 @@
+// The domain model of a kiosk: what a registrant types, what they consent to, what they sign.
+// Appeals and consent texts only ever come from a verified appeal pack (pack.hpp).
+#pragma once
+
+#include "embassy/registry/bytes.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace embassy::registry {
+
+// Languages of the kiosk, as BCP 47 tags: "be", "be-Latn" (Łacinka), "ru", "en", "pl", "lt", "uk", "de".
+using LangTag = std::string;
+
+enum class Purpose : std::uint8_t {
+    sign_appeal = 1,        // required to sign: "I sign this appeal"
+    join_registry = 2,      // optional: registry of Belarusians abroad
+    be_contacted = 3,       // optional: by email/phone
+    pass_name_to_addressee = 4,  // optional: my name may be handed to the appeal's addressee
+};
+const char* purpose_name(Purpose p);  // "sign_appeal", ...
+
+struct AppealText {
+    LangTag lang;
+    std::string title;
+    std::string body;
+    Hash hash{};          // hash of (appeal id, version, lang, title, body): what a signature binds to
+};
+
+struct Appeal {
+    std::string id;       // stable id, e.g. "political-prisoners"
+    std::uint32_t version = 1;
+    std::string addressee;  // to whom the appeal is delivered (not shown on receipts)
+    std::vector<AppealText> texts;
+    Hash content_hash{};  // hash over all its texts
+    const AppealText* text(std::string_view lang) const;
+};
+
+struct ConsentText {
+    Purpose purpose = Purpose::sign_appeal;
+    std::uint32_t version = 1;
+    LangTag lang;
+    std::string text;
+    Hash hash{};          // hash of (purpose, version, lang, text)
+};
+
+struct AppealPack {
+    std::string pack_id;
+    std::uint64_t created_unix = 0;
+    std::vector<Appeal> appeals;
+    std::vector<ConsentText> consents;
+    Hash pack_hash{};     // hash of the signed body
+    const ConsentText* consent(Purpose p, std::string_view lang) const;
+};
+
+struct Event {
+    std::int64_t id = 0;
+    std::string name;
+    std::string city;
+    std::string country;  // ISO 3166-1 alpha-2
+    std::string date;     // YYYY-MM-DD
+};
+
+// Vector strokes on a fixed 4096 x 1638 canvas (5:2), no timing, no pressure. Encoding: strokes.hpp.
+struct StrokePoint {
+    std::uint16_t x = 0;
+    std::uint16_t y = 0;
+    bool operator==(const StrokePoint&) const = default;
+};
+using Stroke = std::vector<StrokePoint>;
+using Strokes = std::vector<Stroke>;
+
+struct Registrant {
+    std::string given_name;   // as typed, NFC-normalized, trimmed
+    std::string family_name;
+    std::string country;      // ISO 3166-1 alpha-2 of residence
+    std::string city;
+    std::string email;        // optional, may be empty
+    std::string phone;        // optional, may be empty
+    LangTag lang;             // language the registrant used
+};
+
+struct ConsentGiven {
+    Purpose purpose;
+    Hash text_hash{};
+    LangTag lang;
+};
+
+// Everything one registrant does at the kiosk, stored in one transaction by KioskStore::submit.
+struct Submission {
+    Registrant registrant;
+    std::vector<ConsentGiven> consents;   // must include sign_appeal
+    std::string appeal_id;
+    std::uint32_t appeal_version = 1;
+    LangTag appeal_lang;                   // the exact text version shown
+    Strokes strokes;                        // drawn signature, or empty when typed_name is set
+    std::string typed_name;                 // "I cannot sign on screen": typed full name + confirmation
+};
+
+}  // namespace embassy::registry
