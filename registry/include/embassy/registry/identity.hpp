@@ -4,8 +4,12 @@
 //   name: <free text>
 //   box: <64 hex digits, X25519 public key: batches are encrypted to it>
 //   sign: <64 hex digits, Ed25519 public key: verifies appeal packs and acknowledgements>
+//   fingerprint: <fingerprint of the sign key, "3F2A 9C01 77D4 0B1E 5A60">   (optional when parsing)
 //
-// Its fingerprint (of the sign key, bytes.hpp) is what volunteers compare by eye.
+// Its fingerprint (of the sign key, bytes.hpp) is what volunteers compare by eye. The parser is strict:
+// at most 4 KiB, exactly these lines in this order, LF or CRLF line ends, the name 1-200 bytes of
+// UTF-8 without control characters, keys exactly 64 hex digits and not all zero; a fingerprint line,
+// when present, must match the sign key.
 #pragma once
 
 #include "embassy/registry/bytes.hpp"

@@ -49,6 +49,7 @@ struct ConsentText {
 struct AppealPack {
     std::string pack_id;
     std::uint64_t created_unix = 0;
+    std::vector<LangTag> languages;  // declared by the pack, in the order a kiosk offers them
     std::vector<Appeal> appeals;
     std::vector<ConsentText> consents;
     Hash pack_hash{};     // hash of the signed body

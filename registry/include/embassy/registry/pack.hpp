@@ -10,13 +10,37 @@
 
 namespace embassy::registry {
 
+// [SECTION] Limits (docs/appeal-pack.md). Checked by pack_validate, pack_write and pack_read.
+inline constexpr std::size_t pack_max_appeals = 64;
+inline constexpr std::size_t pack_max_languages = 32;       // per appeal and per pack
+inline constexpr std::size_t pack_max_consents = 256;
+inline constexpr std::size_t pack_max_id = 64;               // pack and appeal ids: [a-z0-9-]
+inline constexpr std::size_t pack_max_title = 1024;
+inline constexpr std::size_t pack_max_body = 64 * 1024;
+inline constexpr std::size_t pack_max_consent = 16 * 1024;
+inline constexpr std::size_t pack_max_addressee = 1024;
+inline constexpr std::size_t pack_max_body_section = 16 * 1024 * 1024;  // whole signed body
+inline constexpr std::size_t pack_header_size = 48;          // magic, version, flags, key, body length
+inline constexpr std::size_t pack_signature_size = 64;
+
+// The language tags a pack may use (BCP 47): be, be-Latn, ru, en, pl, lt, uk, de.
+bool pack_lang_allowed(std::string_view tag);
+// Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool pack_utf8_valid(std::string_view s);
+
+// Every rule a pack must satisfy (ids, limits, UTF-8, no control characters, each appeal has a text
+// in every declared language, a sign_appeal consent in every declared language). Used by the
+// writer, the reader and the TOML compiler.
+Status pack_validate(const AppealPack& pack);
+
 // Hashes that signatures and consents bind to (fill AppealText::hash, Appeal::content_hash, ConsentText::hash).
 Hash appeal_text_hash(const Appeal& appeal, const AppealText& text);
 Hash appeal_content_hash(const Appeal& appeal);
 Hash consent_text_hash(const ConsentText& consent);
-void compute_pack_hashes(AppealPack& pack);
+void compute_pack_hashes(AppealPack& pack);  // all but pack_hash, which pack_read sets
 
-// Serialize and sign with the coordinator's Ed25519 secret key (64 bytes).
+// Validate, serialize and sign with the coordinator's Ed25519 secret key (64 bytes). A pack with an
+// empty `languages` list declares the languages of its first appeal's texts, in that order.
 Result<Bytes> pack_write(const AppealPack& pack, const SecretBytes& coordinator_sign_secret);
 
 // Verify the signature first (against `coordinator`), then parse, with every length checked before

@@ -124,3 +124,10 @@ private:
 };
 
 }  // namespace embassy::registry
+
+namespace embassy::registry {
+struct SignatureRecord;
+// Rebuild the canonical record of signature `seq` from its rows (log verification, batch export).
+// `purged` tells whether its personal data was already removed after an acknowledgement.
+Result<SignatureRecord> load_record(Database& db, std::int64_t seq, bool& purged);
+}  // namespace embassy::registry

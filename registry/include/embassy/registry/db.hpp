@@ -1,0 +1,116 @@
+// A thin RAII layer over SQLCipher. This header deliberately does not include the SQLCipher header:
+// handles are forward-declared and owned by unique_ptrs with custom deleters.
+//
+// Database::open keys the connection with a raw 32-byte key (SQLCipher's x'…' blob form, so its own
+// PBKDF2 never runs on a passphrase), refuses SQLCipher older than 4, and sets the pragmas the threat
+// model requires: cipher_memory_security=ON, journal_mode=WAL, synchronous=FULL, temp_store=MEMORY,
+// secure_delete=ON, foreign_keys=ON.
+#pragma once
+
+#include "embassy/registry/bytes.hpp"
+#include "embassy/registry/secure.hpp"
+#include "embassy/result.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace embassy::registry {
+
+class Database;
+
+class Statement {
+public:
+    Statement() = default;
+    Statement(sqlite3_stmt* stmt, Database* db, bool owned);
+    ~Statement();
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&& other) noexcept;
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    // Bind by 1-based index; chainable.
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+    Statement& bind_blob(int index, std::span<const std::uint8_t> blob);
+    Statement& bind_null(int index);
+
+    // true: a row is available; false: done. An Error names the statement's table, not its values.
+    Result<bool> step();
+    Status run();  // step to completion, expecting no rows
+
+    std::int64_t column_int(int col) const;
+    std::string column_text(int col) const;
+    Bytes column_blob(int col) const;
+    bool column_is_null(int col) const;
+
+    void reset();  // ready to bind and step again (clears bindings)
+
+private:
+    sqlite3_stmt* stmt_ = nullptr;
+    Database* db_ = nullptr;
+    bool owned_ = true;  // cached statements belong to the Database
+};
+
+class Database {
+public:
+    // Open (creating with mode 0600 if absent) and key. A wrong key is an Error, not a crash.
+    static Result<std::unique_ptr<Database>> open(const std::filesystem::path& path, const SecretBytes& key);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    Status exec(std::string_view sql);
+    Result<Statement> prepare(std::string_view sql);
+    // A statement prepared once and kept for the life of the connection (hot paths: submit).
+    // The returned statement is reset and has its bindings cleared.
+    Result<Statement> cached(const std::string& sql);
+
+    std::int64_t last_insert_rowid() const;
+    int changes() const;
+    Result<std::int64_t> query_int(std::string_view sql);
+
+    int user_version();
+    Status set_user_version(int v);
+    Status checkpoint_truncate();  // PRAGMA wal_checkpoint(TRUNCATE)
+    Status quick_check();
+
+    std::string last_error() const;
+    const std::filesystem::path& path() const { return path_; }
+    sqlite3* handle() { return db_; }
+
+    static std::string cipher_version();  // of the linked SQLCipher ("4.6.1 community")
+
+private:
+    Database() = default;
+    sqlite3* db_ = nullptr;
+    std::filesystem::path path_;
+    std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless commit() succeeded.
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    const Status& begun() const { return begun_; }
+    Status commit();
+
+private:
+    Database& db_;
+    Status begun_;
+    bool done_ = false;
+};
+
+}  // namespace embassy::registry

@@ -1,0 +1,36 @@
+// Deduplication keys for the coordinator. Records are matched by looking keys up in an index,
+// never by comparing records pairwise, so a key must map every spelling of one person's name to
+// the same string: Cyrillic (Belarusian, Russian, Ukrainian), Łacinka, passport and BGN
+// transliterations, Polish-style spellings, any case and diacritics.
+//
+// How (matchkey.cpp): (1) every letter becomes plain ASCII with our own Cyrillic and Łacinka
+// tables (other scripts go through ICU "Any-Latin" first); (2) each word is read into a compact
+// skeleton of sound classes: o/a merge (akanie), g/h/kh/ch/č/cz merge, ts/c, sh/sz/š, zh/ž/ż,
+// w/v/ŭ and u after a vowel (ou/aŭ/ov), soft vowels after a consonant (ia/ya/ja/ie/e/io) merge,
+// ts and dz before a soft vowel become t and d (Belarusian tsekanne/dzekanne), doubled letters
+// collapse, -ij/-y/-i and -aja/-a endings fold; (3) a short table joins given-name forms that no
+// rule reaches (Яўген/Евгений, Пятро/Пётр, Вольга/Ольга, ...). Given and family name order does
+// not matter.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace embassy::registry {
+
+// "<skeleton>|<skeleton>" of the two fields in sorted order; "" when neither has a letter
+// (such a record must not be matched on name).
+std::string name_match_key(std::string_view given, std::string_view family);
+
+// The skeleton of one field (words separated by single spaces); exposed for tests and tools.
+std::string name_skeleton(std::string_view field);
+
+// Trimmed, lower-cased email with a "+tag" removed from the local part; "" for an empty or
+// unusable address.
+std::string contact_match_key_email(std::string_view email);
+
+// Digits only, "+" kept for an international number ("00" prefix read as "+"); "" for fewer
+// than 6 digits.
+std::string contact_match_key_phone(std::string_view phone);
+
+}  // namespace embassy::registry

@@ -1,0 +1,50 @@
+// Validation and normalization of what a registrant types (THREAT-MODEL threat 15).
+//
+// Every function checks a cheap byte-length bound first, then strict UTF-8, and only then hands
+// the text to ICU, so a hostile 10 MB paste costs nothing. Messages name the field and the rule,
+// never the input: the input is personal data.
+#pragma once
+
+#include "embassy/result.hpp"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace embassy::registry {
+
+inline constexpr std::size_t kMaxNameChars = 100;    // code points after trimming and NFC
+inline constexpr std::size_t kMaxNameBytes = 1024;   // raw input bound, checked before any ICU work
+inline constexpr std::size_t kMaxEmailBytes = 254;   // RFC 5321 path limit minus the brackets
+inline constexpr std::size_t kMaxPhoneBytes = 64;    // raw input bound for a phone number
+inline constexpr std::size_t kMinPhoneDigits = 6;
+inline constexpr std::size_t kMaxPhoneDigits = 15;   // E.164
+
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF, no truncation.
+// The message gives the byte offset only.
+Status validate_utf8(std::string_view s);
+
+// Number of code points in valid UTF-8 (counts lead bytes; meaningless for invalid input).
+std::size_t utf8_length(std::string_view s);
+
+// A given or family name: valid UTF-8, NFC, trimmed (Unicode spaces too), inner whitespace runs
+// collapsed to one U+0020, 1–100 code points. Allowed: letters of any script, combining marks
+// directly after a letter (at most 3), and the separators a name needs: space, '-', U+2010,
+// apostrophes ' U+2019 U+02BC, '.'. At least one letter. Everything else (controls, format
+// characters such as bidi marks or ZWSP, digits, symbols, emoji, private use, unassigned) is
+// refused with "<field_label>: ...".
+Result<std::string> normalize_name(std::string_view raw, std::string_view field_label);
+
+// A city: the same rules as a name, plus digits and ( ) , / & . Required (1–100 code points).
+Result<std::string> normalize_city(std::string_view raw, std::string_view field_label = "city");
+
+// Optional email, lenient but sane: trimmed; empty gives ""; at most 254 bytes; no spaces or
+// controls; exactly one '@'; non-empty local part (≤ 64 bytes); a domain of non-empty labels with
+// at least one dot; the domain is lowercased, the local part kept as typed (NFC).
+Result<std::string> normalize_email(std::string_view raw, std::string_view field_label = "email");
+
+// Optional phone: trimmed; empty gives "". Input may use a leading '+', digits, spaces, '-', '.',
+// '(' and ')'; 6–15 digits. Stored as "+<digits>" or "<digits>".
+Result<std::string> normalize_phone(std::string_view raw, std::string_view field_label = "phone");
+
+}  // namespace embassy::registry

@@ -1,0 +1,248 @@
+#include "embassy/registry/db.hpp"
+
+#include <sqlcipher/sqlite3.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace embassy::registry {
+
+// [SECTION] Statement
+
+Statement::Statement(sqlite3_stmt* stmt, Database* db, bool owned) : stmt_(stmt), db_(db), owned_(owned) {}
+
+Statement::~Statement() {
+    if (stmt_ == nullptr) return;
+    if (owned_) sqlite3_finalize(stmt_);
+    else {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);  // do not keep personal data bound in a cached statement
+    }
+}
+
+Statement::Statement(Statement&& o) noexcept : stmt_(o.stmt_), db_(o.db_), owned_(o.owned_) { o.stmt_ = nullptr; }
+
+Statement& Statement::operator=(Statement&& o) noexcept {
+    if (this != &o) {
+        this->~Statement();
+        stmt_ = o.stmt_;
+        db_ = o.db_;
+        owned_ = o.owned_;
+        o.stmt_ = nullptr;
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+}
+Statement& Statement::bind(int i, std::string_view t) {
+    sqlite3_bind_text64(stmt_, i, t.data(), t.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    return *this;
+}
+Statement& Statement::bind_blob(int i, std::span<const std::uint8_t> b) {
+    sqlite3_bind_blob64(stmt_, i, b.empty() ? "" : static_cast<const void*>(b.data()), b.size(), SQLITE_TRANSIENT);
+    return *this;
+}
+Statement& Statement::bind_null(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+}
+
+Result<bool> Statement::step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    // The SQL text names tables and columns only; bound values are never part of the message.
+    std::string sql = sqlite3_sql(stmt_) ? sqlite3_sql(stmt_) : "";
+    if (sql.size() > 60) sql = sql.substr(0, 60) + "…";
+    return make_error("database: " + std::string(sqlite3_errstr(rc)) + " in \"" + sql + "\"");
+}
+
+Status Statement::run() {
+    auto r = step();
+    if (!r) return r.error();
+    return {};
+}
+
+std::int64_t Statement::column_int(int c) const { return sqlite3_column_int64(stmt_, c); }
+std::string Statement::column_text(int c) const {
+    const unsigned char* t = sqlite3_column_text(stmt_, c);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)))
+             : std::string();
+}
+Bytes Statement::column_blob(int c) const {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, c));
+    return p ? Bytes(p, p + sqlite3_column_bytes(stmt_, c)) : Bytes();
+}
+bool Statement::column_is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+// [SECTION] Database
+
+std::string Database::cipher_version() {
+    sqlite3* db = nullptr;
+    std::string v;
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, "PRAGMA cipher_version", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+            sqlite3_column_text(st, 0))
+            v = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return v;
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path, const SecretBytes& key) {
+    const std::string where = path.string();
+    std::string version = cipher_version();
+    if (version.empty() || version[0] < '4' || (version.size() > 1 && version[1] != '.'))
+        return make_error("database: SQLCipher 4 or newer is required (found \"" +
+                          (version.empty() ? std::string("plain SQLite without encryption") : version) + "\")");
+    if (key.size() != 32) return make_error("database: key must be 32 bytes");
+
+    // Create the file ourselves so it is 0600 whatever the umask; SQLite gives -wal/-shm the same mode.
+    int fd = ::open(where.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return make_error(where + ": cannot open");
+    ::close(fd);
+
+    std::unique_ptr<Database> db(new Database());
+    db->path_ = path;
+    if (sqlite3_open_v2(where.c_str(), &db->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+        return make_error(where + ": cannot open database");
+
+    // SQLCipher logs decryption failures to stderr by default; our callers report them as values.
+    (void)db->exec("PRAGMA cipher_log_level = NONE");
+    if (auto s = db->exec("PRAGMA cipher_memory_security = ON"); !s) return s.error();
+    // Raw key: "x'<64 hex>'" — SQLCipher uses the bytes as the key and skips its PBKDF2.
+    SecretBytes keyspec(3 + 64);
+    keyspec.data()[0] = 'x';
+    keyspec.data()[1] = '\'';
+    {
+        static const char* hex = "0123456789abcdef";
+        for (std::size_t i = 0; i < 32; ++i) {
+            keyspec.data()[2 + 2 * i] = static_cast<std::uint8_t>(hex[key.data()[i] >> 4]);
+            keyspec.data()[3 + 2 * i] = static_cast<std::uint8_t>(hex[key.data()[i] & 15]);
+        }
+        keyspec.data()[66] = '\'';
+    }
+    if (sqlite3_key(db->db_, keyspec.data(), static_cast<int>(keyspec.size())) != SQLITE_OK)
+        return make_error(where + ": cannot key database");
+    keyspec.wipe();
+
+    // The first read proves the key: a wrong one gives SQLITE_NOTADB.
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v2(db->db_, "SELECT count(*) FROM sqlite_master", -1, &st, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return make_error(where + ": cannot decrypt the database (wrong key, or not a kiosk database)");
+
+    auto mem_sec = db->query_int("PRAGMA cipher_memory_security");
+    if (!mem_sec || *mem_sec != 1)
+        return make_error("database: this SQLCipher ignores cipher_memory_security; refusing to run");
+    for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY",
+                               "PRAGMA secure_delete = ON", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"}) {
+        if (auto s = db->exec(pragma); !s) return s.error();
+    }
+    return db;
+}
+
+Database::~Database() {
+    for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+    cache_.clear();
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+Status Database::exec(std::string_view sql) {
+    std::string s(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errstr(rc);
+        sqlite3_free(err);
+        return make_error("database: " + msg);
+    }
+    return {};
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK)
+        return make_error("database: cannot prepare statement: " + last_error());
+    return Statement(st, this, true);
+}
+
+Result<Statement> Database::cached(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr) !=
+            SQLITE_OK)
+            return make_error("database: cannot prepare statement: " + last_error());
+        it = cache_.emplace(sql, st).first;
+    }
+    sqlite3_reset(it->second);
+    sqlite3_clear_bindings(it->second);
+    return Statement(it->second, this, false);
+}
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int Database::changes() const { return sqlite3_changes(db_); }
+
+Result<std::int64_t> Database::query_int(std::string_view sql) {
+    auto st = prepare(sql);
+    if (!st) return st.error();
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return make_error("database: query returned no row");
+    return st->column_int(0);
+}
+
+int Database::user_version() {
+    auto v = query_int("PRAGMA user_version");
+    return v ? static_cast<int>(*v) : -1;
+}
+
+Status Database::set_user_version(int v) { return exec("PRAGMA user_version = " + std::to_string(v)); }
+
+Status Database::checkpoint_truncate() {
+    int log = 0, ckpt = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &ckpt);
+    if (rc != SQLITE_OK) return make_error("database: WAL checkpoint failed: " + std::string(sqlite3_errstr(rc)));
+    return {};
+}
+
+Status Database::quick_check() {
+    auto st = prepare("PRAGMA quick_check");
+    if (!st) return st.error();
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row || st->column_text(0) != "ok") return make_error("database: quick_check failed");
+    return {};
+}
+
+std::string Database::last_error() const { return db_ ? sqlite3_errmsg(db_) : "no database"; }
+
+// [SECTION] Transaction
+
+Transaction::Transaction(Database& db) : db_(db), begun_(db.exec("BEGIN IMMEDIATE")) {}
+
+Transaction::~Transaction() {
+    if (!done_ && begun_.ok()) (void)db_.exec("ROLLBACK");
+}
+
+Status Transaction::commit() {
+    if (!begun_) return begun_.error();
+    auto s = db_.exec("COMMIT");
+    if (s) done_ = true;
+    return s;
+}
+
+}  // namespace embassy::registry

@@ -1,0 +1,548 @@
+// KioskStore. Index of this file:
+//   [SECTION] Opening and creating
+//   [SECTION] Packs, events, settings
+//   [SECTION] Submit
+//   [SECTION] Counts, receipts, log
+#include "embassy/registry/store.hpp"
+
+#include "embassy/registry/countries.hpp"
+#include "embassy/registry/db.hpp"
+#include "embassy/registry/pack.hpp"
+#include "embassy/registry/receipt.hpp"
+#include "embassy/registry/record.hpp"
+#include "embassy/registry/strokes.hpp"
+#include "embassy/registry/text.hpp"
+#include "schema.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include <ctime>
+
+namespace embassy::registry {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+Status put_meta(Database& db, std::string_view key, std::span<const std::uint8_t> value) {
+    auto st = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+    if (!st) return st.error();
+    st->bind(1, key).bind_blob(2, value);
+    return st->run();
+}
+
+Result<Bytes> get_meta(const Database& cdb, std::string_view key) {
+    auto& db = const_cast<Database&>(cdb);  // NOLINT: reads only
+    auto st = db.prepare("SELECT value FROM meta WHERE key = ?1");
+    if (!st) return st.error();
+    st->bind(1, key);
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return make_error("kiosk database: missing " + std::string(key) + " (not a kiosk database?)");
+    return st->column_blob(0);
+}
+
+const char* const kSupportedLangs[] = {"be", "be-Latn", "ru", "en", "pl", "lt", "uk", "de"};
+bool supported_lang(std::string_view l) {
+    for (auto* s : kSupportedLangs)
+        if (l == s) return true;
+    return false;
+}
+
+}  // namespace
+
+// [SECTION] Opening and creating
+
+bool KioskStore::exists(const fs::path& dir) {
+    std::error_code ec;
+    return fs::exists(dir / key_file_name, ec);
+}
+
+Result<std::unique_ptr<KioskStore>> KioskStore::create(const fs::path& dir, std::string_view passphrase,
+                                                       const PublicIdentity& coordinator, std::string_view kiosk_name,
+                                                       KdfParams kdf) {
+    crypto_init();
+    std::error_code ec;
+    if (exists(dir)) return make_error(dir.string() + ": already holds a kiosk; refusing to overwrite it");
+    if (fs::exists(dir / db_file_name, ec)) return make_error(dir.string() + ": holds a database but no key file; refusing");
+    fs::create_directories(dir, ec);
+    if (ec) return make_error(dir.string() + ": cannot create directory: " + ec.message());
+    fs::permissions(dir, fs::perms::owner_all, ec);
+
+    SecretBytes db_key(32);
+    randombytes_buf(db_key.data(), db_key.size());
+    // The database first, then the key file: a crash in between leaves no key file, and the next
+    // create() refuses the orphan database rather than silently replacing data.
+    {
+        auto db = Database::open(dir / db_file_name, db_key);
+        if (!db) return db.error();
+        if (auto s = schema_migrate(**db, schema_latest()); !s) return s.error();
+        SignPublicKey pk{};
+        SecretBytes sk(crypto_sign_SECRETKEYBYTES);
+        crypto_sign_keypair(pk.data(), sk.data());
+        Transaction tx(**db);
+        if (!tx.begun()) return tx.begun().error();
+        if (auto s = put_meta(**db, "kiosk_name", as_bytes(kiosk_name)); !s) return s.error();
+        if (auto s = put_meta(**db, "sign_public", pk); !s) return s.error();
+        if (auto s = put_meta(**db, "sign_secret", sk.span()); !s) return s.error();
+        std::string coord = format_public_identity(coordinator);
+        if (auto s = put_meta(**db, "coordinator", as_bytes(coord)); !s) return s.error();
+        if (auto s = tx.commit(); !s) return s.error();
+    }
+    if (auto s = keyfile_create(dir / key_file_name, KeyFileKind::kiosk_database, passphrase, db_key, kdf); !s)
+        return s.error();
+    return open(dir, passphrase);
+}
+
+Result<std::unique_ptr<KioskStore>> KioskStore::open(const fs::path& dir, std::string_view passphrase) {
+    crypto_init();
+    if (!exists(dir)) return make_error(dir.string() + ": no kiosk here (missing " + key_file_name + ")");
+    std::error_code ec;
+    if (!fs::exists(dir / db_file_name, ec)) return make_error(dir.string() + ": key file present but the database is missing");
+    auto key = keyfile_unlock(dir / key_file_name, KeyFileKind::kiosk_database, passphrase);
+    if (!key) return key.error();
+    auto db = Database::open(dir / db_file_name, *key);
+    key->wipe();
+    if (!db) return db.error();
+    if (auto s = schema_migrate(**db, schema_latest()); !s) return s.error();
+    auto sk = get_meta(**db, "sign_secret");
+    if (!sk) return sk.error();
+    if (sk->size() != crypto_sign_SECRETKEYBYTES) return make_error("kiosk database: damaged identity");
+    std::unique_ptr<KioskStore> store(new KioskStore());
+    store->dir_ = dir;
+    store->db_ = std::move(*db);
+    store->sign_secret_ = SecretBytes(sk->data(), sk->size());
+    sodium_memzero(sk->data(), sk->size());
+    return store;
+}
+
+KioskStore::~KioskStore() { lock(); }
+
+void KioskStore::lock() {
+    db_.reset();  // closes the connection; cipher_memory_security wipes SQLCipher's key copies
+    sign_secret_.wipe();
+}
+
+KioskInfo KioskStore::info() const {
+    KioskInfo i;
+    if (auto n = get_meta(*db_, "kiosk_name")) i.name.assign(n->begin(), n->end());
+    if (auto pk = get_meta(*db_, "sign_public"); pk && pk->size() == 32) std::copy(pk->begin(), pk->end(), i.public_key.begin());
+    i.fingerprint = fingerprint(i.public_key);
+    i.schema_version = const_cast<Database&>(*db_).user_version();  // NOLINT
+    if (auto c = get_meta(*db_, "coordinator")) {
+        auto id = parse_public_identity(std::string_view(reinterpret_cast<const char*>(c->data()), c->size()));  // NOLINT
+        if (id) i.coordinator = *id;
+    }
+    return i;
+}
+
+Status KioskStore::change_passphrase(std::string_view old_passphrase, std::string_view new_passphrase, KdfParams kdf) {
+    return keyfile_rewrap(dir_ / key_file_name, KeyFileKind::kiosk_database, old_passphrase, new_passphrase, kdf);
+}
+
+Bytes KioskStore::sign(std::span<const std::uint8_t> message) const {
+    Bytes sig(crypto_sign_BYTES);
+    crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sign_secret_.data());
+    return sig;
+}
+
+// [SECTION] Packs, events, settings
+
+Status KioskStore::load_pack(std::span<const std::uint8_t> pack_file) {
+    KioskInfo me = info();
+    auto pack = pack_read(pack_file, me.coordinator.sign_key);
+    if (!pack) return pack.error();
+    Database& db = *db_;
+    Transaction tx(db);
+    if (!tx.begun()) return tx.begun().error();
+    auto ins = db.prepare("INSERT OR IGNORE INTO packs(pack_id, pack_hash, loaded_at, raw) VALUES(?1, ?2, ?3, ?4)");
+    if (!ins) return ins.error();
+    ins->bind(1, pack->pack_id).bind_blob(2, pack->pack_hash).bind(3, unix_now()).bind_blob(4, pack_file);
+    if (auto s = ins->run(); !s) return s.error();
+    if (db.changes() == 0) return {};  // the same pack again: nothing to do
+    std::int64_t pack_row = db.last_insert_rowid();
+    for (const auto& a : pack->appeals) {
+        // An appeal id+version already loaded keeps its texts: a signature always binds to what was shown.
+        auto ia = db.prepare("INSERT OR IGNORE INTO appeals(appeal_id, version, addressee, content_hash, pack) VALUES(?1,?2,?3,?4,?5)");
+        if (!ia) return ia.error();
+        ia->bind(1, a.id).bind(2, std::int64_t{a.version}).bind(3, a.addressee).bind_blob(4, a.content_hash).bind(5, pack_row);
+        if (auto s = ia->run(); !s) return s.error();
+        for (const auto& t : a.texts) {
+            auto it = db.prepare("INSERT OR IGNORE INTO appeal_texts(appeal_id, version, lang, title, body, hash) VALUES(?1,?2,?3,?4,?5,?6)");
+            if (!it) return it.error();
+            it->bind(1, a.id).bind(2, std::int64_t{a.version}).bind(3, t.lang).bind(4, t.title).bind(5, t.body).bind_blob(6, t.hash);
+            if (auto s = it->run(); !s) return s.error();
+        }
+    }
+    for (const auto& c : pack->consents) {
+        auto ic = db.prepare("INSERT OR IGNORE INTO consent_texts(purpose, version, lang, text, hash) VALUES(?1,?2,?3,?4,?5)");
+        if (!ic) return ic.error();
+        ic->bind(1, std::int64_t{static_cast<int>(c.purpose)}).bind(2, std::int64_t{c.version}).bind(3, c.lang).bind(4, c.text).bind_blob(5, c.hash);
+        if (auto s = ic->run(); !s) return s.error();
+    }
+    if (auto s = db.exec("INSERT OR REPLACE INTO settings(key, value) VALUES('current_pack', '" + std::to_string(pack_row) + "')"); !s)
+        return s.error();
+    return tx.commit();
+}
+
+Result<AppealPack> KioskStore::current_pack() const {
+    auto& db = const_cast<Database&>(*db_);  // NOLINT: reads only
+    auto st = db.prepare("SELECT raw FROM packs WHERE id = (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'current_pack')");
+    if (!st) return st.error();
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return make_error("no appeal pack loaded yet");
+    Bytes raw = st->column_blob(0);
+    return pack_read(raw, info().coordinator.sign_key);
+}
+
+Result<std::int64_t> KioskStore::create_event(const Event& e) {
+    auto name = normalize_city(e.name, "event name");
+    if (!name) return name.error();
+    auto city = normalize_city(e.city, "city");
+    if (!city) return city.error();
+    if (!is_country_code(e.country)) return make_error("country: not an ISO 3166-1 country code");
+    if (e.date.size() != 10 || e.date[4] != '-' || e.date[7] != '-') return make_error("date: expected YYYY-MM-DD");
+    auto st = db_->prepare("INSERT INTO events(name, city, country, date, created_at) VALUES(?1,?2,?3,?4,?5)");
+    if (!st) return st.error();
+    st->bind(1, *name).bind(2, *city).bind(3, e.country).bind(4, e.date).bind(5, unix_now());
+    if (auto s = st->run(); !s) return s.error();
+    return db_->last_insert_rowid();
+}
+
+std::vector<Event> KioskStore::events() const {
+    std::vector<Event> out;
+    auto st = const_cast<Database&>(*db_).prepare("SELECT id, name, city, country, date FROM events ORDER BY id");  // NOLINT
+    if (!st) return out;
+    while (true) {
+        auto row = st->step();
+        if (!row || !*row) break;
+        out.push_back({st->column_int(0), st->column_text(1), st->column_text(2), st->column_text(3), st->column_text(4)});
+    }
+    return out;
+}
+
+Status KioskStore::set_active_event(std::int64_t event_id) {
+    for (const auto& e : events())
+        if (e.id == event_id) return set_setting("active_event", std::to_string(event_id));
+    return make_error("event " + std::to_string(event_id) + " does not exist");
+}
+
+std::optional<Event> KioskStore::active_event() const {
+    std::string id = setting("active_event");
+    if (id.empty()) return std::nullopt;
+    for (const auto& e : events())
+        if (std::to_string(e.id) == id) return e;
+    return std::nullopt;
+}
+
+Status KioskStore::set_active_appeals(const std::vector<std::string>& appeal_ids) {
+    std::string joined;
+    for (const auto& id : appeal_ids) {
+        auto n = const_cast<Database&>(*db_).prepare("SELECT 1 FROM appeals WHERE appeal_id = ?1");  // NOLINT
+        if (!n) return n.error();
+        n->bind(1, id);
+        auto row = n->step();
+        if (!row) return row.error();
+        if (!*row) return make_error("appeal '" + id + "' is not in a loaded appeal pack");
+        if (!joined.empty()) joined += ',';
+        joined += id;
+    }
+    return set_setting("active_appeals", joined);
+}
+
+std::vector<std::string> KioskStore::active_appeals() const {
+    std::vector<std::string> out;
+    std::string s = setting("active_appeals");
+    std::size_t start = 0;
+    while (start < s.size()) {
+        std::size_t comma = s.find(',', start);
+        if (comma == std::string::npos) comma = s.size();
+        out.push_back(s.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
+std::string KioskStore::setting(std::string_view key, std::string_view fallback) const {
+    auto st = const_cast<Database&>(*db_).cached("SELECT value FROM settings WHERE key = ?1");  // NOLINT
+    if (!st) return std::string(fallback);
+    st->bind(1, key);
+    auto row = st->step();
+    if (!row || !*row) return std::string(fallback);
+    return st->column_text(0);
+}
+
+Status KioskStore::set_setting(std::string_view key, std::string_view value) {
+    auto st = db_->cached("INSERT OR REPLACE INTO settings(key, value) VALUES(?1, ?2)");
+    if (!st) return st.error();
+    st->bind(1, key).bind(2, value);
+    return st->run();
+}
+
+// [SECTION] Submit
+
+Result<std::string> KioskStore::submit(const Submission& s) {
+    Database& db = *db_;
+    // 1. Validate and normalize everything before touching the database.
+    SignatureRecord rec;
+    Registrant& g = rec.registrant;
+    {
+        auto given = normalize_name(s.registrant.given_name, "given name");
+        if (!given) return given.error();
+        auto family = normalize_name(s.registrant.family_name, "family name");
+        if (!family) return family.error();
+        auto city = normalize_city(s.registrant.city, "city");
+        if (!city) return city.error();
+        auto email = normalize_email(s.registrant.email);
+        if (!email) return email.error();
+        auto phone = normalize_phone(s.registrant.phone);
+        if (!phone) return phone.error();
+        if (!is_country_code(s.registrant.country)) return make_error("country: choose a country from the list");
+        if (!supported_lang(s.registrant.lang) || !supported_lang(s.appeal_lang)) return make_error("language: not supported");
+        g = Registrant{std::move(*given), std::move(*family), s.registrant.country, std::move(*city),
+                       std::move(*email), std::move(*phone), s.registrant.lang};
+    }
+    if (!s.strokes.empty()) {
+        if (auto v = validate_strokes(s.strokes); !v) return v.error();
+        rec.strokes = encode_strokes(s.strokes);
+    } else {
+        auto typed = normalize_name(s.typed_name, "typed name");
+        if (!typed) return make_error("signature: draw a signature or type your full name");
+        rec.typed_name = std::move(*typed);
+    }
+    auto event = active_event();
+    if (!event) return make_error("no active event: a volunteer must choose one first");
+    rec.event_id = event->id;
+    rec.event_name = event->name;
+    rec.event_city = event->city;
+    rec.event_country = event->country;
+    rec.event_date = event->date;
+    {
+        auto st = db.cached("SELECT hash FROM appeal_texts WHERE appeal_id = ?1 AND version = ?2 AND lang = ?3");
+        if (!st) return st.error();
+        st->bind(1, s.appeal_id).bind(2, std::int64_t{s.appeal_version}).bind(3, s.appeal_lang);
+        auto row = st->step();
+        if (!row) return row.error();
+        if (!*row) return make_error("appeal: unknown appeal, version or language");
+        Bytes h = st->column_blob(0);
+        std::copy_n(h.begin(), std::min<std::size_t>(32, h.size()), rec.text_hash.begin());
+    }
+    rec.appeal_id = s.appeal_id;
+    rec.appeal_version = s.appeal_version;
+    rec.lang = s.appeal_lang;
+    bool signs = false;
+    for (const auto& c : s.consents) {
+        auto st = db.cached("SELECT 1 FROM consent_texts WHERE purpose = ?1 AND hash = ?2 AND lang = ?3");
+        if (!st) return st.error();
+        st->bind(1, std::int64_t{static_cast<int>(c.purpose)}).bind_blob(2, c.text_hash).bind(3, c.lang);
+        auto row = st->step();
+        if (!row) return row.error();
+        if (!*row) return make_error(std::string("consent '") + purpose_name(c.purpose) + "': text not from the loaded appeal pack");
+        for (const auto& other : rec.consents)
+            if (other.purpose == c.purpose) return make_error(std::string("consent '") + purpose_name(c.purpose) + "' given twice");
+        if (c.purpose == Purpose::sign_appeal) signs = true;
+        if (c.purpose == Purpose::join_registry) rec.joined_registry = true;
+        rec.consents.push_back(c);
+    }
+    if (!signs) return make_error("consent 'sign_appeal' is required to sign");
+    rec.signed_minute = unix_now() / 60;
+    ReceiptCode code = receipt_generate();
+    rec.receipt_commitment = receipt_commitment(code);
+
+    // 2. One transaction: registrant, consents, signature, log entry. The code is returned only after COMMIT.
+    Transaction tx(db);
+    if (!tx.begun()) return tx.begun().error();
+    Hash prev{};
+    std::int64_t pos = 1;
+    {
+        auto st = db.cached("SELECT pos, entry_hash FROM log ORDER BY pos DESC LIMIT 1");
+        if (!st) return st.error();
+        auto row = st->step();
+        if (!row) return row.error();
+        if (*row) {
+            pos = st->column_int(0) + 1;
+            Bytes h = st->column_blob(1);
+            if (h.size() == 32) std::copy(h.begin(), h.end(), prev.begin());
+        }
+    }
+    rec.seq = pos;
+    {
+        auto st = db.cached("INSERT INTO registrants(seq, given_name, family_name, country, city, email, phone, lang, joined_registry) "
+                            "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+        if (!st) return st.error();
+        st->bind(1, pos).bind(2, g.given_name).bind(3, g.family_name).bind(4, g.country).bind(5, g.city)
+            .bind(6, g.email).bind(7, g.phone).bind(8, g.lang).bind(9, std::int64_t{rec.joined_registry ? 1 : 0});
+        if (auto r = st->run(); !r) return r.error();
+    }
+    for (const auto& c : rec.consents) {
+        auto st = db.cached("INSERT INTO consents(registrant_seq, purpose, text_hash, lang) VALUES(?1,?2,?3,?4)");
+        if (!st) return st.error();
+        st->bind(1, pos).bind(2, std::int64_t{static_cast<int>(c.purpose)}).bind_blob(3, c.text_hash).bind(4, c.lang);
+        if (auto r = st->run(); !r) return r.error();
+    }
+    {
+        auto st = db.cached("INSERT INTO signatures(seq, event_id, appeal_id, appeal_version, text_hash, lang, signed_minute, "
+                            "strokes, typed_name, receipt_commitment) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+        if (!st) return st.error();
+        st->bind(1, pos).bind(2, rec.event_id).bind(3, rec.appeal_id).bind(4, std::int64_t{rec.appeal_version})
+            .bind_blob(5, rec.text_hash).bind(6, rec.lang).bind(7, rec.signed_minute);
+        if (rec.strokes.empty()) st->bind_null(8); else st->bind_blob(8, rec.strokes);
+        if (rec.typed_name.empty()) st->bind_null(9); else st->bind(9, rec.typed_name);
+        st->bind_blob(10, rec.receipt_commitment);
+        if (auto r = st->run(); !r) return r.error();
+    }
+    {
+        Hash rh = log_record_hash(rec);
+        Hash entry = log_chain_next(prev, pos, rh);
+        auto st = db.cached("INSERT INTO log(pos, record_hash, entry_hash) VALUES(?1,?2,?3)");
+        if (!st) return st.error();
+        st->bind(1, pos).bind_blob(2, rh).bind_blob(3, entry);
+        if (auto r = st->run(); !r) return r.error();
+    }
+    if (auto c = tx.commit(); !c) return c.error();
+    return code.formatted();
+}
+
+// [SECTION] Counts, receipts, log
+
+Counts KioskStore::counts(std::chrono::system_clock::time_point now) const {
+    auto& db = const_cast<Database&>(*db_);  // NOLINT: reads only
+    Counts c;
+    if (auto n = db.query_int("SELECT count(*) FROM registrants WHERE purged = 0")) c.registrants = *n;
+    if (auto n = db.query_int("SELECT count(*) FROM signatures")) c.signatures = *n;
+    if (auto n = db.query_int("SELECT count(*) FROM registrants WHERE joined_registry = 1")) c.registry_joins = *n;
+    // "Today" is the local calendar day of the kiosk.
+    std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm local{};
+    localtime_r(&t, &local);
+    local.tm_hour = local.tm_min = local.tm_sec = 0;
+    std::int64_t day_start_minute = static_cast<std::int64_t>(std::mktime(&local)) / 60;
+    auto ev = active_event();
+    std::int64_t event_id = ev ? ev->id : -1;
+    auto st = db.prepare(
+        "SELECT appeal_id, sum(event_id = ?1 AND signed_minute >= ?2), sum(event_id = ?1), "
+        "sum(signed_minute >= ?2), count(*) FROM signatures GROUP BY appeal_id ORDER BY appeal_id");
+    if (!st) return c;
+    st->bind(1, event_id).bind(2, day_start_minute);
+    while (true) {
+        auto row = st->step();
+        if (!row || !*row) break;
+        c.per_appeal.push_back({st->column_text(0), st->column_int(1), st->column_int(2), st->column_int(3), st->column_int(4)});
+    }
+    return c;
+}
+
+Result<bool> KioskStore::verify_receipt(std::string_view code_text) const {
+    auto code = receipt_parse(code_text);
+    if (!code) return code.error();
+    auto st = const_cast<Database&>(*db_).prepare("SELECT 1 FROM signatures WHERE receipt_commitment = ?1");  // NOLINT
+    if (!st) return st.error();
+    st->bind_blob(1, receipt_commitment(*code));
+    auto row = st->step();
+    if (!row) return row.error();
+    return *row;
+}
+
+LogHead KioskStore::log_head() const {
+    LogHead h;
+    auto st = const_cast<Database&>(*db_).prepare("SELECT pos, entry_hash FROM log ORDER BY pos DESC LIMIT 1");  // NOLINT
+    if (!st) return h;
+    auto row = st->step();
+    if (row && *row) {
+        h.size = st->column_int(0);
+        Bytes b = st->column_blob(1);
+        if (b.size() == 32) std::copy(b.begin(), b.end(), h.head.begin());
+    }
+    return h;
+}
+
+
+
+Status KioskStore::verify_log() const {
+    auto& db = const_cast<Database&>(*db_);  // NOLINT: reads only
+    auto st = db.prepare("SELECT l.pos, l.record_hash, l.entry_hash, s.seq FROM log l LEFT JOIN signatures s ON s.seq = l.pos ORDER BY l.pos");
+    if (!st) return st.error();
+    Hash prev{};
+    std::int64_t expected = 1;
+    while (true) {
+        auto row = st->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        std::int64_t pos = st->column_int(0);
+        if (pos != expected) return make_error("log: entry " + std::to_string(expected) + " is missing");
+        if (st->column_is_null(3)) return make_error("log: signature record " + std::to_string(pos) + " was deleted");
+        Bytes rh = st->column_blob(1), eh = st->column_blob(2);
+        if (rh.size() != 32 || eh.size() != 32) return make_error("log: entry " + std::to_string(pos) + " is damaged");
+        Hash record_hash{};
+        std::copy(rh.begin(), rh.end(), record_hash.begin());
+        bool purged = false;
+        auto rec = load_record(db, pos, purged);
+        if (!rec) return make_error("log: record " + std::to_string(pos) + ": " + rec.message());
+        if (!purged && log_record_hash(*rec) != record_hash)
+            return make_error("log: signature record " + std::to_string(pos) + " was changed after it was written");
+        Hash entry = log_chain_next(prev, pos, record_hash);
+        if (!std::equal(entry.begin(), entry.end(), eh.begin()))
+            return make_error("log: chain broken at entry " + std::to_string(pos) + " (records removed or reordered)");
+        prev = entry;
+        ++expected;
+    }
+    auto extra = db.query_int("SELECT count(*) FROM signatures WHERE seq NOT IN (SELECT pos FROM log)");
+    if (extra && *extra > 0) return make_error("log: " + std::to_string(*extra) + " signature records are not in the log");
+    return {};
+}
+
+// Rebuild the canonical record of signature `seq` from its rows (also used by batch export).
+Result<SignatureRecord> load_record(Database& db, std::int64_t seq, bool& purged) {
+    auto st = db.cached(
+        "SELECT s.event_id, e.name, e.city, e.country, e.date, s.appeal_id, s.appeal_version, s.text_hash, s.lang, "
+        "s.signed_minute, s.strokes, s.typed_name, s.receipt_commitment, r.given_name, r.family_name, r.country, "
+        "r.city, r.email, r.phone, r.lang, r.joined_registry, r.purged "
+        "FROM signatures s JOIN registrants r ON r.seq = s.seq LEFT JOIN events e ON e.id = s.event_id WHERE s.seq = ?1");
+    if (!st) return st.error();
+    st->bind(1, seq);
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return make_error("no such record");
+    SignatureRecord r;
+    r.seq = seq;
+    r.event_id = st->column_int(0);
+    r.event_name = st->column_text(1);
+    r.event_city = st->column_text(2);
+    r.event_country = st->column_text(3);
+    r.event_date = st->column_text(4);
+    r.appeal_id = st->column_text(5);
+    r.appeal_version = static_cast<std::uint32_t>(st->column_int(6));
+    Bytes th = st->column_blob(7);
+    if (th.size() == 32) std::copy(th.begin(), th.end(), r.text_hash.begin());
+    r.lang = st->column_text(8);
+    r.signed_minute = st->column_int(9);
+    r.strokes = st->column_blob(10);
+    r.typed_name = st->column_text(11);
+    Bytes rc = st->column_blob(12);
+    if (rc.size() == 32) std::copy(rc.begin(), rc.end(), r.receipt_commitment.begin());
+    r.registrant = Registrant{st->column_text(13), st->column_text(14), st->column_text(15), st->column_text(16),
+                              st->column_text(17), st->column_text(18), st->column_text(19)};
+    r.joined_registry = st->column_int(20) != 0;
+    purged = st->column_int(21) != 0;
+    auto cs = db.cached("SELECT purpose, text_hash, lang FROM consents WHERE registrant_seq = ?1 ORDER BY id");
+    if (!cs) return cs.error();
+    cs->bind(1, seq);
+    while (true) {
+        auto crow = cs->step();
+        if (!crow) return crow.error();
+        if (!*crow) break;
+        ConsentGiven c;
+        c.purpose = static_cast<Purpose>(cs->column_int(0));
+        Bytes h = cs->column_blob(1);
+        if (h.size() == 32) std::copy(h.begin(), h.end(), c.text_hash.begin());
+        c.lang = cs->column_text(2);
+        r.consents.push_back(std::move(c));
+    }
+    return r;
+}
+
+}  // namespace embassy::registry

@@ -1,0 +1,151 @@
+#include "cli.hpp"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+namespace embassy::cli {
+
+Args::Args(std::vector<std::string> argv, std::vector<std::string> value_options, std::vector<std::string> flag_options) {
+    auto is = [](const std::vector<std::string>& v, const std::string& s) {
+        for (const auto& x : v)
+            if (x == s) return true;
+        return false;
+    };
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const std::string& a = argv[i];
+        if (a.rfind("--", 0) == 0 && a.size() > 2) {
+            std::string key = a.substr(2), value;
+            bool has_inline = false;
+            if (auto eq = key.find('='); eq != std::string::npos) {
+                value = key.substr(eq + 1);
+                key = key.substr(0, eq);
+                has_inline = true;
+            }
+            if (is(flag_options, key)) {
+                flags_[key] = true;
+            } else if (is(value_options, key)) {
+                if (!has_inline) {
+                    if (i + 1 >= argv.size()) {
+                        error_ = "option --" + key + " needs a value";
+                        return;
+                    }
+                    value = argv[++i];
+                }
+                values_[key] = value;
+            } else {
+                error_ = "unknown option --" + key;
+                return;
+            }
+        } else {
+            positional_.push_back(a);
+        }
+    }
+}
+
+std::optional<std::string> Args::get(const std::string& key) const {
+    auto it = values_.find(key);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+}
+std::string Args::get_or(const std::string& key, const std::string& fallback) const { return get(key).value_or(fallback); }
+Result<std::string> Args::require(const std::string& key) const {
+    auto v = get(key);
+    if (!v) return make_error("missing --" + key);
+    return *v;
+}
+bool Args::flag(const std::string& key) const { return flags_.count(key) != 0; }
+
+namespace {
+
+Result<registry::SecretBytes> prompt_tty(const char* prompt) {
+    FILE* tty = std::fopen("/dev/tty", "r+");
+    if (tty == nullptr) return make_error("no terminal to ask for the passphrase; use --passphrase-file");
+    std::fprintf(tty, "%s", prompt);
+    std::fflush(tty);
+    termios old{};
+    int fd = fileno(tty);
+    bool restore = tcgetattr(fd, &old) == 0;
+    if (restore) {
+        termios noecho = old;
+        noecho.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(fd, TCSAFLUSH, &noecho);
+    }
+    registry::SecretBytes buf(1024);
+    std::size_t n = 0;
+    int c;
+    while ((c = std::fgetc(tty)) != EOF && c != '\n' && n < buf.size()) buf.data()[n++] = static_cast<std::uint8_t>(c);
+    if (restore) tcsetattr(fd, TCSAFLUSH, &old);
+    std::fprintf(tty, "\n");
+    std::fclose(tty);
+    return registry::SecretBytes(buf.data(), n);
+}
+
+}  // namespace
+
+Result<registry::SecretBytes> read_passphrase(const Args& args, const std::string& file_option, const char* prompt) {
+    if (auto path = args.get(file_option)) {
+        std::ifstream in(*path, std::ios::binary);
+        if (!in) return make_error(*path + ": cannot read passphrase file");
+        registry::SecretBytes buf(4096);
+        in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));  // NOLINT
+        std::size_t n = static_cast<std::size_t>(in.gcount());
+        std::size_t end = 0;
+        while (end < n && buf.data()[end] != '\n' && buf.data()[end] != '\r') ++end;
+        if (end == 0) return make_error(*path + ": passphrase file is empty");
+        return registry::SecretBytes(buf.data(), end);
+    }
+    return prompt_tty(prompt);
+}
+
+Result<registry::SecretBytes> read_new_passphrase(const Args& args, const std::string& file_option, const char* prompt) {
+    auto first = read_passphrase(args, file_option, prompt);
+    if (!first) return first.error();
+    if (!args.get(file_option)) {
+        auto again = prompt_tty("Repeat the passphrase: ");
+        if (!again) return again.error();
+        if (again->view() != first->view()) return make_error("the two passphrases differ");
+    }
+    if (first->size() < 10) return make_error("passphrase too short: use at least 10 characters (a few words is best)");
+    return first;
+}
+
+registry::KdfParams new_kdf_params() {
+    double target = 1.0;
+    if (const char* env = std::getenv("EMBASSY_KDF_SECONDS")) target = std::atof(env);
+    if (target <= 0) return registry::kdf_minimum();
+    return registry::calibrate_kdf(target);
+}
+
+int fail(const std::string& message) {
+    std::cerr << "embassy-sync: " << message << "\n";
+    return 1;
+}
+
+std::string json_escape(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\t': out += "\\t"; break;
+            case '\r': out += "\\r"; break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out.push_back(static_cast<char>(c));
+                }
+        }
+    }
+    return out;
+}
+
+}  // namespace embassy::cli

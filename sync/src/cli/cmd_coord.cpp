@@ -1,0 +1,77 @@
+// embassy-sync coord …: the coordinator's identity and appeal packs.
+#include "cli.hpp"
+
+#include "embassy/registry/pack.hpp"
+#include "embassy/sync/coordinator.hpp"
+#include "embassy/sync/pack_compile.hpp"
+
+#include <iostream>
+
+namespace embassy::cli {
+namespace {
+
+int coord_init(const std::vector<std::string>& argv) {
+    Args a(argv, {"dir", "name", "passphrase-file"}, {});
+    if (!a.error().empty()) return fail(a.error());
+    auto dir = a.require("dir");
+    if (!dir) return fail(dir.message());
+    auto pass = read_new_passphrase(a, "passphrase-file", "New coordinator passphrase: ");
+    if (!pass) return fail(pass.message());
+    if (auto s = sync::coordinator_init(*dir, pass->view(), a.get_or("name", "coordinator"), new_kdf_params()); !s)
+        return fail(s.message());
+    auto id = sync::coordinator_public(*dir);
+    if (!id) return fail(id.message());
+    std::cout << "coordinator identity created in " << *dir << "\nfingerprint: " << id->fingerprint() << "\n";
+    return 0;
+}
+
+int coord_public_identity(const std::vector<std::string>& argv) {
+    Args a(argv, {"dir", "out"}, {});
+    if (!a.error().empty()) return fail(a.error());
+    auto dir = a.require("dir");
+    auto out = a.require("out");
+    if (!dir) return fail(dir.message());
+    if (!out) return fail(out.message());
+    auto id = sync::coordinator_public(*dir);
+    if (!id) return fail(id.message());
+    std::string text = registry::format_public_identity(*id);
+    if (auto s = write_file_atomic(*out, as_bytes(text)); !s) return fail(s.message());
+    std::cout << "public identity written to " << *out << "\nfingerprint: " << id->fingerprint() << "\n";
+    return 0;
+}
+
+int coord_pack(const std::vector<std::string>& argv) {
+    Args a(argv, {"dir", "in", "out", "passphrase-file"}, {});
+    if (!a.error().empty()) return fail(a.error());
+    auto dir = a.require("dir"), in = a.require("in"), out = a.require("out");
+    if (!dir) return fail(dir.message());
+    if (!in) return fail(in.message());
+    if (!out) return fail(out.message());
+    auto text = read_file(*in, 4 * 1024 * 1024);
+    if (!text) return fail(text.message());
+    auto pack = sync::pack_from_toml(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()), *in);  // NOLINT
+    if (!pack) return fail(pack.message());
+    auto pass = read_passphrase(a, "passphrase-file", "Coordinator passphrase: ");
+    if (!pass) return fail(pass.message());
+    auto keys = sync::coordinator_unlock(*dir, pass->view());
+    if (!keys) return fail(keys.message());
+    auto bytes = registry::pack_write(*pack, keys->sign_secret);
+    if (!bytes) return fail(bytes.message());
+    if (auto s = write_file_atomic(*out, *bytes); !s) return fail(s.message());
+    std::cout << "appeal pack '" << pack->pack_id << "' (" << pack->appeals.size() << " appeals) signed and written to "
+              << *out << "\n";
+    return 0;
+}
+
+}  // namespace
+
+void add_coord_commands(std::vector<Command>& out) {
+    out.push_back({"coord", "init", "--dir DIR [--name NAME] [--passphrase-file F]",
+                   "create a coordinator identity (X25519 + Ed25519, secrets under a passphrase)", coord_init});
+    out.push_back({"coord", "public-identity", "--dir DIR --out FILE",
+                   "write the public identity file that kiosks are initialised with", coord_public_identity});
+    out.push_back({"coord", "pack", "--dir DIR --in appeals.toml --out PACK [--passphrase-file F]",
+                   "compile and sign an appeal pack", coord_pack});
+}
+
+}  // namespace embassy::cli

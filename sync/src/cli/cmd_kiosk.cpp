@@ -1,0 +1,247 @@
+// embassy-sync kiosk …: set up a kiosk data directory, load packs, inspect, simulate load.
+#include "cli.hpp"
+
+#include "embassy/registry/identity.hpp"
+#include "embassy/registry/pack.hpp"
+#include "embassy/registry/store.hpp"
+#include "embassy/registry/strokes.hpp"
+
+#include <cmath>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+namespace embassy::cli {
+namespace fs = std::filesystem;
+using registry::KioskStore;
+
+namespace {
+
+Result<std::unique_ptr<KioskStore>> open_store(const Args& a) {
+    auto dir = a.require("data-dir");
+    if (!dir) return dir.error();
+    if (!KioskStore::exists(*dir)) return make_error(*dir + ": no kiosk here (run 'embassy-sync kiosk init' first)");
+    auto pass = read_passphrase(a, "passphrase-file", "Kiosk passphrase: ");
+    if (!pass) return pass.error();
+    return KioskStore::open(*dir, pass->view());
+}
+
+int kiosk_init(const std::vector<std::string>& argv) {
+    Args a(argv, {"data-dir", "coordinator", "name", "passphrase-file"}, {});
+    if (!a.error().empty()) return fail(a.error());
+    auto dir = a.require("data-dir");
+    auto coord = a.require("coordinator");
+    if (!dir) return fail(dir.message());
+    if (!coord) return fail(coord.message());
+    auto text = read_file(*coord, 4096);
+    if (!text) return fail(text.message());
+    auto id = registry::parse_public_identity(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()));  // NOLINT
+    if (!id) return fail(*coord + ": " + id.message());
+    auto pass = read_new_passphrase(a, "passphrase-file", "New kiosk passphrase: ");
+    if (!pass) return fail(pass.message());
+    auto store = KioskStore::create(*dir, pass->view(), *id, a.get_or("name", "kiosk"), new_kdf_params());
+    if (!store) return fail(store.message());
+    auto info = (*store)->info();
+    std::cout << "kiosk created in " << *dir << "\n"
+              << "kiosk fingerprint:       " << info.fingerprint << "\n"
+              << "coordinator fingerprint: " << id->fingerprint() << " (compare with the coordinator)\n";
+    return 0;
+}
+
+int kiosk_load_pack(const std::vector<std::string>& argv) {
+    Args a(argv, {"data-dir", "passphrase-file"}, {});
+    if (!a.error().empty()) return fail(a.error());
+    if (a.positional().size() != 1) return fail("usage: kiosk load-pack --data-dir DIR PACK");
+    auto pack = read_file(a.positional()[0], 16 * 1024 * 1024);
+    if (!pack) return fail(pack.message());
+    auto store = open_store(a);
+    if (!store) return fail(store.message());
+    if (auto s = (*store)->load_pack(*pack); !s) return fail(a.positional()[0] + ": " + s.message());
+    auto cur = (*store)->current_pack();
+    if (!cur) return fail(cur.message());
+    std::cout << "loaded appeal pack '" << cur->pack_id << "' with " << cur->appeals.size() << " appeals\n";
+    // First pack on a kiosk: make all its appeals active so the kiosk is usable straight away.
+    if ((*store)->active_appeals().empty()) {
+        std::vector<std::string> ids;
+        for (const auto& ap : cur->appeals) ids.push_back(ap.id);
+        (void)(*store)->set_active_appeals(ids);
+    }
+    return 0;
+}
+
+int kiosk_info(const std::vector<std::string>& argv) {
+    Args a(argv, {"data-dir", "passphrase-file"}, {"json"});
+    if (!a.error().empty()) return fail(a.error());
+    auto store = open_store(a);
+    if (!store) return fail(store.message());
+    auto info = (*store)->info();
+    auto counts = (*store)->counts();
+    auto head = (*store)->log_head();
+    auto ev = (*store)->active_event();
+    auto pack = (*store)->current_pack();
+    if (a.flag("json")) {
+        std::cout << "{\"fingerprint\":\"" << info.fingerprint << "\",\"name\":\"" << json_escape(info.name)
+                  << "\",\"schema_version\":" << info.schema_version << ",\"registrants\":" << counts.registrants
+                  << ",\"signatures\":" << counts.signatures << ",\"registry_joins\":" << counts.registry_joins
+                  << ",\"log_size\":" << head.size << ",\"log_head\":\"" << to_hex(head.head)
+                  << "\",\"coordinator_fingerprint\":\"" << info.coordinator.fingerprint()
+                  << "\",\"pack\":" << (pack ? "\"" + json_escape(pack->pack_id) + "\"" : std::string("null"))
+                  << ",\"active_event\":" << (ev ? std::to_string(ev->id) : std::string("null")) << ",\"appeals\":{";
+        bool first = true;
+        for (const auto& c : counts.per_appeal) {
+            std::cout << (first ? "" : ",") << "\"" << json_escape(c.appeal_id) << "\":{\"total\":" << c.all_total
+                      << ",\"today\":" << c.all_today << ",\"event_total\":" << c.event_total << "}";
+            first = false;
+        }
+        std::cout << "}}\n";
+        return 0;
+    }
+    std::cout << "kiosk:           " << info.name << "\n"
+              << "fingerprint:     " << info.fingerprint << "\n"
+              << "coordinator:     " << info.coordinator.fingerprint() << "\n"
+              << "schema version:  " << info.schema_version << "\n"
+              << "appeal pack:     " << (pack ? pack->pack_id : std::string("(none)")) << "\n"
+              << "registrants:     " << counts.registrants << " (personal data held)\n"
+              << "signatures:      " << counts.signatures << "\n"
+              << "log:             " << head.size << " entries, head " << to_hex(head.head).substr(0, 16) << "…\n";
+    for (const auto& c : counts.per_appeal)
+        std::cout << "  " << c.appeal_id << ": " << c.all_total << " total, " << c.all_today << " today\n";
+    return 0;
+}
+
+int kiosk_passwd(const std::vector<std::string>& argv) {
+    Args a(argv, {"data-dir", "passphrase-file", "new-passphrase-file"}, {});
+    if (!a.error().empty()) return fail(a.error());
+    auto dir = a.require("data-dir");
+    if (!dir) return fail(dir.message());
+    auto old_pass = read_passphrase(a, "passphrase-file", "Current kiosk passphrase: ");
+    if (!old_pass) return fail(old_pass.message());
+    auto new_pass = read_new_passphrase(a, "new-passphrase-file", "New kiosk passphrase: ");
+    if (!new_pass) return fail(new_pass.message());
+    if (auto s = registry::keyfile_rewrap(fs::path(*dir) / KioskStore::key_file_name, registry::KeyFileKind::kiosk_database,
+                                          old_pass->view(), new_pass->view(), new_kdf_params());
+        !s)
+        return fail(s.message());
+    std::cout << "passphrase changed (the database key was re-wrapped, not changed)\n";
+    return 0;
+}
+
+// [SECTION] simulate: the load and crash-test driver. Same submit path as the kiosk UI.
+
+const char* const kGiven[] = {"Аляксандр", "Сяргей", "Вольга", "Марыя", "Ілля", "Тацяна", "Андрэй", "Наталля",
+                              "Дзмітрый", "Святлана", "Paŭlina", "Maksim", "Kaciaryna", "Ян", "Алена", "Юрась"};
+const char* const kFamily[] = {"Каваленка", "Новік", "Шыманская", "Лукашэвіч", "Гуревіч", "Ціханоўская", "Мельнік",
+                               "Казлоў", "Łabanovič", "Sidarenka", "Зянковіч", "Бабарыка", "Kalesnikava", "Статкевіч"};
+const char* const kCountries[] = {"PL", "LT", "DE", "CZ", "GB", "US", "UA", "NL", "SE", "FR"};
+const char* const kLangs[] = {"be", "ru", "en", "pl", "lt", "uk", "de", "be-Latn"};
+
+registry::Strokes synthetic_signature(std::mt19937_64& rng) {
+    std::uniform_int_distribution<int> nstrokes(1, 3), step(-40, 40), npoints(40, 120);
+    registry::Strokes out;
+    int strokes = nstrokes(rng);
+    for (int s = 0; s < strokes; ++s) {
+        registry::Stroke st;
+        double x = 300 + 1000.0 * s, y = 800;
+        int n = npoints(rng);
+        for (int i = 0; i < n; ++i) {
+            x = std::clamp(x + 18 + step(rng) / 4.0, 0.0, 4095.0);
+            y = std::clamp(y + step(rng) + 120 * std::sin(i / 4.0), 0.0, 1637.0);
+            st.push_back({static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y)});
+        }
+        out.push_back(std::move(st));
+    }
+    return out;
+}
+
+int kiosk_simulate(const std::vector<std::string>& argv) {
+    Args a(argv, {"data-dir", "passphrase-file", "count", "seed", "names-file"}, {"quiet"});
+    if (!a.error().empty()) return fail(a.error());
+    long long count = std::atoll(a.get_or("count", "1").c_str());
+    if (count < 0) return fail("--count must be ≥ 0");
+    std::mt19937_64 rng(std::strtoull(a.get_or("seed", std::to_string(std::time(nullptr))).c_str(), nullptr, 10));
+    std::vector<std::pair<std::string, std::string>> names;
+    if (auto f = a.get("names-file")) {
+        std::ifstream in(*f);
+        if (!in) return fail(*f + ": cannot read names file");
+        std::string line;
+        while (std::getline(in, line)) {
+            auto tab = line.find('\t');
+            if (tab != std::string::npos) names.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+        }
+        if (names.empty()) return fail(*f + ": no 'given<TAB>family' lines");
+    }
+    auto store_r = open_store(a);
+    if (!store_r) return fail(store_r.message());
+    KioskStore& store = **store_r;
+    auto pack = store.current_pack();
+    if (!pack) return fail("no appeal pack loaded (run 'embassy-sync kiosk load-pack' first)");
+    if (!store.active_event()) {
+        std::time_t t = std::time(nullptr);
+        char date[11];
+        std::strftime(date, sizeof date, "%Y-%m-%d", std::localtime(&t));
+        auto id = store.create_event({0, "Simulated event", "Warszawa", "PL", date});
+        if (!id) return fail(id.message());
+        if (auto s = store.set_active_event(*id); !s) return fail(s.message());
+    }
+    std::vector<std::string> appeals = store.active_appeals();
+    if (appeals.empty())
+        for (const auto& ap : pack->appeals) appeals.push_back(ap.id);
+    std::uniform_int_distribution<std::size_t> pick(0, 1u << 30);
+    for (long long i = 0; i < count; ++i) {
+        registry::Submission s;
+        std::string lang = kLangs[pick(rng) % std::size(kLangs)];
+        if (!names.empty()) {
+            const auto& n = names[static_cast<std::size_t>(i) % names.size()];
+            s.registrant.given_name = n.first;
+            s.registrant.family_name = n.second;
+        } else {
+            s.registrant.given_name = kGiven[pick(rng) % std::size(kGiven)];
+            s.registrant.family_name = kFamily[pick(rng) % std::size(kFamily)];
+        }
+        s.registrant.country = kCountries[pick(rng) % std::size(kCountries)];
+        s.registrant.city = "Warszawa";
+        if (pick(rng) % 3 == 0) s.registrant.email = "person" + std::to_string(pick(rng) % 100000) + "@example.org";
+        s.registrant.lang = lang;
+        const std::string& appeal_id = appeals[pick(rng) % appeals.size()];
+        const registry::Appeal* ap = nullptr;
+        for (const auto& x : pack->appeals)
+            if (x.id == appeal_id) ap = &x;
+        if (ap == nullptr || ap->text(lang) == nullptr) return fail("appeal " + appeal_id + " has no text in " + lang);
+        s.appeal_id = ap->id;
+        s.appeal_version = ap->version;
+        s.appeal_lang = lang;
+        auto consent = [&](registry::Purpose p) {
+            if (const auto* c = pack->consent(p, lang)) s.consents.push_back({p, c->hash, lang});
+        };
+        consent(registry::Purpose::sign_appeal);
+        if (pick(rng) % 2 == 0) consent(registry::Purpose::join_registry);
+        if (pick(rng) % 4 == 0) consent(registry::Purpose::be_contacted);
+        if (pick(rng) % 2 == 0) consent(registry::Purpose::pass_name_to_addressee);
+        if (pick(rng) % 20 == 0) s.typed_name = s.registrant.given_name + " " + s.registrant.family_name;
+        else s.strokes = synthetic_signature(rng);
+        auto code = store.submit(s);
+        if (!code) return fail("submission " + std::to_string(i + 1) + ": " + code.message());
+        // Printed only after COMMIT returned: the crash test relies on this order.
+        if (!a.flag("quiet")) std::cout << *code << std::endl;
+    }
+    return 0;
+}
+
+}  // namespace
+
+void add_kiosk_commands(std::vector<Command>& out) {
+    out.push_back({"kiosk", "init", "--data-dir DIR --coordinator FILE [--name NAME] [--passphrase-file F]",
+                   "create a kiosk data directory bound to a coordinator identity", kiosk_init});
+    out.push_back({"kiosk", "load-pack", "--data-dir DIR [--passphrase-file F] PACK",
+                   "verify and load a signed appeal pack", kiosk_load_pack});
+    out.push_back({"kiosk", "info", "--data-dir DIR [--passphrase-file F] [--json]",
+                   "fingerprint, schema version and counts (no personal data)", kiosk_info});
+    out.push_back({"kiosk", "passwd", "--data-dir DIR [--passphrase-file F] [--new-passphrase-file F]",
+                   "change the kiosk passphrase", kiosk_passwd});
+    out.push_back({"kiosk", "simulate", "--data-dir DIR --count N [--seed S] [--names-file F] [--passphrase-file F]",
+                   "submit N synthetic signatures through the kiosk's submit path, printing each receipt", kiosk_simulate});
+}
+
+}  // namespace embassy::cli

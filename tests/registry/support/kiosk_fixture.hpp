@@ -1,0 +1,40 @@
+// A ready kiosk for tests: coordinator keys, a two-appeal pack in two languages, one active event.
+// The expensive part (two Argon2id runs) happens once per process; each test gets a copy of the
+// data directory and pays one unlock.
+#pragma once
+
+#include "embassy/registry/pack.hpp"
+#include "embassy/registry/store.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace embassy::test {
+
+inline constexpr const char* kPassphrase = "correct horse battery staple";
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+};
+
+struct TestKiosk {
+    TempDir dir;
+    std::unique_ptr<registry::KioskStore> store;
+    registry::AppealPack pack;
+};
+
+std::unique_ptr<TestKiosk> make_test_kiosk();
+
+// A valid submission for the first appeal in `lang` ("en" or "be").
+registry::Submission sample_submission(const registry::AppealPack& pack, std::string given, std::string family,
+                                       const std::string& lang = "en");
+
+// Does any file under dir contain `needle` (raw bytes)?
+int count_hits_in_dir(const std::filesystem::path& dir, std::string_view needle);
+
+}  // namespace embassy::test
