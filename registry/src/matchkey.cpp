@@ -1,0 +1,415 @@
+// Deduplication match keys. Index:
+//   [SECTION] Stage 1: any script to lower-case ASCII words
+//   [SECTION] Stage 2: a word to its sound skeleton
+//   [SECTION] Stage 3: given-name forms no rule reaches
+//   [SECTION] Public functions
+#include "embassy/registry/matchkey.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/translit.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace embassy::registry {
+namespace {
+
+// [SECTION] Stage 1: any script to lower-case ASCII words
+
+// Lenient decoding: a key is computed from already validated text, but must never misbehave on
+// anything else. Ill-formed bytes are skipped.
+char32_t next_cp(std::string_view s, std::size_t& i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char b0 = b(i);
+    std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || s.size() - i < len) {
+        ++i;
+        return 0xFFFD;
+    }
+    char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1Fu) : len == 3 ? (b0 & 0x0Fu) : (b0 & 0x07u);
+    for (std::size_t k = 1; k < len; ++k) {
+        if ((b(i + k) & 0xC0u) != 0x80u) {
+            ++i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (b(i + k) & 0x3Fu);
+    }
+    i += len;
+    return cp;
+}
+
+bool handled_script(char32_t c) {
+    return c < 0x250 || (c >= 0x400 && c < 0x530) || (c >= 0x1E00 && c < 0x1F00) ||
+           (c >= 0x2000 && c < 0x2070);  // Latin, Cyrillic, Latin Extended Additional, punctuation
+}
+
+// Other scripts (Greek, Georgian, Arabic, CJK, ...) are romanised by ICU. The transliterator is
+// expensive to build, so one is built per process and cloned once per thread (ICU transliterators
+// keep per-call state and are not safe to share between threads).
+std::string icu_romanise(std::string_view s) {
+    static const std::unique_ptr<icu::Transliterator> prototype = [] {
+        UErrorCode err = U_ZERO_ERROR;
+        std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+            icu::UnicodeString(u"[^[:Latin:][:Cyrillic:]] Any-Latin"), UTRANS_FORWARD, err));
+        if (U_FAILURE(err)) t.reset();
+        return t;
+    }();
+    thread_local std::unique_ptr<icu::Transliterator> mine(prototype ? prototype->clone() : nullptr);
+    icu::UnicodeString u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+    if (mine) mine->transliterate(u);
+    std::string out;
+    u.toUTF8String(out);
+    return out;
+}
+
+bool ascii_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
+
+// Lower-case Cyrillic letter to ASCII. Iotated vowels (е ё ю я є) depend on what precedes them.
+const char* cyrillic_plain(char32_t c) {
+    switch (c) {
+        case U'а': return "a";  case U'б': return "b";  case U'в': return "v";  case U'г': return "h";
+        case U'ґ': return "g";  case U'д': return "d";  case U'ж': return "zh"; case U'з': return "z";
+        case U'и': return "i";  case U'і': return "i";  case U'ї': return "ji"; case U'й': return "j";
+        case U'к': return "k";  case U'л': return "l";  case U'м': return "m";  case U'н': return "n";
+        case U'о': return "o";  case U'п': return "p";  case U'р': return "r";  case U'с': return "s";
+        case U'т': return "t";  case U'у': return "u";  case U'ў': return "w";  case U'ф': return "f";
+        case U'х': return "kh"; case U'ц': return "ts"; case U'ч': return "ch"; case U'ш': return "sh";
+        case U'щ': return "shch"; case U'ы': return "y"; case U'э': return "e";
+        default: return nullptr;
+    }
+}
+
+// Latin letters that need more than dropping a diacritic (Łacinka, Polish, Czech, Nordic).
+const char* latin_special(char32_t c) {
+    switch (c) {
+        case U'ł': return "l";  case U'ŭ': return "w";  case U'š': return "sh"; case U'č': return "ch";
+        case U'ž': return "zh"; case U'ż': return "zh"; case U'ć': return "ts"; case U'ß': return "ss";
+        case U'ø': return "o";  case U'æ': return "ae"; case U'œ': return "oe"; case U'đ': return "d";
+        case U'ı': return "i";  case U'þ': return "th"; case U'ð': return "d";  case U'ŋ': return "n";
+        default: return nullptr;
+    }
+}
+
+// Appends the ASCII form of `s` to `out`: lower-case letters, words separated by one space.
+void to_ascii_words(std::string_view s, std::string& out) {
+    UErrorCode err = U_ZERO_ERROR;
+    static const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
+    enum class Prev { boundary, vowel, consonant, soft };  // for Cyrillic iotated vowels
+    Prev prev = Prev::boundary;
+    const auto boundary = [&] {
+        if (!out.empty() && out.back() != ' ') out += ' ';
+        prev = Prev::boundary;
+    };
+    for (std::size_t i = 0; i < s.size();) {
+        char32_t c = next_cp(s, i);
+        if (c < 0x80) {
+            char a = static_cast<char>(c);
+            if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+            if (a >= 'a' && a <= 'z') {
+                out += a;
+                prev = ascii_vowel(a) ? Prev::vowel : Prev::consonant;
+            } else if (a == '\'') {
+                prev = Prev::soft;  // д'я: the apostrophe keeps я iotated, as ь does
+            } else {
+                boundary();
+            }
+            continue;
+        }
+        c = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+        if (c == 0x2019 || c == 0x02BC) {       // typographic apostrophes
+            prev = Prev::soft;
+            continue;
+        }
+        if (c >= 0x400 && c < 0x530) {
+            if (c == U'ь' || c == U'ъ') {
+                prev = Prev::soft;
+                continue;
+            }
+            const char* vowel = c == U'е' ? "e" : c == U'ё' ? "o" : c == U'ю' ? "u" : c == U'я' ? "a"
+                              : c == U'є' ? "e" : nullptr;
+            if (vowel) {
+                if (prev != Prev::consonant) out += 'j';
+                else if (c != U'е' && c != U'є') out += 'i';  // ё ю я after a consonant: io iu ia
+                out += vowel;
+                prev = Prev::vowel;
+                continue;
+            }
+            if (const char* p = cyrillic_plain(c)) {
+                out += p;
+                prev = (c == U'й' || c == U'ў') ? Prev::consonant
+                     : ascii_vowel(p[std::char_traits<char>::length(p) - 1]) ? Prev::vowel : Prev::consonant;
+                continue;
+            }
+            boundary();
+            continue;
+        }
+        if (const char* p = latin_special(c)) {
+            out += p;
+            prev = Prev::consonant;
+            continue;
+        }
+        const auto type = u_charType(static_cast<UChar32>(c));
+        if (type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK ||
+            type == U_FORMAT_CHAR)
+            continue;
+        if (!u_isalpha(static_cast<UChar32>(c))) {
+            boundary();
+            continue;
+        }
+        // Other Latin letters: the base letter of the canonical decomposition (é -> e, ö -> o).
+        icu::UnicodeString d;
+        if (nfd && nfd->getDecomposition(static_cast<UChar32>(c), d) && d.length() > 0 && d.charAt(0) < 0x80) {
+            char a = static_cast<char>(d.charAt(0));
+            if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+            if (a >= 'a' && a <= 'z') {
+                out += a;
+                prev = ascii_vowel(a) ? Prev::vowel : Prev::consonant;
+            }
+        }
+    }
+    if (!out.empty() && out.back() == ' ') out.pop_back();
+}
+
+// [SECTION] Stage 2: a word to its sound skeleton
+// Class letters: vowels a (a, o), e, i (i, y, ы), u; consonants as themselves, plus
+// S (sh, sz, š, ш, щ), Z (zh, ž, ż, ж), C (ts, c, ц), H (h, g, kh, ch, cz, č, х, г, ч), j.
+
+bool cls_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'u'; }
+bool cls_consonant(char c) { return c != 0 && !cls_vowel(c) && c != 'j'; }
+
+void classify(std::string_view w, std::string& c) {
+    const std::size_t n = w.size();
+    const auto at = [&](std::size_t k) { return k < n ? w[k] : '\0'; };
+    for (std::size_t i = 0; i < n;) {
+        const auto starts = [&](std::string_view p) { return w.substr(i, p.size()) == p; };
+        const bool prev_vowel = !c.empty() && cls_vowel(c.back());
+        if (starts("shch") || starts("szcz")) { c += 'S'; i += 4; continue; }
+        if (starts("sch")) { c += 'S'; i += 3; continue; }
+        if (starts("tch")) { c += 'H'; i += 3; continue; }
+        if (starts("sh") || starts("sz")) { c += 'S'; i += 2; continue; }
+        if (starts("zh")) { c += 'Z'; i += 2; continue; }
+        if (starts("kh") || starts("ch") || starts("cz") || starts("gh")) { c += 'H'; i += 2; continue; }
+        if (starts("ts") || starts("tz")) { c += 'C'; i += 2; continue; }
+        if (starts("ck")) { c += 'k'; i += 2; continue; }
+        if (starts("ph")) { c += 'f'; i += 2; continue; }
+        const char ch = w[i];
+        const char next = at(i + 1);
+        switch (ch) {
+            case 'a': case 'o': c += 'a'; break;
+            case 'e': c += 'e'; break;
+            case 'i': c += (prev_vowel && !ascii_vowel(next)) ? 'j' : 'i'; break;   // Sergei, Mikalai
+            case 'y':                                                                // Yana, Sergey, Dzmitry(i)
+                c += (next == 'i' || next == 'j') ? 'i' : ascii_vowel(next) ? 'j' : prev_vowel ? 'j' : 'i';
+                break;
+            case 'u':                                                                // -ou/-au/-eu = -ov/-aŭ/-ev
+                c += (!c.empty() && (c.back() == 'a' || c.back() == 'e') && !ascii_vowel(next)) ? 'v' : 'u';
+                break;
+            case 'c':                                                                // Victor; Cichan, Tacciana
+                c += (next != '\0' && next != 'c' && !ascii_vowel(next)) ? 'k' : 'C';
+                break;
+            case 'x': c += "ks"; break;
+            case 'w': c += 'v'; break;
+            case 'q': c += 'k'; break;
+            case 'g': case 'h': c += 'H'; break;
+            default:
+                if (ch >= 'a' && ch <= 'z') c += ch;
+        }
+        ++i;
+    }
+}
+
+
+void fold_rules(std::string& c) {
+    // Tsekanne and dzekanne: Belarusian ц/дз where Russian has т/д before a soft vowel
+    // (Ціханоўская/Тихановская, Сцяпан/Степан, Дзяніс/Денис); dz also before a consonant that is
+    // itself softened (Дзмітрый/Дмитрий). Russian це is hard (Зайцева/Зайцава), so ts turns
+    // into t only before i / iotation, not before a bare e.
+    const auto soft = [](char x) { return x == 'i' || x == 'e' || x == 'j'; };
+    c.erase(std::unique(c.begin(), c.end()), c.end());  // Łacinka ćć (Tacciana) before tsekanne
+    std::string r;
+    r.reserve(c.size());
+    for (std::size_t k = 0; k < c.size(); ++k) {
+        const char x = c[k];
+        const char n1 = k + 1 < c.size() ? c[k + 1] : '\0';
+        const char n2 = k + 2 < c.size() ? c[k + 2] : '\0';
+        const char n3 = k + 3 < c.size() ? c[k + 3] : '\0';
+        if (x == 'C' && (n1 == 'i' || n1 == 'j')) { r += 't'; continue; }
+        if (x == 'd' && n1 == 'z' && (soft(n2) || (cls_consonant(n2) && soft(n3)))) { r += 'd'; ++k; continue; }
+        r += x;
+    }
+    // Soft vowels after a consonant: ia ya ja ie io ija iu ... are one sound class
+    // (Сяргей/Сергей, Аляксандр/Александр, Марыя/Мария).
+    c.clear();
+    for (std::size_t k = 0; k < r.size(); ++k) {
+        const char x = r[k];
+        c += x;
+        if (!cls_consonant(x)) continue;
+        std::size_t m = k + 1;
+        bool iotated = false;
+        if (m < r.size() && r[m] == 'i' && m + 1 < r.size() && (r[m + 1] == 'j' || cls_vowel(r[m + 1]))) { ++m; iotated = true; }
+        if (m < r.size() && r[m] == 'j' && m + 1 < r.size() && cls_vowel(r[m + 1])) { ++m; iotated = true; }
+        if (iotated && m < r.size() && (r[m] == 'a' || r[m] == 'e' || r[m] == 'u')) {
+            c += r[m] == 'u' ? 'u' : 'e';
+            k = m;
+        }
+    }
+    // Akanie after the always-hard ш ж ч ц: Шаўцоў/Шевцов, Лукашэнка/Лукашенко, Чарноў/Чернов,
+    // Зайцава/Зайцева (ч shares class H with г and х, which costs little precision).
+    for (std::size_t k = 1; k < c.size(); ++k)
+        if (c[k] == 'e' && (c[k - 1] == 'S' || c[k - 1] == 'Z' || c[k - 1] == 'H' || c[k - 1] == 'C')) c[k] = 'a';
+    // Doubled letters: Наталля/Natalia, Кирилл/Kiryl, Dmitrii.
+    c.erase(std::unique(c.begin(), c.end()), c.end());
+    // Endings.
+    const auto ends = [&](std::string_view e) { return c.size() >= e.size() && std::string_view(c).substr(c.size() - e.size()) == e; };
+    if (ends("ij")) c.pop_back();                                     // -ий -ij -iy -yj
+    if (c.size() > 3 && ends("aja")) c.erase(c.size() - 2);           // -ская/-ska
+    if (c.size() > 3 && (ends("dar") || ends("der") || ends("tar") || ends("ter")))
+        c.erase(c.size() - 2, 1);                                      // Alexander/Aleksandr, Fiodar/Fedor
+    if (c.size() > 3 && (ends("li") || ends("di") || ends("ni"))) c.pop_back();  // Васіль/Василий
+    if (c.size() > 3 && ends("dz")) c.pop_back();                     // Генадзь/Геннадий
+    // Beginnings.
+    if (c.size() > 2 && c[0] == 'j' && c[1] == 'e') c.erase(0, 1);   // Yevgeny/Evgeny, Елена
+    if (c.size() > 2 && c[0] == 'u' && c[1] == 'l') c[0] = 'v';      // Уладзімір/Владимир
+}
+
+// [SECTION] Stage 3: given-name forms no rule reaches
+// Each group lists spellings of one name; the skeletons of all of them map to the first's. The
+// table is built from spellings (not skeletons) so it stays right when the rules change.
+const std::unordered_map<std::string, std::string>& aliases() {
+    static const std::unordered_map<std::string, std::string> table = [] {
+        const std::vector<std::vector<std::string_view>> groups = {
+            {"Евгений", "Яўген", "Eugene"},
+            {"Пётр", "Пятро", "Piatro"},
+            {"Николай", "Мікалай", "Mikołaj", "Mikalaj"},
+            {"Никита", "Мікіта"},
+            {"Анна", "Ганна", "Hanna"},
+            {"Ольга", "Вольга", "Volha"},
+            {"Елена", "Алена", "Alena", "Alyona", "Алёна"},
+            {"Екатерина", "Кацярына", "Katsiaryna"},
+            {"Елизавета", "Лізавета", "Lizaveta"},
+            {"Григорий", "Рыгор", "Ryhor"},
+            {"Павел", "Павал", "Paval"},
+            {"Михаил", "Міхал", "Michał"},
+            {"Андрей", "Andrzej"},
+            {"Иосиф", "Язэп", "Józef"},
+        };
+        std::unordered_map<std::string, std::string> m;
+        for (const auto& g : groups) {
+            std::string canon;
+            for (const auto form : g) {
+                std::string ascii;
+                to_ascii_words(form, ascii);
+                std::string sk;
+                classify(ascii, sk);
+                fold_rules(sk);
+                if (canon.empty()) canon = sk;
+                else if (sk != canon) m.emplace(sk, canon);
+            }
+        }
+        return m;
+    }();
+    return table;
+}
+
+void skeleton_word(std::string_view w, std::string& out) {
+    std::string c;
+    c.reserve(w.size() + 4);
+    classify(w, c);
+    fold_rules(c);
+    const auto& a = aliases();
+    if (const auto it = a.find(c); it != a.end()) c = it->second;
+    out += c;
+}
+
+}  // namespace
+
+// [SECTION] Public functions
+
+std::string name_skeleton(std::string_view field) {
+    const std::string_view bounded = field.substr(0, std::min<std::size_t>(field.size(), 4096));
+    std::string ascii;
+    ascii.reserve(bounded.size() + 8);
+    bool other_script = false;
+    for (std::size_t i = 0; i < bounded.size() && !other_script;) {
+        const char32_t c = next_cp(bounded, i);
+        if (!handled_script(c) && u_isalpha(static_cast<UChar32>(c))) other_script = true;
+    }
+    if (other_script) to_ascii_words(icu_romanise(bounded), ascii);
+    else to_ascii_words(bounded, ascii);
+
+    std::string out;
+    out.reserve(ascii.size());
+    std::size_t start = 0;
+    while (start < ascii.size()) {
+        std::size_t end = ascii.find(' ', start);
+        if (end == std::string::npos) end = ascii.size();
+        const std::size_t before = out.size();
+        if (!out.empty()) out += ' ';
+        const std::size_t mark = out.size();
+        skeleton_word(std::string_view(ascii).substr(start, end - start), out);
+        if (out.size() == mark) out.resize(before);  // a word with no letters left
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string name_match_key(std::string_view given, std::string_view family) {
+    std::string g = name_skeleton(given);
+    std::string f = name_skeleton(family);
+    if (g.empty() && f.empty()) return {};
+    if (f < g) std::swap(g, f);   // order-insensitive: given and family typed the other way round
+    g += '|';
+    g += f;
+    return g;
+}
+
+std::string contact_match_key_email(std::string_view email) {
+    std::size_t b = 0;
+    std::size_t e = email.size();
+    while (b < e && (email[b] == ' ' || email[b] == '\t')) ++b;
+    while (e > b && (email[e - 1] == ' ' || email[e - 1] == '\t')) --e;
+    if (e - b > 320) return {};
+    std::string s(email.substr(b, e - b));
+    const std::size_t at = s.find('@');
+    if (at == std::string::npos || at == 0 || s.find('@', at + 1) != std::string::npos || at + 1 == s.size())
+        return {};
+    for (auto& ch : s)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    if (const std::size_t plus = s.find('+'); plus != std::string::npos && plus < at && plus > 0)
+        s.erase(plus, at - plus);
+    // Non-ASCII letters (internationalised addresses) are lower-cased by ICU.
+    if (std::any_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; })) {
+        icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+        u.foldCase();
+        s.clear();
+        u.toUTF8String(s);
+    }
+    return s;
+}
+
+std::string contact_match_key_phone(std::string_view phone) {
+    std::string digits;
+    bool plus = false;
+    bool seen_digit = false;
+    for (const char ch : phone.substr(0, std::min<std::size_t>(phone.size(), 64))) {
+        if (ch >= '0' && ch <= '9') {
+            digits += ch;
+            seen_digit = true;
+        } else if (ch == '+' && !seen_digit) {
+            plus = true;
+        }
+    }
+    if (!plus && digits.size() > 2 && digits[0] == '0' && digits[1] == '0') {
+        digits.erase(0, 2);
+        plus = true;
+    }
+    if (digits.size() < 6 || digits.size() > 15) return {};
+    return plus ? "+" + digits : digits;
+}
+
+}  // namespace embassy::registry

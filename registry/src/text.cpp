@@ -1,0 +1,307 @@
+// Text validation and normalization. Index:
+//   [SECTION] UTF-8 decoding
+//   [SECTION] Names and cities
+//   [SECTION] Email and phone
+#include "embassy/registry/text.hpp"
+
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <string>
+
+namespace embassy::registry {
+namespace {
+
+// [SECTION] UTF-8 decoding
+
+// Decodes one code point at s[i], advancing i. Returns false on any ill-formed sequence. Written
+// out by hand (rather than ICU's U8_NEXT) so the accepted set is exactly RFC 3629 table 3.7.
+bool decode_next(std::string_view s, std::size_t& i, char32_t& cp) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char b0 = byte(i);
+    if (b0 < 0x80) {
+        cp = b0;
+        i += 1;
+        return true;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        len = 2;
+        cp = b0 & 0x1Fu;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        len = 3;
+        cp = b0 & 0x0Fu;
+        if (b0 == 0xE0) lo = 0xA0;        // overlong 3-byte forms
+        if (b0 == 0xED) hi = 0x9F;        // UTF-16 surrogates
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        len = 4;
+        cp = b0 & 0x07u;
+        if (b0 == 0xF0) lo = 0x90;        // overlong 4-byte forms
+        if (b0 == 0xF4) hi = 0x8F;        // above U+10FFFF
+    } else {
+        return false;                     // continuation byte, C0/C1 overlong lead, F5..FF
+    }
+    if (s.size() - i < len) return false; // truncated
+    for (std::size_t k = 1; k < len; ++k) {
+        const unsigned char b = byte(i + k);
+        const unsigned char min = k == 1 ? lo : 0x80;
+        const unsigned char max = k == 1 ? hi : 0xBF;
+        if (b < min || b > max) return false;
+        cp = (cp << 6) | (b & 0x3Fu);
+    }
+    i += len;
+    return true;
+}
+
+std::string label_msg(std::string_view label, std::string_view rule) {
+    std::string m(label);
+    m += ": ";
+    m += rule;
+    return m;
+}
+
+icu::UnicodeString to_unicode(std::string_view s) {
+    return icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+}
+
+std::string to_utf8(const icu::UnicodeString& u) {
+    std::string out;
+    u.toUTF8String(out);
+    return out;
+}
+
+Result<icu::UnicodeString> nfc(const icu::UnicodeString& u, std::string_view label) {
+    UErrorCode err = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(err);
+    if (U_FAILURE(err)) return make_error(label_msg(label, "Unicode normalization is unavailable"));
+    icu::UnicodeString out = n->normalize(u, err);
+    if (U_FAILURE(err)) return make_error(label_msg(label, "Unicode normalization failed"));
+    return out;
+}
+
+bool is_space_separator(UChar32 c) { return u_charType(c) == U_SPACE_SEPARATOR; }
+
+bool is_letter(int8_t type) {
+    return type == U_UPPERCASE_LETTER || type == U_LOWERCASE_LETTER || type == U_TITLECASE_LETTER ||
+           type == U_MODIFIER_LETTER || type == U_OTHER_LETTER;
+}
+
+bool is_name_separator(UChar32 c) {
+    switch (c) {
+        case U'-': case 0x2010:                   // hyphen-minus, hyphen
+        case U'\'': case 0x2019: case 0x02BC:     // apostrophes (U+02BC is Lm, listed for clarity)
+        case U'.':
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_city_punctuation(UChar32 c) {
+    return c == U'(' || c == U')' || c == U',' || c == U'/' || c == U'&';
+}
+
+// [SECTION] Names and cities
+
+enum class TextKind { name, city };
+
+constexpr int kMaxMarksPerLetter = 3;  // enough for any real orthography, stops "Zalgo" stacks
+
+Result<std::string> normalize_text(std::string_view raw, std::string_view label, TextKind kind) {
+    const std::string length_rule = "must be 1\u2013" + std::to_string(kMaxNameChars) + " characters";
+    if (raw.size() > kMaxNameBytes) return make_error(label_msg(label, length_rule));
+    if (!validate_utf8(raw).ok()) return make_error(label_msg(label, "is not valid UTF-8"));
+
+    auto normalized = nfc(to_unicode(raw), label);
+    if (!normalized.ok()) return normalized.error();
+    const icu::UnicodeString& u = normalized.value();
+
+    const char* refusal = kind == TextKind::name ? "contains a character that is not allowed in a name"
+                                                 : "contains a character that is not allowed in a city name";
+    icu::UnicodeString out;
+    bool pending_space = false;
+    bool have_letter = false;
+    int marks_since_letter = -1;  // -1: the previous character is not a letter or one of its marks
+    std::size_t count = 0;
+    for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) {
+        const UChar32 c = u.char32At(i);
+        if (is_space_separator(c)) {
+            pending_space = out.length() > 0;     // leading spaces vanish, inner runs become one
+            marks_since_letter = -1;
+            continue;
+        }
+        const auto type = static_cast<int8_t>(u_charType(c));
+        bool letter = false;
+        if (is_letter(type)) {
+            letter = true;
+        } else if (type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK) {
+            if (marks_since_letter < 0 || marks_since_letter >= kMaxMarksPerLetter || pending_space)
+                return make_error(label_msg(label, refusal));
+        } else if (is_name_separator(c)) {
+        } else if (kind == TextKind::city &&
+                   (type == U_DECIMAL_DIGIT_NUMBER || is_city_punctuation(c))) {
+        } else {
+            return make_error(label_msg(label, refusal));
+        }
+        if (pending_space) {
+            out.append(static_cast<UChar>(u' '));
+            ++count;
+            pending_space = false;
+        }
+        if (letter) {
+            have_letter = true;
+            marks_since_letter = 0;
+        } else if (type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK) {
+            ++marks_since_letter;
+        } else {
+            marks_since_letter = -1;
+        }
+        out.append(c);
+        ++count;
+        if (count > kMaxNameChars) return make_error(label_msg(label, length_rule));
+    }
+    if (count == 0) return make_error(label_msg(label, length_rule));
+    if (!have_letter) return make_error(label_msg(label, "must contain a letter"));
+    return to_utf8(out);
+}
+
+// Trims ASCII and Unicode space separators from both ends of valid UTF-8 (used by email/phone,
+// whose inner spaces are either refused or dropped by their own rules).
+std::string_view trim_spaces(std::string_view s) {
+    std::size_t begin = 0;
+    std::size_t end = s.size();
+    // Forward: skip leading separators.
+    while (begin < end) {
+        std::size_t j = begin;
+        char32_t cp = 0;
+        if (!decode_next(s, j, cp)) break;
+        if (!(is_space_separator(static_cast<UChar32>(cp)) || cp == U'\t' || cp == U'\n' || cp == U'\r')) break;
+        begin = j;
+    }
+    // Backward: find the last non-space code point by scanning forward (inputs here are short).
+    std::size_t last_end = begin;
+    std::size_t j = begin;
+    while (j < end) {
+        char32_t cp = 0;
+        if (!decode_next(s, j, cp)) return s.substr(begin);
+        if (!(is_space_separator(static_cast<UChar32>(cp)) || cp == U'\t' || cp == U'\n' || cp == U'\r'))
+            last_end = j;
+    }
+    return s.substr(begin, last_end - begin);
+}
+
+}  // namespace
+
+Status validate_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        char32_t cp = 0;
+        const std::size_t at = i;
+        if (!decode_next(s, i, cp)) return make_error("text: invalid UTF-8 at byte " + std::to_string(at));
+    }
+    return {};
+}
+
+std::size_t utf8_length(std::string_view s) {
+    std::size_t n = 0;
+    for (const char ch : s)
+        if ((static_cast<unsigned char>(ch) & 0xC0u) != 0x80u) ++n;
+    return n;
+}
+
+Result<std::string> normalize_name(std::string_view raw, std::string_view field_label) {
+    return normalize_text(raw, field_label, TextKind::name);
+}
+
+Result<std::string> normalize_city(std::string_view raw, std::string_view field_label) {
+    return normalize_text(raw, field_label, TextKind::city);
+}
+
+// [SECTION] Email and phone
+
+Result<std::string> normalize_email(std::string_view raw, std::string_view field_label) {
+    // Trailing/leading whitespace from a paste is forgiven; the bound covers that slack.
+    if (raw.size() > kMaxEmailBytes + 64) return make_error(label_msg(field_label, "is too long"));
+    if (!validate_utf8(raw).ok()) return make_error(label_msg(field_label, "is not valid UTF-8"));
+    const std::string_view s = trim_spaces(raw);
+    if (s.empty()) return std::string{};
+    if (s.size() > kMaxEmailBytes) return make_error(label_msg(field_label, "is too long"));
+
+    auto normalized = nfc(to_unicode(s), field_label);
+    if (!normalized.ok()) return normalized.error();
+    const icu::UnicodeString& u = normalized.value();
+
+    int32_t at = -1;
+    for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) {
+        const UChar32 c = u.char32At(i);
+        const auto type = u_charType(c);
+        if (type == U_CONTROL_CHAR || type == U_FORMAT_CHAR || type == U_SPACE_SEPARATOR ||
+            type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR || type == U_PRIVATE_USE_CHAR ||
+            type == U_SURROGATE || type == U_UNASSIGNED)
+            return make_error(label_msg(field_label, "contains a space or control character"));
+        if (c == U'@') {
+            if (at >= 0) return make_error(label_msg(field_label, "must contain exactly one @"));
+            at = i;
+        }
+        if (c == U'<' || c == U'>' || c == U'"' || c == U',' || c == U';' || c == U'\\' ||
+            c == U'(' || c == U')' || c == U'[' || c == U']')
+            return make_error(label_msg(field_label, "contains a character that is not allowed in an address"));
+    }
+    if (at < 0) return make_error(label_msg(field_label, "must contain exactly one @"));
+    if (at == 0) return make_error(label_msg(field_label, "is missing the part before @"));
+    icu::UnicodeString local(u, 0, at);
+    icu::UnicodeString domain(u, at + 1);
+    if (to_utf8(local).size() > 64) return make_error(label_msg(field_label, "part before @ is too long"));
+    domain.toLower(icu::Locale::getRoot());
+
+    const std::string d = to_utf8(domain);
+    bool has_dot = false;
+    std::size_t label_len = 0;
+    for (std::size_t k = 0; k < d.size(); ++k) {
+        if (d[k] == '.') {
+            if (label_len == 0) return make_error(label_msg(field_label, "domain is not valid"));
+            has_dot = true;
+            label_len = 0;
+        } else {
+            ++label_len;
+        }
+    }
+    if (!has_dot || label_len < 2) return make_error(label_msg(field_label, "domain is not valid"));
+    std::string out = to_utf8(local);
+    out += '@';
+    out += d;
+    if (out.size() > kMaxEmailBytes) return make_error(label_msg(field_label, "is too long"));
+    return out;
+}
+
+Result<std::string> normalize_phone(std::string_view raw, std::string_view field_label) {
+    if (raw.size() > kMaxPhoneBytes) return make_error(label_msg(field_label, "is too long"));
+    if (!validate_utf8(raw).ok()) return make_error(label_msg(field_label, "is not valid UTF-8"));
+    const std::string_view s = trim_spaces(raw);
+    if (s.empty()) return std::string{};
+
+    std::string out;
+    std::size_t digits = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c >= '0' && c <= '9') {
+            out += c;
+            ++digits;
+        } else if (c == '+' && i == 0) {
+            out += '+';
+        } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') {
+            // Layout characters people type; not stored.
+        } else {
+            return make_error(label_msg(field_label, "may contain only digits, a leading +, spaces, - . ( )"));
+        }
+    }
+    if (digits < kMinPhoneDigits || digits > kMaxPhoneDigits)
+        return make_error(label_msg(field_label, "must have 6\u201315 digits"));
+    return out;
+}
+
+}  // namespace embassy::registry

@@ -1,0 +1,236 @@
+// Validation and normalization of registrant text (THREAT-MODEL threat 15), and country names.
+#include "embassy/registry/countries.hpp"
+#include "embassy/registry/text.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+using namespace embassy::registry;
+
+namespace {
+
+struct NameCase {
+    const char* what;
+    std::string input;
+    bool accepted;
+    std::string expected;  // normalized bytes when accepted; a fragment of the message when refused
+};
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+std::size_t index_of(const std::vector<std::string>& v, const std::string& x) {
+    return static_cast<std::size_t>(std::find(v.begin(), v.end(), x) - v.begin());
+}
+
+}  // namespace
+
+TEST_CASE("hostile names get the expected outcome with a per-field message that never echoes them",
+          "[registry][text]") {
+    const std::string too_long = std::string(10 * 1024, 'a');
+    const std::string hundred_cyr = [] { std::string s; for (int i = 0; i < 100; ++i) s += "ж"; return s; }();
+    const std::string hundred_one_cyr = hundred_cyr + "ж";
+    const std::string hundred_decomposed = [] { std::string s; for (int i = 0; i < 100; ++i) s += "e\xCC\x81"; return s; }();
+    const std::string hundred_composed = [] { std::string s; for (int i = 0; i < 100; ++i) s += "\xC3\xA9"; return s; }();
+
+    const auto c = GENERATE_COPY(values<NameCase>({
+        {"plain Latin", "Anna", true, "Anna"},
+        {"Łacinka", "Łukašenka", true, "Łukašenka"},
+        {"Łacinka Ŭ", "Ŭładzimir", true, "Ŭładzimir"},
+        {"Belarusian Cyrillic", "Ўладзімір", true, "Ўладзімір"},
+        {"Ukrainian letters", "Ґалина Їжак-Євенко", true, "Ґалина Їжак-Євенко"},
+        {"decomposed é becomes NFC", "Rene\xCC\x81", true, "Ren\xC3\xA9"},
+        {"leading and trailing spaces", "  \xC2\xA0Siarhei\xE2\x80\x83 ", true, "Siarhei"},
+        {"inner whitespace runs collapse", "Anna \xE2\x80\x82  Maria", true, "Anna Maria"},
+        {"apostrophes and hyphen", "D\xE2\x80\x99" "Artagnan O'Neil Jean\xE2\x80\x90Luc Ta\xCA\xBC", true,
+         "D\xE2\x80\x99" "Artagnan O'Neil Jean\xE2\x80\x90Luc Ta\xCA\xBC"},
+        {"initial with period", "J. R.", true, "J. R."},
+        {"100 Cyrillic characters", hundred_cyr, true, hundred_cyr},
+        {"100 decomposed characters count after NFC", hundred_decomposed, true, hundred_composed},
+        {"101 characters", hundred_one_cyr, false, "must be 1\xE2\x80\x93" "100 characters"},
+        {"10 kB string", too_long, false, "must be 1\xE2\x80\x93" "100 characters"},
+        {"empty", "", false, "must be 1\xE2\x80\x93" "100 characters"},
+        {"only spaces", " \xE3\x80\x80 ", false, "must be 1\xE2\x80\x93" "100 characters"},
+        {"only punctuation", "-.", false, "must contain a letter"},
+        {"overlong slash", "Ann\xC0\xAF", false, "not valid UTF-8"},
+        {"overlong 3-byte", "Ann\xE0\x80\xAF", false, "not valid UTF-8"},
+        {"encoded surrogate", "Ann\xED\xA0\x80", false, "not valid UTF-8"},
+        {"truncated sequence", "Ann\xD0", false, "not valid UTF-8"},
+        {"above U+10FFFF", "Ann\xF4\x90\x80\x80", false, "not valid UTF-8"},
+        {"lone continuation byte", "Ann\x80", false, "not valid UTF-8"},
+        {"NUL", std::string("Ann\0a", 5), false, "not allowed in a name"},
+        {"newline", "Ann\na", false, "not allowed in a name"},
+        {"tab", "Ann\ta", false, "not allowed in a name"},
+        {"DEL", "Ann\x7F", false, "not allowed in a name"},
+        {"C1 control", "Ann\xC2\x85", false, "not allowed in a name"},
+        {"right-to-left override", "Ann\xE2\x80\xAE" "a", false, "not allowed in a name"},
+        {"right-to-left mark", "Ann\xE2\x80\x8F" "a", false, "not allowed in a name"},
+        {"zero width space", "Ann\xE2\x80\x8B" "a", false, "not allowed in a name"},
+        {"byte order mark", "\xEF\xBB\xBF" "Anna", false, "not allowed in a name"},
+        {"emoji", "Anna \xF0\x9F\x98\x80", false, "not allowed in a name"},
+        {"digit", "Anna2", false, "not allowed in a name"},
+        {"symbol", "Anna$", false, "not allowed in a name"},
+        {"private use", "Ann\xEE\x80\x80", false, "not allowed in a name"},
+        {"unassigned", "Ann\xF0\x90\x83\xBF", false, "not allowed in a name"},
+        {"line separator", "Ann\xE2\x80\xA8" "a", false, "not allowed in a name"},
+        {"combining mark at start", "\xCC\x81" "Anna", false, "not allowed in a name"},
+        {"combining mark after space", "Anna \xCC\x81", false, "not allowed in a name"},
+        {"stacked combining marks", "A\xCC\x81\xCC\x82\xCC\x83\xCC\x84\xCC\x85", false, "not allowed in a name"},
+    }));
+    CAPTURE(c.what);
+    for (const char* label : {"given name", "family name"}) {
+        const auto r = normalize_name(c.input, label);
+        REQUIRE(r.ok() == c.accepted);
+        if (c.accepted) {
+            CHECK(r.value() == c.expected);
+            CHECK(validate_utf8(r.value()).ok());
+        } else {
+            CHECK(r.message().rfind(std::string(label) + ": ", 0) == 0);
+            CHECK(r.message().find(c.expected) != std::string::npos);
+            if (c.input.size() >= 3) CHECK(r.message().find(c.input) == std::string::npos);
+            CHECK(r.message().find("Ann") == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("validate_utf8 and utf8_length follow RFC 3629", "[registry][text]") {
+    CHECK(validate_utf8("").ok());
+    CHECK(validate_utf8("Ўладзімір \xF0\x9F\x98\x80").ok());
+    CHECK(validate_utf8("\xF4\x8F\xBF\xBF").ok());              // U+10FFFF
+    CHECK_FALSE(validate_utf8("\xC1\xBF").ok());                  // overlong
+    CHECK_FALSE(validate_utf8("\xF0\x8F\xBF\xBF").ok());          // overlong 4-byte
+    CHECK_FALSE(validate_utf8("\xED\xBF\xBF").ok());              // low surrogate
+    CHECK_FALSE(validate_utf8("\xE2\x82").ok());                  // truncated
+    CHECK_FALSE(validate_utf8("\xFF").ok());
+    CHECK(validate_utf8("ab\xFF").message().find("byte 2") != std::string::npos);
+    CHECK(utf8_length("Ўладзімір") == 9);
+    CHECK(utf8_length("a\xF0\x9F\x98\x80") == 2);
+}
+
+TEST_CASE("city names allow digits and a few punctuation marks", "[registry][text]") {
+    CHECK(normalize_city("  Frankfurt (Oder) ").value() == "Frankfurt (Oder)");
+    CHECK(normalize_city("Warszawa 2").value() == "Warszawa 2");
+    CHECK(normalize_city("Baden-Baden, Kurhaus / Ost").value() == "Baden-Baden, Kurhaus / Ost");
+    CHECK(normalize_city("Мінск").value() == "Мінск");
+    CHECK(normalize_city("Vilnius", "event city").ok());
+    CHECK(normalize_city("", "event city").message() == "event city: must be 1\xE2\x80\x93" "100 characters");
+    CHECK(normalize_city("2024").message() == "city: must contain a letter");
+    CHECK_FALSE(normalize_city("Vilnius\xE2\x80\xAE").ok());
+    CHECK_FALSE(normalize_city("Vilnius <b>").ok());
+    CHECK_FALSE(normalize_name("Warszawa 2", "given name").ok());  // digits: cities only
+}
+
+TEST_CASE("email is optional, lenient but sane", "[registry][text]") {
+    CHECK(normalize_email("").value().empty());
+    CHECK(normalize_email("   ").value().empty());
+    CHECK(normalize_email(" Ales.Kowal+kiosk@Example.ORG ").value() == "Ales.Kowal+kiosk@example.org");
+    CHECK(normalize_email("ганна@пошта.бел").value() == "ганна@пошта.бел");
+    CHECK(normalize_email("x@ПОШТА.БЕЛ").value() == "x@пошта.бел");
+    for (const std::string bad : {"no-at.example.org", "a@b@example.org", "@example.org", "a@localhost",
+                                  "a@example.", "a@.example.org", "a@example..org", "a b@example.org",
+                                  "a@exa\tmple.org", "a\xE2\x80\x8B@example.org", "a@example.o",
+                                  "a\xC0\xAF@example.org", "<a>@example.org"}) {
+        CAPTURE(bad);
+        const auto r = normalize_email(bad);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.message().rfind("email: ", 0) == 0);
+        CHECK(r.message().find(bad) == std::string::npos);
+    }
+    const std::string local(64, 'a');
+    const std::string domain = std::string(185, 'b') + ".org";
+    CHECK(normalize_email(local + "@" + domain).ok());                      // 254 bytes
+    CHECK_FALSE(normalize_email(local + "@b" + domain).ok());               // 255 bytes
+    CHECK_FALSE(normalize_email(std::string(65, 'a') + "@example.org").ok());
+    CHECK_FALSE(normalize_email(std::string(10'000'000, 'a')).ok());       // refused before any work
+}
+
+TEST_CASE("phone is optional: digits with an optional leading plus", "[registry][text]") {
+    CHECK(normalize_phone("").value().empty());
+    CHECK(normalize_phone(" +375 (29) 123-45-67 ").value() == "+375291234567");
+    CHECK(normalize_phone("030.1234.5678").value() == "03012345678");
+    CHECK(normalize_phone("123456").value() == "123456");
+    CHECK(normalize_phone("1234567890123456").message() == "phone: must have 6\xE2\x80\x93" "15 digits");
+    CHECK_FALSE(normalize_phone("12345").ok());
+    CHECK_FALSE(normalize_phone("+48 600 700 80a").ok());
+    CHECK_FALSE(normalize_phone("600+700800").ok());
+    CHECK_FALSE(normalize_phone("٣٧٥٢٩١٢٣٤٥٦٧").ok());            // non-ASCII digits
+    CHECK_FALSE(normalize_phone("+48\n600700800").ok());
+    CHECK_FALSE(normalize_phone(std::string(100, '1')).ok());
+    CHECK(normalize_phone("12 34", "contact phone").message().rfind("contact phone: ", 0) == 0);
+}
+
+TEST_CASE("the ISO 3166-1 table has the 249 assigned codes", "[registry][countries]") {
+    const auto& codes = country_codes();
+    CHECK(codes.size() == 249);
+    CHECK(std::is_sorted(codes.begin(), codes.end()));
+    CHECK(std::set<std::string>(codes.begin(), codes.end()).size() == codes.size());
+    for (const auto& c : codes) {
+        CAPTURE(c);
+        CHECK(is_country_code(c));
+        const std::string en = country_name(c, "en");
+        CHECK(!en.empty());
+        CHECK(en != c);  // ICU knows every one of them, so none is a typo
+    }
+    for (const char* bad : {"de", "XK", "UK", "EU", "D", "DEU", "", "ZZ"}) CHECK_FALSE(is_country_code(bad));
+    CHECK(country_name("XX", "en").empty());
+}
+
+TEST_CASE("country names are in the asked language, falling back to English", "[registry][countries]") {
+    CHECK(country_name("DE", "en") == "Germany");
+    CHECK(country_name("DE", "de") == "Deutschland");
+    CHECK(country_name("DE", "pl") == "Niemcy");
+    CHECK(country_name("DE", "ru") == "Германия");
+    CHECK(country_name("DE", "be") == "Германія");
+    CHECK(country_name("DE", "uk") == "Німеччина");
+    CHECK(country_name("DE", "lt") == "Vokietija");
+    CHECK(country_name("BY", "be") == "Беларусь");
+    CHECK(country_name("BY", "pl") == "Białoruś");
+    CHECK(country_name("BY", "be-Latn") == "Biełaruś");
+    CHECK(country_name("DE", "be-Latn") == "Hiermanija");
+    CHECK(country_name("PL", "be-Latn") == "Polšča");
+    CHECK(country_name("DE", "fr") == "Germany");
+    CHECK(country_name("DE", "") == "Germany");
+}
+
+TEST_CASE("Łacinka transliteration of Belarusian", "[registry][countries]") {
+    CHECK(belarusian_to_lacinka("Злучаныя Штаты Амерыкі") == "Złučanyja Štaty Amieryki");
+    CHECK(belarusian_to_lacinka("Ілья Ёлкін") == "Ilja Jołkin");
+    CHECK(belarusian_to_lacinka("Вялікае Княства Літоўскае") == "Vialikaje Kniastva Litoŭskaje");
+    CHECK(belarusian_to_lacinka("сям'я, Лявон") == "siamja, Lavon");
+}
+
+TEST_CASE("country search is case- and diacritic-insensitive, prefix matches first", "[registry][countries]") {
+    const auto ru = search_countries("герм", "ru");
+    REQUIRE_FALSE(ru.empty());
+    CHECK(ru.front() == "DE");
+    CHECK(contains(search_countries("nie", "pl"), "DE"));        // Niemcy
+    CHECK(contains(search_countries("Belarus", "de"), "BY"));    // German name "Belarus"
+    CHECK(contains(search_countries("Belarus", "ru"), "BY"));    // English fallback
+    CHECK(contains(search_countries("bialorus", "pl"), "BY"));   // Białoruś without diacritics
+    CHECK(contains(search_countries("BIEŁA", "be-Latn"), "BY"));
+    CHECK(contains(search_countries("by", "en"), "BY"));         // the code itself
+    CHECK(search_countries("no such country", "en").empty());
+
+    const auto pl = search_countries("nie", "pl");
+    // Niemcy starts with "nie"; "Dalekie Wyspy Mniejsze Stanów Zjednoczonych" (UM) contains it later.
+    REQUIRE(pl.size() >= 2);
+    CHECK(pl.front() == "DE");
+    CHECK(contains(pl, "UM"));
+    const auto be = search_countries("ус", "be");   // Аўстралія, Аўстрыя, Беларусь, ... all inner matches
+    CHECK(index_of(be, "AU") < index_of(be, "BY"));
+    CHECK(index_of(be, "BY") < be.size());
+
+    const auto all = search_countries("", "ru");
+    CHECK(all.size() == 249);
+    // Russian collation order: Австралия before Австрия before Беларусь before Германия.
+    CHECK(index_of(all, "AU") < index_of(all, "AT"));
+    CHECK(index_of(all, "AT") < index_of(all, "BY"));
+    CHECK(index_of(all, "BY") < index_of(all, "DE"));
+    const auto en = search_countries("", "en");
+    CHECK(en.front() == "AF");  // Afghanistan
+}
