@@ -35,6 +35,7 @@ AppealPack build_pack(SecretBytes& sign_sk, Bytes& file) {
     AppealPack p;
     p.pack_id = "test-pack";
     p.created_unix = 1700000000;
+    p.languages = {"en", "be"};
     for (const char* id : {"political-prisoners", "free-elections"}) {
         Appeal a;
         a.id = id;
