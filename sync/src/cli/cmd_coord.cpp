@@ -3,6 +3,7 @@
 
 #include "embassy/registry/pack.hpp"
 #include "embassy/sync/coordinator.hpp"
+#include "embassy/sync/demo.hpp"
 #include "embassy/sync/pack_compile.hpp"
 
 #include <iostream>
@@ -63,6 +64,26 @@ int coord_pack(const std::vector<std::string>& argv) {
     return 0;
 }
 
+// A throwaway coordinator and the demo pack signed by it, for trying the kiosk out.
+int coord_demo(const std::vector<std::string>& argv) {
+    Args a(argv, {"dir", "pack-out", "passphrase-file"}, {});
+    if (!a.error().empty()) return fail(a.error());
+    auto dir = a.require("dir"), pack_out = a.require("pack-out");
+    if (!dir) return fail(dir.message());
+    if (!pack_out) return fail(pack_out.message());
+    auto pass = read_new_passphrase(a, "passphrase-file", "New demo coordinator passphrase: ");
+    if (!pass) return fail(pass.message());
+    if (auto s = sync::make_demo_coordinator(*dir, pass->view()); !s) return fail(s.message());
+    auto keys = sync::coordinator_unlock(*dir, pass->view());
+    if (!keys) return fail(keys.message());
+    auto pack = sync::make_demo_pack(*keys, std::filesystem::path(EMBASSY_DEMO_DIR) / "appeals.toml");
+    if (!pack) return fail(pack.message());
+    if (auto s = write_file_atomic(*pack_out, *pack); !s) return fail(s.message());
+    std::cout << "demo coordinator in " << *dir << " (fingerprint " << keys->identity.fingerprint() << "), identity "
+              << (std::filesystem::path(*dir) / sync::coordinator_identity_file).string() << ", demo pack " << *pack_out << "\n";
+    return 0;
+}
+
 }  // namespace
 
 void add_coord_commands(std::vector<Command>& out) {
@@ -72,6 +93,8 @@ void add_coord_commands(std::vector<Command>& out) {
                    "write the public identity file that kiosks are initialised with", coord_public_identity});
     out.push_back({"coord", "pack", "--dir DIR --in appeals.toml --out PACK [--passphrase-file F]",
                    "compile and sign an appeal pack", coord_pack});
+    out.push_back({"coord", "demo", "--dir DIR --pack-out PACK [--passphrase-file F]",
+                   "create a demo coordinator (not for real use) and the demo appeal pack signed by it", coord_demo});
 }
 
 }  // namespace embassy::cli
