@@ -1,0 +1,738 @@
+// The kiosk flow as a state machine, driven under a fake clock.
+#include "flow_harness.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
+#include <catch2/generators/catch_generators_range.hpp>
+
+using namespace embassy::kiosk;
+using namespace embassy::kiosk::test;
+using embassy::registry::Purpose;
+
+namespace {
+constexpr Screen input_screens[] = {Screen::ChooseAppeal, Screen::ReadAppeal, Screen::Details, Screen::Sign,
+                                    Screen::Review};
+}
+
+TEST_CASE("first-run setup goes from passphrase to the volunteer screen", "[kiosk][flow][setup]") {
+    Harness h(Flow::first_run({}, TimePoint{}));
+    REQUIRE(h.flow.mode() == Mode::Setup);
+    REQUIRE(h.screen() == Screen::SetupPassphrase);
+
+    h.flow.auth.passphrase = "short";
+    h.flow.auth.confirm = "short";
+    h.send(ev::Next{});
+    CHECK(h.screen() == Screen::SetupPassphrase);
+    CHECK(h.flow.notice.key == "setup.passphrase.too_weak");
+
+    h.flow.auth.passphrase = "river lantern maple orbit";
+    h.flow.auth.confirm = "river lantern maple orbiT";
+    h.send(ev::Next{});
+    CHECK(h.screen() == Screen::SetupPassphrase);
+    CHECK(h.flow.notice.key == "setup.passphrase.mismatch");
+
+    h.flow.auth.confirm = "river lantern maple orbit";
+    h.send(ev::Next{});
+    REQUIRE(h.screen() == Screen::SetupIdentity);
+
+    h.send(ev::Next{});  // no identity yet
+    CHECK(h.flow.notice.key == "setup.identity.missing");
+    CHECK(h.fx.empty());
+
+    auto& fx = h.send(ev::FileChosen{"/media/usb/coordinator.pub"});
+    REQUIRE(find<fx::LoadIdentity>(fx));
+    CHECK(find<fx::LoadIdentity>(fx)->path == "/media/usb/coordinator.pub");
+    h.send(ev::IdentityLoaded{"3F2A 9C01 77D4 0B1E 5A60"});
+    CHECK(h.flow.setup.identity_fingerprint == "3F2A 9C01 77D4 0B1E 5A60");
+    CHECK(has<fx::CreateKiosk>(h.send(ev::Next{})));
+    CHECK(h.flow.busy);
+    CHECK(h.flow.auth.passphrase == "river lantern maple orbit");  // the app reads it now
+    h.send(ev::KioskCreated{});
+    REQUIRE(h.screen() == Screen::SetupPack);
+    CHECK(h.flow.auth.passphrase.empty());
+    CHECK(h.flow.auth.confirm.empty());
+    CHECK(has<fx::WipeUiInputState>(h.fx));
+
+    h.send(ev::Next{});
+    CHECK(h.flow.notice.key == "setup.pack.missing");
+    CHECK(has<fx::LoadPack>(h.send(ev::FileChosen{"pack.bin"})));
+    h.send(ev::PackLoaded{demo_pack(2)});
+    h.send(ev::Next{});
+    REQUIRE(h.screen() == Screen::SetupEvent);
+
+    h.flow.setup.event = {0, "Rally", "Vilnius", "LT", "2024-13-01"};
+    h.send(ev::Next{});
+    CHECK(h.flow.notice.key == "setup.event.date_invalid");
+    h.flow.setup.event.date = "2024-08-09";
+    h.flow.setup.event.country = "lt";
+    h.send(ev::Next{});
+    CHECK(h.flow.notice.key == "setup.event.country_invalid");
+    h.flow.setup.event.country = "LT";
+    auto& created = h.send(ev::Next{});
+    REQUIRE(find<fx::CreateEvent>(created));
+    CHECK(find<fx::CreateEvent>(created)->event.city == "Vilnius");
+    h.send(ev::EventCreated{7});
+    REQUIRE(h.screen() == Screen::SetupAppeals);
+    CHECK(h.flow.setup.event.id == 7);
+
+    h.send(ev::Next{});
+    CHECK(h.flow.notice.key == "setup.appeals.none");
+    h.send(ev::ToggleAppeal{"a2"});
+    h.send(ev::ToggleAppeal{"not-in-pack"});
+    auto& done = h.send(ev::Next{});
+    REQUIRE(find<fx::SetActiveAppeals>(done));
+    CHECK(find<fx::SetActiveAppeals>(done)->appeal_ids == std::vector<std::string>{"a2"});
+    CHECK(h.screen() == Screen::VolunteerHome);
+    CHECK(h.flow.mode() == Mode::Volunteer);
+}
+
+TEST_CASE("setup screens go back where it is safe", "[kiosk][flow][setup]") {
+    Harness h(Flow::first_run({}, TimePoint{}));
+    h.flow.auth.passphrase = h.flow.auth.confirm = "river lantern maple orbit";
+    h.send(ev::Next{});
+    h.send(ev::Back{});
+    CHECK(h.screen() == Screen::SetupPassphrase);
+    h.send(ev::Next{});
+    h.send(ev::FileChosen{"id"});
+    h.send(ev::IdentityLoaded{"FP"});
+    h.send(ev::Next{});
+    h.send(ev::KioskCreated{});
+    h.send(ev::Back{});
+    CHECK(h.screen() == Screen::SetupPack);  // the kiosk exists: no way back to choose a passphrase
+    h.send(ev::FileChosen{"p"});
+    h.send(ev::PackLoaded{demo_pack(1)});
+    h.send(ev::Next{});
+    h.send(ev::Back{});
+    CHECK(h.screen() == Screen::SetupPack);
+    h.send(ev::Next{});
+    h.flow.setup.event = {0, "Rally", "Vilnius", "LT", "2024-08-09"};
+    h.send(ev::Next{});
+    h.send(ev::EventCreated{1});
+    h.send(ev::Back{});
+    CHECK(h.screen() == Screen::SetupEvent);
+}
+
+TEST_CASE("a failed operation shows its message and ends the busy state", "[kiosk][flow][setup]") {
+    Harness h(Flow::first_run({}, TimePoint{}));
+    h.flow.auth.passphrase = h.flow.auth.confirm = "river lantern maple orbit";
+    h.send(ev::Next{});
+    h.send(ev::FileChosen{"id"});
+    REQUIRE(h.flow.busy);
+    h.send(ev::OperationFailed{"identity: file is not a coordinator identity"});
+    CHECK_FALSE(h.flow.busy);
+    CHECK(h.flow.notice.key == "error.operation");
+    CHECK(h.flow.notice.detail == "identity: file is not a coordinator identity");
+    CHECK(h.screen() == Screen::SetupIdentity);
+}
+
+TEST_CASE("wrong passphrases on the unlock screen make the wait grow", "[kiosk][flow][unlock]") {
+    Settings s;
+    s.unlock_delay_cap = Seconds{8};
+    Harness h(Flow::locked(s, TimePoint{}));
+    REQUIRE(h.flow.mode() == Mode::Locked);
+
+    const int expected[] = {1, 2, 4, 8, 8, 8};
+    for (int want : expected) {
+        h.flow.auth.passphrase = "wrong guess";
+        auto& fx = h.send(ev::SubmitPassphrase{});
+        REQUIRE(find<fx::CheckPassphrase>(fx));
+        CHECK(find<fx::CheckPassphrase>(fx)->unlock);
+        h.send(ev::PassphraseRejected{});
+        CHECK(h.screen() == Screen::Unlock);
+        CHECK(h.flow.auth.passphrase.empty());
+        CHECK(h.flow.notice.key == "unlock.wrong");
+        CHECK(h.flow.retry_seconds_left(h.now) == want);
+
+        // Too early: no KDF runs, a "please wait" message with the seconds left.
+        h.now += std::chrono::milliseconds(want * 1000 - 1);
+        h.flow.auth.passphrase = "another guess";
+        CHECK_FALSE(has<fx::CheckPassphrase>(h.send(ev::SubmitPassphrase{})));
+        CHECK(h.flow.notice.key == "unlock.wait");
+        CHECK(h.flow.notice.args.at(0).second == "1");
+        h.now += 1ms;
+    }
+
+    h.flow.auth.passphrase = "the right one";
+    REQUIRE(has<fx::CheckPassphrase>(h.send(ev::SubmitPassphrase{})));
+    h.send(ev::SubmitPassphrase{});  // a second press while the KDF runs does nothing
+    CHECK(h.fx.empty());
+    h.send(ev::PassphraseAccepted{});
+    CHECK(h.screen() == Screen::VolunteerHome);
+    CHECK(h.flow.failed_attempts == 0);
+    CHECK(h.flow.auth.passphrase.empty());
+}
+
+TEST_CASE("the registrant's path visits every screen in order", "[kiosk][flow][path]") {
+    const int appeals = GENERATE(1, 2);
+    auto h = at_welcome(appeals);
+    REQUIRE(h.screen() == Screen::Welcome);
+    REQUIRE(h.flow.mode() == Mode::Public);
+
+    h.send(ev::ChooseLanguage{"xx"});  // not a kiosk language
+    CHECK(h.screen() == Screen::Welcome);
+    h.send(ev::ChooseLanguage{"be"});
+    CHECK(h.flow.ui_lang() == "be");
+    if (appeals == 1) {
+        CHECK(h.screen() == Screen::ReadAppeal);  // ChooseAppeal skipped
+        CHECK(h.flow.form.appeal_id == "a1");
+    } else {
+        REQUIRE(h.screen() == Screen::ChooseAppeal);
+        h.send(ev::ChooseAppeal{"zz"});
+        CHECK(h.screen() == Screen::ChooseAppeal);
+        h.send(ev::ChooseAppeal{"a2"});
+        CHECK(h.screen() == Screen::ReadAppeal);
+    }
+    REQUIRE(h.flow.appeal_text());
+    CHECK(h.flow.appeal_text()->lang == "be");
+
+    h.send(ev::Next{});
+    REQUIRE(h.screen() == Screen::Details);
+    fill_details(h);
+    h.send(ev::Edit{Field::email, "alesia@example.org"});
+    h.send(ev::SetConsent{Purpose::join_registry, true});
+    h.send(ev::Next{});
+    REQUIRE(h.screen() == Screen::Sign);
+    CHECK(h.flow.form[Field::given_name] == "Alesia");  // normalized by the validator
+
+    h.send(ev::StrokeAdded{long_stroke()});
+    h.send(ev::Next{});
+    REQUIRE(h.screen() == Screen::Review);
+
+    auto& fx = h.send(ev::Next{});
+    REQUIRE(h.screen() == Screen::Submitting);
+    const auto* submit = find<fx::Submit>(fx);
+    REQUIRE(submit);
+    const auto& s = submit->submission;
+    CHECK(s.registrant.given_name == "Alesia");
+    CHECK(s.registrant.family_name == "Kavalenka");
+    CHECK(s.registrant.country == "PL");
+    CHECK(s.registrant.email == "alesia@example.org");
+    CHECK(s.registrant.lang == "be");
+    CHECK(s.appeal_id == (appeals == 1 ? "a1" : "a2"));
+    CHECK(s.appeal_version == 2);
+    CHECK(s.appeal_lang == "be");
+    REQUIRE(s.consents.size() == 2);
+    CHECK(s.consents[0].purpose == Purpose::sign_appeal);
+    CHECK(s.consents[0].text_hash == hash_byte(100));  // the be text of sign_appeal
+    CHECK(s.consents[1].purpose == Purpose::join_registry);
+    CHECK(s.strokes.size() == 1);
+    CHECK(s.typed_name.empty());
+    CHECK_FALSE(h.flow.receipt_code.size());  // no receipt before the commit
+
+    h.send(ev::SubmitSucceeded{"7K3M-Q2ZD-0000-C"});
+    REQUIRE(h.screen() == Screen::Receipt);
+    CHECK(h.flow.receipt_code == "7K3M-Q2ZD-0000-C");
+    CHECK(h.flow.form.empty());
+
+    h.send(ev::Next{});
+    CHECK(h.screen() == Screen::Welcome);
+    CHECK(h.flow.receipt_code.empty());
+    CHECK(h.flow.ui_lang() == "be");  // default language again (settings default: be)
+}
+
+TEST_CASE("Łacinka falls back to Cyrillic Belarusian texts of the pack", "[kiosk][flow][path]") {
+    auto h = at_welcome(1);
+    h.send(ev::ChooseLanguage{"be-Latn"});
+    REQUIRE(h.flow.appeal_text());
+    CHECK(h.flow.appeal_text()->lang == "be");
+    REQUIRE(h.flow.consent_text(Purpose::sign_appeal));
+    CHECK(h.flow.consent_text(Purpose::sign_appeal)->lang == "be");
+    h.send(ev::Back{});
+    h.send(ev::ChooseLanguage{"de"});  // no German text in the pack: English
+    CHECK(h.flow.appeal_text()->lang == "en");
+    CHECK(h.flow.consent_text(Purpose::be_contacted)->hash == hash_byte(105));
+}
+
+TEST_CASE("Back goes to the previous screen from every screen of the path", "[kiosk][flow][back]") {
+    const int appeals = GENERATE(1, 2);
+    struct Case { Screen from, to; };
+    auto c = GENERATE(Case{Screen::ChooseAppeal, Screen::Welcome}, Case{Screen::ReadAppeal, Screen::ChooseAppeal},
+                      Case{Screen::Details, Screen::ReadAppeal}, Case{Screen::Sign, Screen::Details},
+                      Case{Screen::Review, Screen::Sign});
+    if (appeals == 1 && c.from == Screen::ChooseAppeal) return;  // never shown with one appeal
+    if (appeals == 1 && c.to == Screen::ChooseAppeal) c.to = Screen::Welcome;
+    auto h = at_welcome(appeals);
+    drive_to(h, c.from);
+    REQUIRE(h.screen() == c.from);
+    h.send(ev::Back{});
+    CHECK(h.screen() == c.to);
+    if (c.to == Screen::Welcome) CHECK(h.flow.form.lang.empty());
+}
+
+TEST_CASE("Back keeps what was typed, so going forward again needs no retyping", "[kiosk][flow][back]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Review);
+    h.send(ev::Back{});
+    h.send(ev::Back{});
+    REQUIRE(h.screen() == Screen::Details);
+    CHECK(h.flow.form[Field::city] == "Warszawa");
+    CHECK(h.flow.form.strokes.size() == 1);
+    h.send(ev::Next{});
+    h.send(ev::Next{});
+    CHECK(h.screen() == Screen::Review);
+}
+
+TEST_CASE("there is no Back or Cancel after submitting", "[kiosk][flow][back]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Submitting);
+    for (Event e : {Event{ev::Back{}}, Event{ev::Cancel{}}, Event{ev::Next{}}}) {
+        h.send(e);
+        CHECK(h.screen() == Screen::Submitting);
+    }
+    h.send(ev::SubmitSucceeded{"CODE"});
+    for (Event e : {Event{ev::Back{}}, Event{ev::Cancel{}}}) {
+        h.send(e);
+        CHECK(h.screen() == Screen::Receipt);
+        CHECK(h.flow.receipt_code == "CODE");
+    }
+}
+
+TEST_CASE("Cancel from every input screen wipes the form and returns to Welcome", "[kiosk][flow][wipe]") {
+    Settings s;
+    s.default_lang = "pl";
+    const Screen at = GENERATE(from_range(std::begin(input_screens), std::end(input_screens)));
+    auto h = at_welcome(2, s);
+    drive_to(h, at);
+    REQUIRE(h.screen() == at);
+    auto& fx = h.send(ev::Cancel{});
+    CHECK(h.screen() == Screen::Welcome);
+    CHECK(has<fx::WipeUiInputState>(fx));
+    CHECK(h.flow.form.empty());
+    CHECK(h.flow.form.lang.empty());
+    CHECK(h.flow.ui_lang() == "pl");
+}
+
+TEST_CASE("idle on an input screen warns at 90 s and resets at 105 s", "[kiosk][flow][idle]") {
+    const Screen at = GENERATE(from_range(std::begin(input_screens), std::end(input_screens)));
+    auto h = at_welcome(2);
+    drive_to(h, at);
+    REQUIRE(h.screen() == at);
+
+    h.after(89s);
+    CHECK_FALSE(h.flow.idle_warning);
+    h.after(1s);
+    CHECK(h.flow.idle_warning);
+    CHECK(h.flow.idle_seconds_left(h.now) == 15);
+    CHECK(h.screen() == at);
+
+    SECTION("any input dismisses the countdown") {
+        h.after(5s);
+        h.send(ev::Activity{});
+        CHECK_FALSE(h.flow.idle_warning);
+        CHECK(h.screen() == at);
+        h.after(89s);
+        CHECK_FALSE(h.flow.idle_warning);
+        h.after(1s);
+        CHECK(h.flow.idle_warning);
+    }
+    SECTION("the countdown runs out: wipe and Welcome") {
+        h.after(14s);
+        CHECK(h.flow.idle_seconds_left(h.now) == 1);
+        CHECK(h.screen() == at);
+        auto& fx = h.after(1s);
+        CHECK(h.screen() == Screen::Welcome);
+        CHECK(has<fx::WipeUiInputState>(fx));
+        CHECK(h.flow.form.empty());
+        CHECK(h.flow.ui_lang() == "be");
+        CHECK_FALSE(h.flow.idle_warning);
+    }
+    SECTION("input that arrives after the deadline is dropped, not applied to Welcome") {
+        h.now += 30s;
+        h.send(ev::ChooseLanguage{"en"});
+        CHECK(h.screen() == Screen::Welcome);
+        CHECK(h.flow.form.lang.empty());
+    }
+}
+
+TEST_CASE("idle timeouts are configurable", "[kiosk][flow][idle]") {
+    Settings s;
+    s.input_idle = 30s;
+    s.idle_warning = 5s;
+    auto h = at_welcome(1, s);
+    drive_to(h, Screen::Details);
+    h.after(30s);
+    CHECK(h.flow.idle_warning);
+    CHECK(h.flow.idle_seconds_left(h.now) == 5);
+    h.after(5s);
+    CHECK(h.screen() == Screen::Welcome);
+}
+
+TEST_CASE("the receipt goes away after 30 s", "[kiosk][flow][idle]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Receipt);
+    REQUIRE(!h.flow.receipt_code.empty());
+    h.after(29s);
+    CHECK(h.screen() == Screen::Receipt);
+    CHECK_FALSE(h.flow.idle_warning);  // no "Are you still there?" on the receipt
+    h.after(1s);
+    CHECK(h.screen() == Screen::Welcome);
+    CHECK(h.flow.receipt_code.empty());
+}
+
+TEST_CASE("no idle reset while a submission is being committed", "[kiosk][flow][idle]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Submitting);
+    h.after(1000s);
+    CHECK(h.screen() == Screen::Submitting);
+    SECTION("success shows the receipt") {
+        h.send(ev::SubmitSucceeded{"CODE"});
+        CHECK(h.screen() == Screen::Receipt);
+    }
+    SECTION("failure returns to Review with the form intact and a message") {
+        h.send(ev::SubmitFailed{"submit: database is full"});
+        CHECK(h.screen() == Screen::Review);
+        CHECK(h.flow.notice.key == "review.submit_failed");
+        CHECK(h.flow.notice.detail == "submit: database is full");
+        CHECK(h.flow.receipt_code.empty());
+        CHECK(h.flow.form[Field::family_name] == "Kavalenka");
+    }
+}
+
+TEST_CASE("Welcome does not start without an active appeal", "[kiosk][flow][path]") {
+    auto h = at_welcome(1);
+    h.flow.content.active.clear();
+    h.send(ev::ChooseLanguage{"en"});
+    CHECK(h.screen() == Screen::Welcome);
+    CHECK(h.flow.notice.key == "welcome.not_ready");
+}
+
+TEST_CASE("details need every required field and the signing consent", "[kiosk][flow][validation]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Details);
+    h.send(ev::Next{});
+    CHECK(h.screen() == Screen::Details);
+    CHECK(h.flow.form.error(Field::given_name) == "error.given_name.required");
+    CHECK(h.flow.form.error(Field::family_name) == "error.family_name.required");
+    CHECK(h.flow.form.error(Field::country) == "error.country.required");
+    CHECK(h.flow.form.error(Field::city) == "error.city.required");
+    CHECK(h.flow.form.error(Field::email).empty());  // optional
+    CHECK(h.flow.form.error(Field::phone).empty());
+    CHECK(h.flow.form.consent_error == "error.consent.sign_required");
+
+    h.send(ev::Edit{Field::given_name, "A"});
+    CHECK(h.flow.form.error(Field::given_name).empty());  // editing clears the field's message
+
+    SECTION("the injected validator's message keys are shown per field") {
+        h.flow.validator = [](Field f, std::string_view raw) {
+            if (f == Field::city) return FieldCheck{{}, "error.city.invalid"};
+            return basic_validator(f, raw);
+        };
+        fill_details(h);
+        h.send(ev::Edit{Field::phone, "12ab"});
+        h.send(ev::Next{});
+        CHECK(h.screen() == Screen::Details);
+        CHECK(h.flow.form.error(Field::city) == "error.city.invalid");
+        CHECK(h.flow.form.error(Field::phone) == "error.phone.invalid");
+        CHECK(h.flow.form.error(Field::given_name).empty());
+        CHECK(h.flow.form.consent_error.empty());
+    }
+    SECTION("being contacted needs an email or a phone") {
+        fill_details(h);
+        h.send(ev::SetConsent{Purpose::be_contacted, true});
+        h.send(ev::Next{});
+        CHECK(h.flow.form.consent_error == "error.consent.contact_needs_email_or_phone");
+        h.send(ev::Edit{Field::phone, "+48 600 100 200"});
+        h.send(ev::Next{});
+        CHECK(h.screen() == Screen::Sign);
+    }
+    SECTION("consents start unticked and the signing one is required") {
+        for (bool c : h.flow.form.consents) CHECK_FALSE(c);
+        fill_details(h);
+        h.send(ev::SetConsent{Purpose::sign_appeal, false});
+        h.send(ev::Next{});
+        CHECK(h.flow.form.consent_error == "error.consent.sign_required");
+        CHECK(h.screen() == Screen::Details);
+    }
+}
+
+TEST_CASE("the signature screen: undo, clear, minimum ink, typed name", "[kiosk][flow][sign]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Sign);
+    h.send(ev::Next{});
+    CHECK(h.flow.form.signature_error == "error.signature.required");
+    h.send(ev::StrokeAdded{{{10, 10}, {20, 10}}});
+    h.send(ev::Next{});
+    CHECK(h.flow.form.signature_error == "error.signature.too_short");
+    h.send(ev::StrokeAdded{long_stroke()});
+    CHECK(h.flow.form.strokes.size() == 2);
+    h.send(ev::UndoStroke{});
+    REQUIRE(h.flow.form.strokes.size() == 1);
+    CHECK(h.flow.form.strokes[0].size() == 2);  // undo removed the last stroke only
+    h.send(ev::ClearStrokes{});
+    CHECK(h.flow.form.strokes.empty());
+    h.send(ev::UndoStroke{});  // nothing to undo: harmless
+    CHECK(h.screen() == Screen::Sign);
+
+    SECTION("drawn signature goes on") {
+        h.send(ev::StrokeAdded{long_stroke()});
+        h.send(ev::Next{});
+        CHECK(h.screen() == Screen::Review);
+    }
+    SECTION("I cannot sign on screen: typed name and confirmation") {
+        h.send(ev::StrokeAdded{long_stroke()});
+        h.send(ev::SetCannotSign{true});
+        CHECK(h.flow.form.strokes.empty());  // only one way of signing is kept
+        h.send(ev::StrokeAdded{long_stroke()});
+        CHECK(h.flow.form.strokes.empty());
+        h.send(ev::Next{});
+        CHECK(h.flow.form.error(Field::typed_name) == "error.typed_name.required");
+        CHECK(h.flow.form.signature_error == "error.typed_name.confirm_required");
+        h.send(ev::Edit{Field::typed_name, " Alesia Kavalenka "});
+        h.send(ev::Next{});
+        CHECK(h.screen() == Screen::Sign);
+        CHECK(h.flow.form.signature_error == "error.typed_name.confirm_required");
+        h.send(ev::SetTypedNameConfirmed{true});
+        h.send(ev::Next{});
+        REQUIRE(h.screen() == Screen::Review);
+        auto& fx = h.send(ev::Next{});
+        REQUIRE(find<fx::Submit>(fx));
+        CHECK(find<fx::Submit>(fx)->submission.typed_name == "Alesia Kavalenka");
+        CHECK(find<fx::Submit>(fx)->submission.strokes.empty());
+    }
+    SECTION("switching back to drawing drops the typed name") {
+        h.send(ev::SetCannotSign{true});
+        h.send(ev::Edit{Field::typed_name, "Alesia Kavalenka"});
+        h.send(ev::SetTypedNameConfirmed{true});
+        h.send(ev::SetCannotSign{false});
+        CHECK(h.flow.form[Field::typed_name].empty());
+        CHECK_FALSE(h.flow.form.typed_name_confirmed);
+    }
+}
+
+TEST_CASE("window close, Alt+F4 and Escape do nothing in public mode", "[kiosk][flow][guard]") {
+    const Screen at = GENERATE(Screen::Welcome, Screen::ChooseAppeal, Screen::ReadAppeal, Screen::Details,
+                               Screen::Sign, Screen::Review, Screen::Submitting, Screen::Receipt);
+    const Event guard = GENERATE(Event{ev::CloseRequested{}}, Event{ev::AltF4{}}, Event{ev::EscapePressed{}},
+                                 Event{ev::Quit{}});
+    auto h = at_welcome(2);
+    drive_to(h, at);
+    REQUIRE(h.screen() == at);
+    auto& fx = h.send(guard);
+    CHECK(fx.empty());
+    CHECK(h.screen() == at);
+}
+
+TEST_CASE("a volunteer may quit; the locked screen may not", "[kiosk][flow][guard]") {
+    const Event quit = GENERATE(Event{ev::CloseRequested{}}, Event{ev::AltF4{}}, Event{ev::Quit{}});
+    auto h = at_welcome(1);
+    h.send(ev::VolunteerShortcut{});
+    h.flow.auth.passphrase = "pw";
+    h.send(ev::SubmitPassphrase{});
+    h.send(ev::PassphraseAccepted{});
+    REQUIRE(h.flow.mode() == Mode::Volunteer);
+    CHECK(has<fx::Quit>(h.send(quit)));
+    h.send(ev::Lock{});
+    REQUIRE(h.flow.mode() == Mode::Locked);
+    CHECK(h.send(quit).empty());
+    CHECK(h.send(ev::EscapePressed{}).empty());
+}
+
+TEST_CASE("the hidden gesture needs a 3 s hold and then the passphrase", "[kiosk][flow][volunteer]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Details);
+    fill_details(h);
+
+    h.send(ev::CornerHold{true});
+    h.after(2900ms);
+    h.send(ev::CornerHold{false});
+    h.after(5s);
+    CHECK(h.screen() == Screen::Details);  // too short: nothing happened
+    CHECK(h.flow.form[Field::city] == "Warszawa");
+
+    h.send(ev::CornerHold{true});
+    h.after(3s);
+    REQUIRE(h.screen() == Screen::VolunteerAuth);
+    CHECK(h.flow.mode() == Mode::Public);  // not yet a volunteer
+    CHECK(h.flow.form.empty());            // the registrant's form is gone before the prompt shows
+    CHECK(has<fx::WipeUiInputState>(h.fx));
+
+    h.flow.auth.passphrase = "wrong";
+    auto& fx = h.send(ev::SubmitPassphrase{});
+    REQUIRE(find<fx::CheckPassphrase>(fx));
+    CHECK_FALSE(find<fx::CheckPassphrase>(fx)->unlock);  // verify, the store is open already
+    h.send(ev::PassphraseRejected{});
+    CHECK(h.screen() == Screen::VolunteerAuth);
+    CHECK(h.flow.retry_seconds_left(h.now) == 1);
+    h.now += 1s;
+    h.flow.auth.passphrase = "right";
+    h.send(ev::SubmitPassphrase{});
+    h.send(ev::PassphraseAccepted{});
+    CHECK(h.screen() == Screen::VolunteerHome);
+    CHECK(h.flow.mode() == Mode::Volunteer);
+}
+
+TEST_CASE("Ctrl+Shift+V opens the prompt; Cancel or idle return to Welcome", "[kiosk][flow][volunteer]") {
+    auto h = at_welcome(1);
+    h.send(ev::VolunteerShortcut{});
+    REQUIRE(h.screen() == Screen::VolunteerAuth);
+    SECTION("cancel") {
+        h.flow.auth.passphrase = "half";
+        h.send(ev::Cancel{});
+        CHECK(h.screen() == Screen::Welcome);
+        CHECK(h.flow.auth.passphrase.empty());
+    }
+    SECTION("idle") {
+        h.after(59s);
+        CHECK(h.screen() == Screen::VolunteerAuth);
+        h.after(1s);
+        CHECK(h.screen() == Screen::Welcome);
+    }
+    SECTION("gesture events are ignored while the prompt is open") {
+        h.send(ev::VolunteerShortcut{});
+        h.send(ev::CornerHold{true});
+        h.after(5s);
+        CHECK(h.screen() == Screen::VolunteerAuth);
+    }
+}
+
+TEST_CASE("the volunteer screen locks itself after its idle time", "[kiosk][flow][volunteer]") {
+    Settings s;
+    s.volunteer_idle = GENERATE(Seconds{60}, Seconds{300});
+    auto h = at_welcome(1, s);
+    h.send(ev::VolunteerShortcut{});
+    h.flow.auth.passphrase = "pw";
+    h.send(ev::SubmitPassphrase{});
+    h.send(ev::PassphraseAccepted{});
+    REQUIRE(h.screen() == Screen::VolunteerHome);
+    h.after(s.volunteer_idle - 1s);
+    CHECK(h.screen() == Screen::VolunteerHome);
+    h.send(ev::OpenSettings{});  // input restarts the timer
+    h.after(s.volunteer_idle - 1s);
+    CHECK(h.screen() == Screen::VolunteerSettings);
+    auto& fx = h.after(1s);
+    CHECK(h.screen() == Screen::Unlock);
+    CHECK(has<fx::LockStore>(fx));
+    CHECK(has<fx::WipeUiInputState>(fx));
+}
+
+TEST_CASE("an export holds off the auto-lock until it finishes", "[kiosk][flow][volunteer]") {
+    auto h = at_welcome(1);
+    h.send(ev::VolunteerShortcut{});
+    h.flow.auth.passphrase = "pw";
+    h.send(ev::SubmitPassphrase{});
+    h.send(ev::PassphraseAccepted{});
+    auto& fx = h.send(ev::ExportRequested{"/media/usb"});
+    REQUIRE(find<fx::ExportBatch>(fx));
+    CHECK(find<fx::ExportBatch>(fx)->dir == "/media/usb");
+    h.after(600s);
+    CHECK(h.screen() == Screen::VolunteerHome);
+    h.send(ev::ExportFinished{12, "/media/usb/batch-0007.embassy"});
+    CHECK(h.flow.notice.key == "volunteer.export.done");
+    CHECK(h.flow.notice.args.size() == 2);
+    CHECK(h.screen() == Screen::VolunteerHome);
+    h.after(1s);
+    CHECK(h.screen() == Screen::Unlock);  // the quiet time had long passed
+}
+
+TEST_CASE("volunteer actions: acknowledgement, pack, appeals, settings", "[kiosk][flow][volunteer]") {
+    auto h = at_welcome(2);
+    h.send(ev::VolunteerShortcut{});
+    h.flow.auth.passphrase = "pw";
+    h.send(ev::SubmitPassphrase{});
+    h.send(ev::PassphraseAccepted{});
+
+    CHECK(find<fx::ApplyAck>(h.send(ev::ApplyAckRequested{"/media/usb/ack"}))->path == "/media/usb/ack");
+    h.send(ev::AckApplied{40});
+    CHECK(h.flow.notice.key == "volunteer.ack.done");
+
+    h.send(ev::ToggleAppeal{"a1"});
+    CHECK(h.flow.content.active == std::vector<std::string>{"a2"});
+    h.send(ev::LoadPackRequested{"new.pack"});
+    auto& fx = h.send(ev::PackLoaded{demo_pack(1)});  // a2 is no longer in the pack
+    CHECK(h.flow.content.active.empty());
+    CHECK(has<fx::SetActiveAppeals>(fx));
+    h.send(ev::StartPublic{});
+    CHECK(h.flow.notice.key == "volunteer.no_active_appeals");
+    CHECK(h.screen() == Screen::VolunteerHome);
+
+    h.send(ev::OpenSettings{});
+    REQUIRE(h.screen() == Screen::VolunteerSettings);
+    Settings bad = h.flow.settings_draft;
+    bad.input_idle = 5s;
+    h.send(ev::SaveSettings{bad});
+    CHECK(h.flow.notice.key == "settings.error.input_idle");
+    CHECK(h.screen() == Screen::VolunteerSettings);
+    Settings good = h.flow.settings_draft;
+    good.input_idle = 120s;
+    good.default_lang = "lt";
+    auto& saved = h.send(ev::SaveSettings{good});
+    REQUIRE(find<fx::SaveSettings>(saved));
+    CHECK(h.flow.settings.input_idle == 120s);
+    CHECK(h.screen() == Screen::VolunteerHome);
+    h.send(ev::OpenSettings{});
+    h.send(ev::EscapePressed{});
+    CHECK(h.screen() == Screen::VolunteerHome);
+}
+
+TEST_CASE("every exit path leaves no registrant data", "[kiosk][flow][wipe]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Sign);
+    h.send(ev::StrokeAdded{long_stroke()});
+    REQUIRE_FALSE(h.flow.form.empty());
+
+    SECTION("submit success") {
+        h.send(ev::Next{});
+        h.send(ev::Next{});
+        h.send(ev::SubmitSucceeded{"CODE"});
+        CHECK(h.flow.form.empty());
+        h.send(ev::Next{});
+        CHECK(h.flow.receipt_code.empty());
+    }
+    SECTION("cancel") { h.send(ev::Cancel{}); }
+    SECTION("idle") { h.after(105s); }
+    SECTION("volunteer gesture, then lock") {
+        h.send(ev::VolunteerShortcut{});
+        CHECK(h.flow.form.empty());
+        h.flow.auth.passphrase = "pw";
+        h.send(ev::SubmitPassphrase{});
+        h.send(ev::PassphraseAccepted{});
+        auto& fx = h.send(ev::Lock{});
+        CHECK(has<fx::LockStore>(fx));
+        CHECK(h.screen() == Screen::Unlock);
+    }
+    CHECK(h.flow.form.empty());
+    CHECK(h.flow.form.lang.empty());
+    CHECK(h.flow.auth.passphrase.empty());
+    for (const auto& e : h.flow.form.errors) CHECK(e.empty());
+}
+
+TEST_CASE("the next registrant starts from nothing", "[kiosk][flow][wipe]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Receipt);
+    h.send(ev::Next{});
+    h.send(ev::ChooseLanguage{"en"});
+    h.send(ev::Next{});
+    REQUIRE(h.screen() == Screen::Details);
+    for (std::size_t i = 0; i < field_count; ++i) CHECK(h.flow.form.text[i].empty());
+    for (bool c : h.flow.form.consents) CHECK_FALSE(c);
+    CHECK(h.flow.form.strokes.empty());
+    CHECK(h.flow.receipt_code.empty());
+}
+
+TEST_CASE("a half-typed passphrase on the unlock screen is wiped when left alone", "[kiosk][flow][unlock]") {
+    Harness h(Flow::locked({}, TimePoint{}));
+    h.flow.auth.passphrase = "half typ";
+    h.send(ev::Activity{});
+    h.after(89s);
+    CHECK(h.flow.auth.passphrase == "half typ");
+    h.after(1s);
+    CHECK(h.flow.auth.passphrase.empty());
+    CHECK(has<fx::WipeUiInputState>(h.fx));
+}
+
+TEST_CASE("outcomes fed back by the app are not the person's input", "[kiosk][flow]") {
+    CHECK(is_user_input(Event{ev::Next{}}));
+    CHECK(is_user_input(Event{ev::CornerHold{true}}));
+    CHECK_FALSE(is_user_input(Event{ev::SubmitSucceeded{"x"}}));
+    CHECK_FALSE(is_user_input(Event{ev::PassphraseRejected{}}));
+    CHECK_FALSE(is_user_input(Event{ev::OperationFailed{"x"}}));
+}
+
+TEST_CASE("every screen belongs to one mode", "[kiosk][flow]") {
+    CHECK(mode_of(Screen::SetupAppeals) == Mode::Setup);
+    CHECK(mode_of(Screen::Unlock) == Mode::Locked);
+    CHECK(mode_of(Screen::VolunteerAuth) == Mode::Public);
+    CHECK(mode_of(Screen::Receipt) == Mode::Public);
+    CHECK(mode_of(Screen::VolunteerSettings) == Mode::Volunteer);
+    CHECK(std::string(screen_name(Screen::Review)) == "Review");
+}
