@@ -10,10 +10,18 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/embassy-crash-XXXXXX")
 trap 'rm -rf "$W"' EXIT
 make_kiosk "$W"
 : > "$W/printed"
+# Canary names (threat 13): after the run no file anywhere under $TMPDIR or in our logs may hold them.
+# Random suffixes: no file that existed before this run can hold them by chance.
+sfx=$(tr -dc 'a-z' </dev/urandom | head -c 10 || true)
+cyr=(а б в г д ж з і й к л м н о п р с т у ў ф х ц ч ш ы э ю я)
+csfx=""
+for _ in 1 2 3 4 5 6 7 8; do csfx+=${cyr[RANDOM % ${#cyr[@]}]}; done
+CANARIES=("Zzkanareyka$sfx" "Qqcanarovich$sfx" "Жжканарэйка$csfx" "Щщканаровіч$csfx")
+printf '%s\t%s\n%s\t%s\n' "${CANARIES[@]}" > "$W/names"
 killed_mid_run=0
 for ((i = 1; i <= CYCLES; i++)); do
   "$SYNC" kiosk simulate --data-dir "$W/kiosk" --passphrase-file "$W/kiosk.pass" --count 100000 --seed "$i" \
-      > "$W/out" 2>/dev/null &
+      --names-file "$W/names" > "$W/out" 2>>"$W/stderr.log" &
   pid=$!
   # Unlocking takes ~0.5 s; kill anywhere from during the unlock to well into the submits.
   sleep "$(awk -v s="$i" 'BEGIN { srand(s); printf "%.3f", 0.3 + rand() * 1.2 }')"
@@ -25,6 +33,18 @@ for ((i = 1; i <= CYCLES; i++)); do
     exit 1
   fi
 done
+rm -f "$W/names"
+hits=0
+for c in "${CANARIES[@]}"; do
+  n=$(grep -rla -- "$c" "$W" "${TMPDIR:-/tmp}" 2>/dev/null | wc -l || true)
+  hits=$((hits + n))
+done
+if [ "$hits" -ne 0 ]; then
+  echo "canary names found in $hits files under $W or ${TMPDIR:-/tmp}" >&2
+  grep -rla -- "${CANARIES[0]}" "$W" "${TMPDIR:-/tmp}" >&2 || true
+  exit 1
+fi
 printed=$(awk 'length($0) == 26' "$W/printed" | wc -l)
 echo "crash_submit: $CYCLES kill -9 cycles ($killed_mid_run killed mid-run), $printed receipts printed, 0 lost, quick_check ok every cycle"
 echo "last check: $result"
+echo "canary grep over the data dir, logs and \$TMPDIR: 0 hits"
