@@ -1,0 +1,754 @@
+// Batch files: manifest, the plaintext stream parser, BatchWriter and BatchReader.
+// The byte layout is specified in docs/batch-format.md; section numbers below refer to it.
+//
+// Index of this file
+//  [SECTION] Hashing and manifest (4.2)
+//  [SECTION] Plaintext stream parser (4)
+//  [SECTION] Outer layer: chunks (3)
+//  [SECTION] BatchWriter (5)
+//  [SECTION] BatchReader (4.3)
+//  [SECTION] detail hooks
+#include "embassy/sync/batch.hpp"
+
+#include <sodium.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+#include <system_error>
+
+namespace embassy::sync {
+
+namespace {
+
+constexpr std::string_view kMagic = "EMBBATCH";
+constexpr std::string_view kManifestDomain = "embassy-batch-manifest-v1";
+constexpr std::string_view kPayloadDomain = "embassy-batch-payload-v1";
+constexpr std::string_view kBatchHashDomain = "embassy-batch-hash-v1";
+constexpr std::uint8_t kManifestFrameType = 0xFF;
+constexpr std::size_t kSealedKeySize = crypto_box_SEALBYTES + crypto_secretstream_xchacha20poly1305_KEYBYTES;
+constexpr std::size_t kAbytes = crypto_secretstream_xchacha20poly1305_ABYTES;
+constexpr std::size_t kMaxCipherChunk = kChunkSize + kAbytes;
+static_assert(8 + 4 + kSealedKeySize + crypto_secretstream_xchacha20poly1305_HEADERBYTES == kBatchHeaderSize);
+
+using StreamState = crypto_secretstream_xchacha20poly1305_state;
+
+StreamState* stream_state(registry::SecretBytes& s) {
+    return reinterpret_cast<StreamState*>(s.data());  // NOLINT: sodium_malloc'd, byte-aligned struct
+}
+
+// [SECTION] Hashing and manifest (4.2)
+
+void hash_init(crypto_generichash_state& st, std::string_view domain) {
+    crypto_generichash_init(&st, nullptr, 0, 32);
+    crypto_generichash_update(&st, as_bytes(domain).data(), domain.size());
+}
+
+Hash hash_final(crypto_generichash_state& st) {
+    Hash h{};
+    crypto_generichash_final(&st, h.data(), h.size());
+    return h;
+}
+
+bool is_zero(const Hash& h) {
+    for (auto b : h)
+        if (b != 0) return false;
+    return true;
+}
+
+std::string seq_rule_error(std::uint64_t seq, const Hash& prev) {
+    if (seq == 0) return "seq is 0";
+    if (seq == 1 && !is_zero(prev)) return "seq 1 with a non-zero previous batch hash";
+    if (seq > 1 && is_zero(prev)) return "seq " + std::to_string(seq) + " with a zero previous batch hash";
+    return {};
+}
+
+// [SECTION] Plaintext stream parser (4)
+
+// A push parser: chunks of plaintext go in through feed(), in any sizes. It keeps at most one record
+// body (≤ 128 KiB), so memory does not depend on the batch size.
+class StreamParser {
+public:
+    using OnRecord = std::function<Status(const Record&)>;
+    explicit StreamParser(const OnRecord* on_record) : on_record_(on_record) { hash_init(hs_, kPayloadDomain); }
+    ~StreamParser() { sodium_memzero(body_.data(), body_.size()); }
+    StreamParser(const StreamParser&) = delete;
+    StreamParser& operator=(const StreamParser&) = delete;
+
+    Status feed(std::span<const std::uint8_t> data) {
+        while (!data.empty()) {
+            switch (state_) {
+                case State::header: {
+                    const std::size_t n = std::min(data.size(), hdr_.size() - hdr_have_);
+                    std::memcpy(hdr_.data() + hdr_have_, data.data(), n);
+                    hdr_have_ += n;
+                    data = data.subspan(n);
+                    if (hdr_have_ == hdr_.size()) EMBASSY_TRY(start_frame());
+                    break;
+                }
+                case State::body: {
+                    const std::size_t n = std::min(data.size(), body_len_ - body_.size());
+                    body_.insert(body_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+                    data = data.subspan(n);
+                    if (body_.size() == body_len_) EMBASSY_TRY(end_frame());
+                    break;
+                }
+                case State::signature: {
+                    const std::size_t n = std::min(data.size(), signature_.size() - sig_have_);
+                    std::memcpy(signature_.data() + sig_have_, data.data(), n);
+                    sig_have_ += n;
+                    data = data.subspan(n);
+                    if (sig_have_ == signature_.size()) state_ = State::done;
+                    break;
+                }
+                case State::done:
+                    return make_error("data after the signature");
+            }
+        }
+        return {};
+    }
+
+    Status finish() {
+        if (state_ == State::done) return {};
+        if (manifest_.empty()) return make_error("truncated: no manifest");
+        return make_error("truncated inside the signature");
+    }
+
+    // After finish(): check the manifest (signature first), then the counts against the records.
+    Result<VerifiedManifest> verified(const std::optional<Hash>& expected_key_id) {
+        auto m = detail::decode_manifest(manifest_);
+        if (!m) return m.error();
+        const auto msg = detail::manifest_signing_message(manifest_);
+        if (crypto_sign_verify_detached(signature_.data(), msg.data(), msg.size(),
+                                        m->fields.kiosk_public_key.data()) != 0)
+            return make_error("signature does not verify");
+        if (total_ == 0) return make_error("no records");
+        if (m->counts != counts_) return make_error("record count mismatch");
+        if (m->first_record_seq != first_ || m->last_record_seq != last_)
+            return make_error("first/last record sequence mismatch");
+        if (m->payload_hash != hash_final(hs_)) return make_error("payload hash mismatch");
+        if (auto e = seq_rule_error(m->fields.seq, m->fields.previous_batch_hash); !e.empty()) return make_error(e);
+        if (expected_key_id && *expected_key_id != m->fields.coordinator_key_id)
+            return make_error("made for another coordinator key id");
+        VerifiedManifest v;
+        v.manifest = *m;
+        v.signature = signature_;
+        v.batch_hash = detail::batch_hash(manifest_, signature_);
+        return v;
+    }
+
+    const Bytes& manifest_bytes() const { return manifest_; }
+    Hash payload_hash_copy() const {
+        auto st = hs_;
+        return hash_final(st);
+    }
+
+private:
+    enum class State { header, body, signature, done };
+
+    Status start_frame() {
+        hdr_have_ = 0;
+        type_ = hdr_[0];
+        body_len_ = get_u32(hdr_.data() + 1);
+        if (type_ == kManifestFrameType) {
+            if (body_len_ != kManifestSize) return make_error("manifest frame has the wrong length");
+        } else if (type_ < 1 || type_ > kRecordTypeCount) {
+            return make_error("record " + std::to_string(total_ + 1) + ": unknown record type " + std::to_string(type_));
+        } else if (body_len_ > kMaxRecordBody) {
+            return make_error("record " + std::to_string(total_ + 1) + ": record too large");   // before allocation
+        }
+        body_.clear();
+        state_ = State::body;
+        if (body_len_ == 0) return end_frame();
+        return {};
+    }
+
+    Status end_frame() {
+        if (type_ == kManifestFrameType) {
+            manifest_ = body_;
+            state_ = State::signature;
+            return {};
+        }
+        const std::string where = "record " + std::to_string(total_ + 1) + ": ";
+        if (++total_ > kMaxRecordsPerBatch) return make_error("too many records");
+        auto r = decode_record(type_, body_);
+        if (!r) return make_error(where + r.message());
+        const std::uint64_t seq = record_seq(*r);
+        if (total_ > 1 && seq <= last_) return make_error(where + "record sequence does not increase");
+        if (total_ == 1) first_ = seq;
+        last_ = seq;
+        ++counts_[type_ - 1u];
+        crypto_generichash_update(&hs_, hdr_.data(), hdr_.size());
+        crypto_generichash_update(&hs_, body_.data(), body_.size());
+        state_ = State::header;
+        if (on_record_ && *on_record_) return (*on_record_)(*r);
+        return {};
+    }
+
+    const OnRecord* on_record_;
+    State state_ = State::header;
+    std::array<std::uint8_t, 5> hdr_{};
+    std::size_t hdr_have_ = 0;
+    std::uint8_t type_ = 0;
+    std::uint32_t body_len_ = 0;
+    Bytes body_;
+    Bytes manifest_;
+    std::array<std::uint8_t, kSignatureSize> signature_{};
+    std::size_t sig_have_ = 0;
+    crypto_generichash_state hs_{};
+    std::array<std::uint64_t, kRecordTypeCount> counts_{};
+    std::uint64_t total_ = 0, first_ = 0, last_ = 0;
+};
+
+// [SECTION] Outer layer: chunks (3)
+
+// Where a reader's bytes come from: a file, or memory (fuzzing, tests).
+struct Source {
+    std::filesystem::path path;
+    std::span<const std::uint8_t> memory;
+    bool in_memory = false;
+
+    FILE* open() const {
+        if (!in_memory) return std::fopen(path.c_str(), "rb");
+        if (memory.empty()) return nullptr;
+        return fmemopen(const_cast<std::uint8_t*>(memory.data()), memory.size(), "rb");  // NOLINT: read-only mode
+    }
+};
+
+struct FileCloser {
+    void operator()(FILE* f) const { if (f) std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<FILE, FileCloser>;
+
+// Read the header and open the sealed file key.
+Status open_header(FILE* f, const registry::SecretBytes& box_secret, const BoxPublicKey& box_public,
+                   std::array<std::uint8_t, kBatchHeaderSize>& header, registry::SecretBytes& file_key) {
+    const std::size_t n = std::fread(header.data(), 1, header.size(), f);
+    if (n < kMagic.size() || std::memcmp(header.data(), kMagic.data(), kMagic.size()) != 0)
+        return make_error("not a batch file (bad magic)");
+    if (n < 12) return make_error("truncated header");
+    if (get_u32(header.data() + 8) != kBatchFormatVersion)
+        return make_error("unsupported version " + std::to_string(get_u32(header.data() + 8)));
+    if (n < header.size()) return make_error("truncated header");
+    if (box_secret.size() != crypto_box_SECRETKEYBYTES) return make_error("coordinator box secret has the wrong size");
+    file_key = registry::SecretBytes(crypto_secretstream_xchacha20poly1305_KEYBYTES);
+    if (crypto_box_seal_open(file_key.data(), header.data() + 12, kSealedKeySize, box_public.data(),
+                             box_secret.data()) != 0)
+        return make_error("encrypted to another coordinator (or the file key is damaged)");
+    return {};
+}
+
+// Decrypt every chunk after the header and feed the plaintext to the parser.
+Status read_chunks(FILE* f, const std::uint8_t* stream_header, const registry::SecretBytes& file_key,
+                   StreamParser& parser, std::uint64_t& file_size) {
+    registry::SecretBytes state(sizeof(StreamState));
+    if (crypto_secretstream_xchacha20poly1305_init_pull(stream_state(state), stream_header, file_key.data()) != 0)
+        return make_error("bad stream header");
+    Bytes cipher(kMaxCipherChunk);
+    registry::SecretBytes plain(kChunkSize);
+    file_size = kBatchHeaderSize;
+    for (std::uint64_t index = 1;; ++index) {
+        std::uint8_t lenbuf[4];
+        const std::size_t got = std::fread(lenbuf, 1, 4, f);
+        if (got != 4) return make_error("truncated: no final chunk");
+        const std::uint32_t len = get_u32(lenbuf);
+        if (len < kAbytes || len > kMaxCipherChunk)                  // before reading or allocating
+            return make_error("chunk " + std::to_string(index) + " too large or too small");
+        if (std::fread(cipher.data(), 1, len, f) != len) return make_error("truncated: no final chunk");
+        file_size += 4 + len;
+        unsigned long long plen = 0;
+        unsigned char tag = 0;
+        if (crypto_secretstream_xchacha20poly1305_pull(stream_state(state), plain.data(), &plen, &tag,
+                                                       cipher.data(), len, nullptr, 0) != 0)
+            return make_error("chunk " + std::to_string(index) + " does not decrypt (damaged, reordered or truncated)");
+        const bool final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+        if (!final && tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE)
+            return make_error("chunk " + std::to_string(index) + " has an unknown tag");
+        if ((!final && plen != kChunkSize) || (final && plen == 0))
+            return make_error("chunk " + std::to_string(index) + " has the wrong size");
+        EMBASSY_TRY(parser.feed({plain.data(), static_cast<std::size_t>(plen)}));
+        if (final) {
+            if (std::fgetc(f) != EOF) return make_error("data after the final chunk");
+            return parser.finish();
+        }
+    }
+}
+
+std::string file_label(const Source& s) {
+    return s.in_memory ? std::string("<memory>") : s.path.filename().string();
+}
+
+Error prefixed(const Source& s, const Error& e) { return make_error("batch " + file_label(s) + ": " + e.message); }
+
+// [SECTION] BatchWriter helpers
+
+Status write_all(int fd, const std::uint8_t* p, std::size_t n) {
+    while (n > 0) {
+        const ssize_t w = ::write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return make_error(std::string("write failed: ") + std::strerror(errno));
+        }
+        p += w;
+        n -= static_cast<std::size_t>(w);
+    }
+    return {};
+}
+
+Status fsync_dir(const std::filesystem::path& dir) {
+    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return make_error(std::string("cannot open directory to fsync: ") + std::strerror(errno));
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) return make_error(std::string("directory fsync failed: ") + std::strerror(errno));
+    return {};
+}
+
+}  // namespace
+
+std::uint64_t Manifest::record_count() const {
+    std::uint64_t n = 0;
+    for (auto c : counts) n += c;
+    return n;
+}
+
+std::string random_batch_file_name() {
+    std::array<std::uint8_t, 8> r{};
+    registry::crypto_init();
+    randombytes_buf(r.data(), r.size());
+    return to_hex(r) + kBatchExtension;
+}
+
+// [SECTION] detail hooks
+
+namespace detail {
+
+Bytes encode_manifest(const Manifest& m) {
+    Bytes out;
+    out.reserve(kManifestSize);
+    auto h = [&](std::span<const std::uint8_t> b) { out.insert(out.end(), b.begin(), b.end()); };
+    put_u32(out, m.format_version);
+    h(m.fields.kiosk_public_key);
+    h(m.fields.coordinator_key_id);
+    put_u64(out, m.fields.seq);
+    h(m.fields.previous_batch_hash);
+    h(m.batch_id);
+    for (auto c : m.counts) put_u64(out, c);
+    put_u64(out, m.first_record_seq);
+    put_u64(out, m.last_record_seq);
+    put_u64(out, m.fields.log.size);
+    h(m.fields.log.hash);
+    h(m.payload_hash);
+    return out;
+}
+
+Result<Manifest> decode_manifest(std::span<const std::uint8_t> b) {
+    if (b.size() != kManifestSize) return make_error("manifest has the wrong size");
+    Manifest m;
+    const std::uint8_t* p = b.data();
+    auto take = [&](auto& arr) { std::memcpy(arr.data(), p, arr.size()); p += arr.size(); };
+    auto u64 = [&] { const auto v = get_u64(p); p += 8; return v; };
+    m.format_version = get_u32(p);
+    p += 4;
+    if (m.format_version != kBatchFormatVersion)
+        return make_error("unsupported manifest version " + std::to_string(m.format_version));
+    take(m.fields.kiosk_public_key);
+    take(m.fields.coordinator_key_id);
+    m.fields.seq = u64();
+    take(m.fields.previous_batch_hash);
+    take(m.batch_id);
+    for (auto& c : m.counts) c = u64();
+    m.first_record_seq = u64();
+    m.last_record_seq = u64();
+    m.fields.log.size = u64();
+    take(m.fields.log.hash);
+    take(m.payload_hash);
+    return m;
+}
+
+Bytes manifest_signing_message(std::span<const std::uint8_t> manifest_bytes) {
+    Bytes msg(as_bytes(kManifestDomain).begin(), as_bytes(kManifestDomain).end());
+    msg.insert(msg.end(), manifest_bytes.begin(), manifest_bytes.end());
+    return msg;
+}
+
+Hash batch_hash(std::span<const std::uint8_t> manifest_bytes, std::span<const std::uint8_t> signature) {
+    crypto_generichash_state st;
+    hash_init(st, kBatchHashDomain);
+    crypto_generichash_update(&st, manifest_bytes.data(), manifest_bytes.size());
+    crypto_generichash_update(&st, signature.data(), signature.size());
+    return hash_final(st);
+}
+
+Result<VerifiedManifest> parse_plaintext_stream(std::span<const std::uint8_t> plaintext,
+                                                const std::function<Status(const Record&)>& on_record) {
+    // Pass 1 checks everything; only then does pass 2 hand out records.
+    StreamParser p1(nullptr);
+    EMBASSY_TRY(p1.feed(plaintext));
+    EMBASSY_TRY(p1.finish());
+    auto v = p1.verified(std::nullopt);
+    if (!v) return v.error();
+    v->file_size = plaintext.size();
+    if (on_record) {
+        StreamParser p2(&on_record);
+        EMBASSY_TRY(p2.feed(plaintext));
+        EMBASSY_TRY(p2.finish());
+    }
+    return v;
+}
+
+Bytes seal_plaintext_stream(std::span<const std::uint8_t> plaintext, const BoxPublicKey& coordinator_box,
+                            std::size_t chunk_size) {
+    registry::crypto_init();
+    Bytes out(kMagic.begin(), kMagic.end());
+    put_u32(out, kBatchFormatVersion);
+    std::array<std::uint8_t, crypto_secretstream_xchacha20poly1305_KEYBYTES> key{};
+    crypto_secretstream_xchacha20poly1305_keygen(key.data());
+    std::array<std::uint8_t, kSealedKeySize> sealed{};
+    crypto_box_seal(sealed.data(), key.data(), key.size(), coordinator_box.data());
+    out.insert(out.end(), sealed.begin(), sealed.end());
+    std::array<std::uint8_t, crypto_secretstream_xchacha20poly1305_HEADERBYTES> sh{};
+    StreamState st;
+    crypto_secretstream_xchacha20poly1305_init_push(&st, sh.data(), key.data());
+    out.insert(out.end(), sh.begin(), sh.end());
+    std::size_t pos = 0;
+    do {
+        const std::size_t n = std::min(chunk_size, plaintext.size() - pos);
+        const bool final = pos + n == plaintext.size();
+        Bytes c(n + kAbytes);
+        unsigned long long clen = 0;
+        crypto_secretstream_xchacha20poly1305_push(&st, c.data(), &clen, plaintext.data() + pos, n, nullptr, 0,
+            final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+        put_u32(out, static_cast<std::uint32_t>(clen));
+        out.insert(out.end(), c.begin(), c.end());
+        pos += n;
+    } while (pos < plaintext.size());
+    sodium_memzero(key.data(), key.size());
+    sodium_memzero(&st, sizeof st);
+    return out;
+}
+
+Result<Bytes> make_plaintext_stream(std::span<const Record> records, const ManifestFields& fields,
+                                    const BatchId& batch_id, const Signer& signer) {
+    Manifest m;
+    m.fields = fields;
+    m.batch_id = batch_id;
+    crypto_generichash_state hs;
+    hash_init(hs, kPayloadDomain);
+    Bytes out;
+    for (const auto& r : records) {
+        const std::size_t start = out.size();
+        EMBASSY_TRY(encode_record(r, out));
+        crypto_generichash_update(&hs, out.data() + start, out.size() - start);
+        ++m.counts[static_cast<std::size_t>(record_type(r)) - 1];
+    }
+    if (!records.empty()) {
+        m.first_record_seq = record_seq(records.front());
+        m.last_record_seq = record_seq(records.back());
+    }
+    m.payload_hash = hash_final(hs);
+    const Bytes manifest = encode_manifest(m);
+    const Bytes sig = signer(manifest_signing_message(manifest));
+    out.push_back(kManifestFrameType);
+    put_u32(out, static_cast<std::uint32_t>(kManifestSize));
+    out.insert(out.end(), manifest.begin(), manifest.end());
+    out.insert(out.end(), sig.begin(), sig.end());
+    return out;
+}
+
+Result<VerifiedManifest> verify_batch_bytes(std::span<const std::uint8_t> file,
+                                            const registry::SecretBytes& coordinator_box_secret,
+                                            const BoxPublicKey& coordinator_box_public) {
+    Source src;
+    src.memory = file;
+    src.in_memory = true;
+    FilePtr f(src.open());
+    if (!f) return prefixed(src, make_error("not a batch file (bad magic)"));
+    std::array<std::uint8_t, kBatchHeaderSize> header{};
+    registry::SecretBytes key;
+    if (auto s = open_header(f.get(), coordinator_box_secret, coordinator_box_public, header, key); !s)
+        return prefixed(src, s.error());
+    StreamParser parser(nullptr);
+    std::uint64_t size = 0;
+    if (auto s = read_chunks(f.get(), header.data() + 92, key, parser, size); !s) return prefixed(src, s.error());
+    auto v = parser.verified(std::nullopt);
+    if (!v) return prefixed(src, v.error());
+    v->file_size = size;
+    return v;
+}
+
+}  // namespace detail
+
+// [SECTION] BatchWriter (5)
+
+struct BatchWriter::Impl {
+    std::filesystem::path final_path, temp_path;
+    int fd = -1;
+    bool finished = false;
+    bool failed = false;
+    registry::SecretBytes state{sizeof(StreamState)};
+    registry::SecretBytes buf{kChunkSize};      // plaintext holds personal data: mlock'd, wiped
+    std::size_t buf_len = 0;
+    Bytes cipher = Bytes(4 + kMaxCipherChunk);
+    Bytes scratch;                              // one encoded record; capacity ≤ one record
+    crypto_generichash_state hs{};
+    std::array<std::uint64_t, kRecordTypeCount> counts{};
+    std::uint64_t total = 0, first = 0, last = 0, file_size = 0;
+    BatchId id{};
+
+    ~Impl() {
+        sodium_memzero(scratch.data(), scratch.capacity());
+        if (fd >= 0) ::close(fd);
+    }
+
+    std::string label() const { return "batch " + final_path.filename().string() + ": "; }
+
+    Status push(unsigned char tag) {
+        unsigned long long clen = 0;
+        crypto_secretstream_xchacha20poly1305_push(stream_state(state), cipher.data() + 4, &clen, buf.data(), buf_len,
+                                                   nullptr, 0, tag);
+        for (int i = 0; i < 4; ++i) cipher[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(clen >> (8 * i));
+        buf_len = 0;
+        file_size += 4 + clen;
+        return write_all(fd, cipher.data(), 4 + static_cast<std::size_t>(clen));
+    }
+
+    // A full buffer is pushed only when more bytes arrive, so the last chunk (TAG_FINAL) is never empty.
+    Status feed(std::span<const std::uint8_t> data) {
+        while (!data.empty()) {
+            if (buf_len == kChunkSize) EMBASSY_TRY(push(crypto_secretstream_xchacha20poly1305_TAG_MESSAGE));
+            const std::size_t n = std::min(data.size(), kChunkSize - buf_len);
+            std::memcpy(buf.data() + buf_len, data.data(), n);
+            buf_len += n;
+            data = data.subspan(n);
+        }
+        return {};
+    }
+};
+
+BatchWriter::BatchWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+BatchWriter::BatchWriter(BatchWriter&&) noexcept = default;
+BatchWriter& BatchWriter::operator=(BatchWriter&& o) noexcept {
+    if (this != &o) {
+        abort();
+        impl_ = std::move(o.impl_);
+    }
+    return *this;
+}
+BatchWriter::~BatchWriter() { abort(); }
+
+Result<BatchWriter> BatchWriter::open(const std::filesystem::path& final_path, const BoxPublicKey& coordinator_box) {
+    registry::crypto_init();
+    auto impl = std::make_unique<Impl>();
+    impl->final_path = final_path;
+    impl->temp_path = final_path;
+    impl->temp_path += ".tmp";
+    std::error_code ec;
+    if (std::filesystem::exists(final_path, ec)) return make_error(impl->label() + "file already exists");
+    impl->fd = ::open(impl->temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (impl->fd < 0) return make_error(impl->label() + "cannot create temp file: " + std::strerror(errno));
+
+    Bytes header(kMagic.begin(), kMagic.end());
+    put_u32(header, kBatchFormatVersion);
+    registry::SecretBytes key(crypto_secretstream_xchacha20poly1305_KEYBYTES);
+    crypto_secretstream_xchacha20poly1305_keygen(key.data());
+    header.resize(12 + kSealedKeySize + crypto_secretstream_xchacha20poly1305_HEADERBYTES);
+    crypto_box_seal(header.data() + 12, key.data(), key.size(), coordinator_box.data());
+    crypto_secretstream_xchacha20poly1305_init_push(stream_state(impl->state), header.data() + 12 + kSealedKeySize,
+                                                    key.data());
+    randombytes_buf(impl->id.data(), impl->id.size());
+    hash_init(impl->hs, kPayloadDomain);
+    impl->file_size = header.size();
+    BatchWriter w(std::move(impl));
+    if (auto s = write_all(w.impl_->fd, header.data(), header.size()); !s) {
+        w.abort();
+        return make_error(w.impl_->label() + s.message());
+    }
+    return w;
+}
+
+Status BatchWriter::add(const Record& r) {
+    auto& d = *impl_;
+    if (d.finished || d.failed || d.fd < 0) return make_error(d.label() + "writer is closed");
+    const std::uint64_t seq = record_seq(r);
+    if (d.total > 0 && seq <= d.last) return make_error(d.label() + "record sequence does not increase");
+    if (d.total >= kMaxRecordsPerBatch) return make_error(d.label() + "too many records");
+    d.scratch.clear();
+    if (auto s = encode_record(r, d.scratch); !s) return make_error(d.label() + "record seq " + std::to_string(seq) + ": " + s.message());
+    crypto_generichash_update(&d.hs, d.scratch.data(), d.scratch.size());
+    if (auto s = d.feed(d.scratch); !s) {
+        d.failed = true;
+        return make_error(d.label() + s.message());
+    }
+    sodium_memzero(d.scratch.data(), d.scratch.size());
+    if (d.total == 0) d.first = seq;
+    d.last = seq;
+    ++d.total;
+    ++d.counts[static_cast<std::size_t>(record_type(r)) - 1];
+    return {};
+}
+
+Result<BatchInfo> BatchWriter::finish(const ManifestFields& fields, const Signer& signer) {
+    auto& d = *impl_;
+    if (d.finished || d.failed || d.fd < 0) return make_error(d.label() + "writer is closed");
+    if (d.total == 0) return make_error(d.label() + "no records");
+    if (auto e = seq_rule_error(fields.seq, fields.previous_batch_hash); !e.empty()) return make_error(d.label() + e);
+    Manifest m;
+    m.fields = fields;
+    m.batch_id = d.id;
+    m.counts = d.counts;
+    m.first_record_seq = d.first;
+    m.last_record_seq = d.last;
+    m.payload_hash = hash_final(d.hs);
+    const Bytes manifest = detail::encode_manifest(m);
+    const Bytes msg = detail::manifest_signing_message(manifest);
+    const Bytes sig = signer(msg);
+    if (sig.size() != kSignatureSize ||
+        crypto_sign_verify_detached(sig.data(), msg.data(), msg.size(), fields.kiosk_public_key.data()) != 0)
+        return make_error(d.label() + "signer's key does not match the manifest's kiosk key");
+
+    Bytes tail{kManifestFrameType};
+    put_u32(tail, static_cast<std::uint32_t>(kManifestSize));
+    tail.insert(tail.end(), manifest.begin(), manifest.end());
+    tail.insert(tail.end(), sig.begin(), sig.end());
+    auto io = [&](Status s) -> Status {
+        if (!s) d.failed = true;
+        return s;
+    };
+    if (auto s = io(d.feed(tail)); !s) return make_error(d.label() + s.message());
+    if (auto s = io(d.push(crypto_secretstream_xchacha20poly1305_TAG_FINAL)); !s) return make_error(d.label() + s.message());
+    if (::fsync(d.fd) != 0) {
+        d.failed = true;
+        return make_error(d.label() + "fsync failed: " + std::strerror(errno));
+    }
+    ::close(d.fd);
+    d.fd = -1;
+    if (std::rename(d.temp_path.c_str(), d.final_path.c_str()) != 0) {
+        d.failed = true;
+        return make_error(d.label() + "rename failed: " + std::strerror(errno));
+    }
+    d.finished = true;
+    if (auto s = fsync_dir(d.final_path.parent_path()); !s) return make_error(d.label() + s.message());
+
+    BatchInfo info;
+    info.path = d.final_path;
+    info.batch_hash = detail::batch_hash(manifest, sig);
+    info.batch_id = d.id;
+    info.counts = d.counts;
+    info.first_record_seq = d.first;
+    info.last_record_seq = d.last;
+    info.file_size = d.file_size;
+    return info;
+}
+
+void BatchWriter::abort() {
+    if (!impl_ || impl_->finished) return;
+    if (impl_->fd >= 0) {
+        ::close(impl_->fd);
+        impl_->fd = -1;
+    }
+    std::error_code ec;
+    std::filesystem::remove(impl_->temp_path, ec);
+    impl_->finished = true;   // nothing more to clean up
+}
+
+const BatchId& BatchWriter::batch_id() const { return impl_->id; }
+std::uint64_t BatchWriter::record_count() const { return impl_->total; }
+const std::filesystem::path& BatchWriter::temp_path() const { return impl_->temp_path; }
+
+Result<std::size_t> remove_stale_batch_temps(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::size_t n = 0;
+    const std::string suffix = std::string(kBatchExtension) + ".tmp";
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            std::error_code rec;
+            if (std::filesystem::remove(it->path(), rec)) ++n;
+        }
+    }
+    if (ec) return make_error("cannot list " + dir.filename().string() + ": " + ec.message());
+    return n;
+}
+
+// [SECTION] BatchReader (4.3)
+
+struct BatchReader::Impl {
+    Source src;
+    std::array<std::uint8_t, kBatchHeaderSize> header{};
+    registry::SecretBytes file_key;
+    std::optional<Hash> expected_key_id;
+    std::optional<VerifiedManifest> verified;
+    Hash payload_hash{};
+};
+
+BatchReader::BatchReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+BatchReader::BatchReader(BatchReader&&) noexcept = default;
+BatchReader& BatchReader::operator=(BatchReader&&) noexcept = default;
+BatchReader::~BatchReader() = default;
+
+Result<BatchReader> BatchReader::open(const std::filesystem::path& path,
+                                      const registry::SecretBytes& coordinator_box_secret,
+                                      const BoxPublicKey& coordinator_box_public,
+                                      std::optional<Hash> expected_coordinator_key_id) {
+    registry::crypto_init();
+    auto impl = std::make_unique<Impl>();
+    impl->src.path = path;
+    impl->expected_key_id = expected_coordinator_key_id;
+    FilePtr f(impl->src.open());
+    if (!f) return prefixed(impl->src, make_error(std::string("cannot open: ") + std::strerror(errno)));
+    if (auto s = open_header(f.get(), coordinator_box_secret, coordinator_box_public, impl->header, impl->file_key); !s)
+        return prefixed(impl->src, s.error());
+    return BatchReader(std::move(impl));
+}
+
+Result<VerifiedManifest> BatchReader::verify() {
+    auto& d = *impl_;
+    d.verified.reset();
+    FilePtr f(d.src.open());
+    if (!f) return prefixed(d.src, make_error(std::string("cannot open: ") + std::strerror(errno)));
+    std::array<std::uint8_t, kBatchHeaderSize> header{};
+    if (std::fread(header.data(), 1, header.size(), f.get()) != header.size() || header != d.header)
+        return prefixed(d.src, make_error("file changed since it was opened"));
+    StreamParser parser(nullptr);
+    std::uint64_t size = 0;
+    if (auto s = read_chunks(f.get(), header.data() + 92, d.file_key, parser, size); !s)
+        return prefixed(d.src, s.error());
+    auto v = parser.verified(d.expected_key_id);
+    if (!v) return prefixed(d.src, v.error());
+    v->file_size = size;
+    d.payload_hash = v->manifest.payload_hash;
+    d.verified = *v;
+    return v;
+}
+
+Status BatchReader::for_each_record(const std::function<Status(const Record&)>& fn) {
+    auto& d = *impl_;
+    if (!d.verified) return prefixed(d.src, make_error("for_each_record before a successful verify()"));
+    FilePtr f(d.src.open());
+    if (!f) return prefixed(d.src, make_error(std::string("cannot open: ") + std::strerror(errno)));
+    std::array<std::uint8_t, kBatchHeaderSize> header{};
+    if (std::fread(header.data(), 1, header.size(), f.get()) != header.size() || header != d.header)
+        return prefixed(d.src, make_error("file changed since verification"));
+    bool user_error = false;
+    std::function<Status(const Record&)> wrapped = [&](const Record& r) -> Status {
+        auto s = fn(r);
+        if (!s) user_error = true;
+        return s;
+    };
+    StreamParser parser(&wrapped);
+    std::uint64_t size = 0;
+    if (auto s = read_chunks(f.get(), header.data() + 92, d.file_key, parser, size); !s)
+        return user_error ? s : Status(prefixed(d.src, s.error()));
+    // The same signed manifest and the same record bytes as in verify(): otherwise the file changed.
+    const auto expect = detail::encode_manifest(d.verified->manifest);
+    if (parser.manifest_bytes() != expect || parser.payload_hash_copy() != d.payload_hash)
+        return prefixed(d.src, make_error("file changed since verification"));
+    return {};
+}
+
+}  // namespace embassy::sync
