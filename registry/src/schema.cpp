@@ -45,9 +45,12 @@ const char* const kMigrations[] = {
     )sql",
     // 2
     R"sql(
-    CREATE TABLE batches(seq INTEGER PRIMARY KEY, batch_id BLOB NOT NULL, batch_hash BLOB NOT NULL,
-                         first_record INTEGER NOT NULL, last_record INTEGER NOT NULL, records INTEGER NOT NULL,
-                         created_at INTEGER NOT NULL, file_name TEXT NOT NULL);
+    -- A batch is 'pending' from the moment its records are assigned to it until its file is durable
+    -- under its final name; a crash in between is recovered by writing the same batch again.
+    CREATE TABLE batches(seq INTEGER PRIMARY KEY, batch_id BLOB NOT NULL, batch_hash BLOB,
+                         first_record INTEGER NOT NULL, last_record INTEGER, records INTEGER NOT NULL,
+                         created_at INTEGER NOT NULL, file_name TEXT NOT NULL,
+                         state TEXT NOT NULL CHECK(state IN ('pending', 'written')));
     ALTER TABLE signatures ADD COLUMN batch_seq INTEGER;
     CREATE INDEX signatures_unexported ON signatures(batch_seq);
     CREATE TABLE acks(id INTEGER PRIMARY KEY, up_to_batch INTEGER NOT NULL, up_to_record INTEGER NOT NULL,

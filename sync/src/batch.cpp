@@ -541,7 +541,8 @@ BatchWriter& BatchWriter::operator=(BatchWriter&& o) noexcept {
 }
 BatchWriter::~BatchWriter() { abort(); }
 
-Result<BatchWriter> BatchWriter::open(const std::filesystem::path& final_path, const BoxPublicKey& coordinator_box) {
+Result<BatchWriter> BatchWriter::open(const std::filesystem::path& final_path, const BoxPublicKey& coordinator_box,
+                                      const std::optional<BatchId>& batch_id) {
     registry::crypto_init();
     auto impl = std::make_unique<Impl>();
     impl->final_path = final_path;
@@ -560,7 +561,8 @@ Result<BatchWriter> BatchWriter::open(const std::filesystem::path& final_path, c
     crypto_box_seal(header.data() + 12, key.data(), key.size(), coordinator_box.data());
     crypto_secretstream_xchacha20poly1305_init_push(stream_state(impl->state), header.data() + 12 + kSealedKeySize,
                                                     key.data());
-    randombytes_buf(impl->id.data(), impl->id.size());
+    if (batch_id) impl->id = *batch_id;
+    else randombytes_buf(impl->id.data(), impl->id.size());
     hash_init(impl->hs, kPayloadDomain);
     impl->file_size = header.size();
     BatchWriter w(std::move(impl));

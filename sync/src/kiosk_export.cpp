@@ -8,6 +8,9 @@
 
 #include <sodium.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <set>
@@ -45,54 +48,59 @@ registry::SignatureRecord log_record_from(const EventRecord& event, const Regist
 
 // [SECTION] Export
 
+// Export is a small redo log. (1) In one transaction the unexported signatures are assigned to batch
+// k and a 'pending' row records k's id, first record seq and file name. (2) The file is written to a
+// temp name, fsynced, renamed, the directory fsynced. (3) The row becomes 'written' with the batch
+// hash. A kill before (1) changes nothing; between (1) and (3) the next export writes batch k again
+// from the same rows with the same batch id — the manifest, and so the batch hash, come out
+// identical — replacing any file a kill left behind. So there is never more than one version of k,
+// and no record is skipped or sent twice.
 namespace {
 
 struct BatchRow {
     std::uint64_t seq = 0;
+    BatchId id{};
     Hash hash{};
-    std::uint64_t last_record = 0;
+    std::uint64_t first_record = 0, last_record = 0;
+    std::string file_name;
+    bool pending = false;
 };
 
-Result<BatchRow> last_batch(Database& db) {
-    BatchRow b;
-    auto st = db.prepare("SELECT seq, batch_hash, last_record FROM batches ORDER BY seq DESC LIMIT 1");
+Result<std::optional<BatchRow>> batch_row(Database& db, const std::string& where) {
+    auto st = db.prepare("SELECT seq, batch_id, batch_hash, first_record, last_record, file_name, state FROM batches " + where);
     if (!st) return st.error();
     auto row = st->step();
     if (!row) return row.error();
-    if (*row) {
-        b.seq = static_cast<std::uint64_t>(st->column_int(0));
-        Bytes h = st->column_blob(1);
-        if (h.size() == 32) std::copy(h.begin(), h.end(), b.hash.begin());
-        b.last_record = static_cast<std::uint64_t>(st->column_int(2));
-    }
-    return b;
+    if (!*row) return std::optional<BatchRow>();
+    BatchRow b;
+    b.seq = static_cast<std::uint64_t>(st->column_int(0));
+    Bytes id = st->column_blob(1), h = st->column_blob(2);
+    if (id.size() == b.id.size()) std::copy(id.begin(), id.end(), b.id.begin());
+    if (h.size() == 32) std::copy(h.begin(), h.end(), b.hash.begin());
+    b.first_record = static_cast<std::uint64_t>(st->column_int(3));
+    b.last_record = static_cast<std::uint64_t>(st->column_int(4));
+    b.file_name = st->column_text(5);
+    b.pending = st->column_text(6) == "pending";
+    return std::optional<BatchRow>(b);
 }
 
-}  // namespace
-
-Result<ExportResult> export_batch(registry::KioskStore& store, const fs::path& out_dir, const Progress& progress) {
+// Write the file of batch `b` (its signatures are those with batch_seq = b.seq) and mark it written.
+Result<ExportResult> write_batch(registry::KioskStore& store, const BatchRow& b, const fs::path& out_dir,
+                                 const Progress& progress) {
     Database& db = store.db();
-    ExportResult result;
-    std::error_code ec;
-    if (!fs::is_directory(out_dir, ec)) return make_error("export: " + out_dir.string() + " is not a directory");
-    (void)remove_stale_batch_temps(out_dir);
-
-    auto pending = db.query_int("SELECT count(*) FROM signatures WHERE batch_seq IS NULL");
-    if (!pending) return pending.error();
-    if (*pending == 0) return result;  // nothing new: no file
-    const auto total = static_cast<std::uint64_t>(*pending);
-
-    auto prev = last_batch(db);
-    if (!prev) return prev.error();
-    const std::uint64_t seq = prev->seq + 1;
     registry::KioskInfo info = store.info();
-
-    // Which signatures: all unexported, by log position. Collected first (ids only) so the set is
-    // fixed even if a submit happens meanwhile on another connection.
+    Hash previous{};
+    if (b.seq > 1) {
+        auto prev = batch_row(db, "WHERE seq = " + std::to_string(b.seq - 1));
+        if (!prev) return prev.error();
+        if (!*prev || (*prev)->pending) return make_error("export: batch " + std::to_string(b.seq - 1) + " is not written");
+        previous = (*prev)->hash;
+    }
     std::vector<std::int64_t> seqs;
     {
-        auto st = db.prepare("SELECT seq FROM signatures WHERE batch_seq IS NULL ORDER BY seq");
+        auto st = db.prepare("SELECT seq FROM signatures WHERE batch_seq = ?1 ORDER BY seq");
         if (!st) return st.error();
+        st->bind(1, static_cast<std::int64_t>(b.seq));
         while (true) {
             auto row = st->step();
             if (!row) return row.error();
@@ -100,13 +108,21 @@ Result<ExportResult> export_batch(registry::KioskStore& store, const fs::path& o
             seqs.push_back(st->column_int(0));
         }
     }
+    if (seqs.empty()) return make_error("export: batch " + std::to_string(b.seq) + " has no records");
+    const auto total = static_cast<std::uint64_t>(seqs.size());
 
-    fs::path final_path = out_dir / random_batch_file_name();
-    auto writer = BatchWriter::open(final_path, info.coordinator.box_key);
+    fs::path final_path = out_dir / b.file_name;
+    std::error_code ec;
+    fs::remove(final_path, ec);  // a complete copy of this same batch from before a crash: replaced below
+    auto writer = BatchWriter::open(final_path, info.coordinator.box_key, b.id);
     if (!writer) return writer.error();
 
-    std::uint64_t rseq = prev->last_record;
-    const std::uint64_t first_record = rseq + 1;
+    // Crash tests widen the window in which a kill lands mid-write (EMBASSY_TEST_EXPORT_DELAY_US per record).
+    static const useconds_t test_delay_us = [] {
+        const char* v = std::getenv("EMBASSY_TEST_EXPORT_DELAY_US");
+        return v ? static_cast<useconds_t>(std::strtoul(v, nullptr, 10)) : 0u;
+    }();
+    std::uint64_t rseq = b.first_record - 1;
     std::set<std::int64_t> events_sent;
     std::set<std::pair<std::string, std::uint32_t>> appeals_sent;
     std::uint64_t done = 0;
@@ -172,15 +188,15 @@ Result<ExportResult> export_batch(registry::KioskStore& store, const fs::path& o
         if (auto r = writer->add(sig); !r) return r.error();
         ++done;
         if (progress && (done % 256 == 0 || done == total)) progress(done, total);
+        if (test_delay_us > 0) usleep(test_delay_us);
     }
 
     ManifestFields fields;
     fields.kiosk_public_key = info.public_key;
     fields.coordinator_key_id = info.coordinator.key_id();
-    fields.seq = seq;
-    fields.previous_batch_hash = prev->hash;
-    // The log head as of the last exported record (later submits are not in this batch).
-    {
+    fields.seq = b.seq;
+    fields.previous_batch_hash = previous;
+    {   // the log head as of this batch's last record
         auto st = db.prepare("SELECT entry_hash FROM log WHERE pos = ?1");
         if (!st) return st.error();
         st->bind(1, seqs.back());
@@ -195,29 +211,68 @@ Result<ExportResult> export_batch(registry::KioskStore& store, const fs::path& o
     auto batch = writer->finish(fields, signer);  // fsync, rename, fsync dir
     if (!batch) return batch.error();
 
-    // Only now, with the file durable under its final name, mark the records exported.
-    registry::Transaction tx(db);
-    if (!tx.begun()) return tx.begun().error();
-    {
-        auto st = db.prepare("INSERT INTO batches(seq, batch_id, batch_hash, first_record, last_record, records, created_at, file_name) "
-                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
-        if (!st) return st.error();
-        st->bind(1, static_cast<std::int64_t>(seq)).bind_blob(2, batch->batch_id).bind_blob(3, batch->batch_hash)
-            .bind(4, static_cast<std::int64_t>(first_record)).bind(5, static_cast<std::int64_t>(rseq))
-            .bind(6, static_cast<std::int64_t>(seqs.size())).bind(7, static_cast<std::int64_t>(std::time(nullptr)))
-            .bind(8, final_path.filename().string());
-        if (auto r = st->run(); !r) return r.error();
-        auto up = db.prepare("UPDATE signatures SET batch_seq = ?1 WHERE batch_seq IS NULL AND seq <= ?2");
-        if (!up) return up.error();
-        up->bind(1, static_cast<std::int64_t>(seq)).bind(2, seqs.back());
-        if (auto r = up->run(); !r) return r.error();
-    }
-    if (auto c = tx.commit(); !c) return c.error();
+    auto st = db.prepare("UPDATE batches SET state = 'written', batch_hash = ?1, last_record = ?2 WHERE seq = ?3");
+    if (!st) return st.error();
+    st->bind_blob(1, batch->batch_hash).bind(2, static_cast<std::int64_t>(rseq)).bind(3, static_cast<std::int64_t>(b.seq));
+    if (auto r = st->run(); !r) return r.error();
+
+    ExportResult result;
     result.wrote = true;
     result.path = final_path;
-    result.seq = seq;
-    result.signatures = seqs.size();
+    result.seq = b.seq;
+    result.signatures = total;
     result.bytes = batch->file_size;
+    return result;
+}
+
+}  // namespace
+
+Result<ExportResult> export_batch(registry::KioskStore& store, const fs::path& out_dir, const Progress& progress) {
+    Database& db = store.db();
+    std::error_code ec;
+    if (!fs::is_directory(out_dir, ec)) return make_error("export: " + out_dir.string() + " is not a directory");
+    (void)remove_stale_batch_temps(out_dir);
+
+    ExportResult result;
+    // 1. A batch left pending by a crash is written again first, identical to what it would have been.
+    auto pending = batch_row(db, "WHERE state = 'pending' ORDER BY seq LIMIT 1");
+    if (!pending) return pending.error();
+    if (*pending) {
+        auto r = write_batch(store, **pending, out_dir, progress);
+        if (!r) return r.error();
+        result = *r;
+        result.recovered = true;
+    }
+    // 2. Everything not yet assigned goes into the next batch.
+    auto count = db.query_int("SELECT count(*) FROM signatures WHERE batch_seq IS NULL");
+    if (!count) return count.error();
+    if (*count == 0) return result;  // nothing new: no (further) file
+    auto last = batch_row(db, "ORDER BY seq DESC LIMIT 1");
+    if (!last) return last.error();
+    BatchRow b;
+    b.seq = *last ? (*last)->seq + 1 : 1;
+    b.first_record = *last ? (*last)->last_record + 1 : 1;
+    randombytes_buf(b.id.data(), b.id.size());
+    b.file_name = random_batch_file_name();
+    b.pending = true;
+    {
+        registry::Transaction tx(db);
+        if (!tx.begun()) return tx.begun().error();
+        auto st = db.prepare("INSERT INTO batches(seq, batch_id, first_record, records, created_at, file_name, state) "
+                             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'pending')");
+        if (!st) return st.error();
+        st->bind(1, static_cast<std::int64_t>(b.seq)).bind_blob(2, b.id).bind(3, static_cast<std::int64_t>(b.first_record))
+            .bind(4, *count).bind(5, static_cast<std::int64_t>(std::time(nullptr))).bind(6, b.file_name);
+        if (auto r = st->run(); !r) return r.error();
+        if (auto r = db.exec("UPDATE signatures SET batch_seq = " + std::to_string(b.seq) + " WHERE batch_seq IS NULL"); !r)
+            return r.error();
+        if (auto c = tx.commit(); !c) return c.error();
+    }
+    auto r = write_batch(store, b, out_dir, progress);
+    if (!r) return r.error();
+    bool recovered = result.recovered;
+    result = *r;
+    result.recovered = recovered;
     return result;
 }
 
@@ -232,7 +287,7 @@ Result<PurgeResult> apply_ack(registry::KioskStore& store, std::span<const std::
     Database& db = store.db();
     // The acknowledged last batch must be one this kiosk wrote, with the same hash.
     {
-        auto st = db.prepare("SELECT batch_hash FROM batches WHERE seq = ?1");
+        auto st = db.prepare("SELECT batch_hash FROM batches WHERE seq = ?1 AND state = 'written'");
         if (!st) return st.error();
         st->bind(1, static_cast<std::int64_t>(ack->last_seq));
         auto row = st->step();

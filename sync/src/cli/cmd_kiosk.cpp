@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <fstream>
@@ -86,7 +87,8 @@ int kiosk_info(const std::vector<std::string>& argv) {
     auto ev = (*store)->active_event();
     auto pack = (*store)->current_pack();
     if (a.flag("json")) {
-        std::cout << "{\"fingerprint\":\"" << info.fingerprint << "\",\"name\":\"" << json_escape(info.name)
+        std::cout << "{\"fingerprint\":\"" << info.fingerprint << "\",\"public_key\":\"" << to_hex(info.public_key)
+                  << "\",\"name\":\"" << json_escape(info.name)
                   << "\",\"schema_version\":" << info.schema_version << ",\"registrants\":" << counts.registrants
                   << ",\"signatures\":" << counts.signatures << ",\"registry_joins\":" << counts.registry_joins
                   << ",\"log_size\":" << head.size << ",\"log_head\":\"" << to_hex(head.head)
@@ -141,6 +143,14 @@ const char* const kFamily[] = {"Каваленка", "Новік", "Шыманс
 const char* const kCountries[] = {"PL", "LT", "DE", "CZ", "GB", "US", "UA", "NL", "SE", "FR"};
 const char* const kLangs[] = {"be", "ru", "en", "pl", "lt", "uk", "de", "be-Latn"};
 
+long vm_hwm_kb() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+    return 0;
+}
+
 registry::Strokes synthetic_signature(std::mt19937_64& rng) {
     std::uniform_int_distribution<int> nstrokes(1, 3), step(-40, 40), npoints(40, 120);
     registry::Strokes out;
@@ -160,7 +170,7 @@ registry::Strokes synthetic_signature(std::mt19937_64& rng) {
 }
 
 int kiosk_simulate(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "passphrase-file", "count", "seed", "names-file"}, {"quiet"});
+    Args a(argv, {"data-dir", "passphrase-file", "count", "seed", "names-file"}, {"quiet", "stats"});
     if (!a.error().empty()) return fail(a.error());
     long long count = std::atoll(a.get_or("count", "1").c_str());
     if (count < 0) return fail("--count must be ≥ 0");
@@ -176,9 +186,18 @@ int kiosk_simulate(const std::vector<std::string>& argv) {
         }
         if (names.empty()) return fail(*f + ": no 'given<TAB>family' lines");
     }
+    auto t_start = std::chrono::steady_clock::now();
     auto store_r = open_store(a);
     if (!store_r) return fail(store_r.message());
     KioskStore& store = **store_r;
+    // Argon2id's 256 MiB are freed by now. With --stats, reset the kernel's peak-RSS mark so the
+    // figure printed at the end is the submit workload's own, reported beside the whole process's.
+    long hwm_with_kdf = 0;
+    if (a.flag("stats")) {
+        hwm_with_kdf = vm_hwm_kb();
+        std::ofstream("/proc/self/clear_refs") << "5";
+    }
+    auto t_unlocked = std::chrono::steady_clock::now();
     auto pack = store.current_pack();
     if (!pack) return fail("no appeal pack loaded (run 'embassy-sync kiosk load-pack' first)");
     if (!store.active_event()) {
@@ -229,6 +248,14 @@ int kiosk_simulate(const std::vector<std::string>& argv) {
         if (!code) return fail("submission " + std::to_string(i + 1) + ": " + code.message());
         // Printed only after COMMIT returned: the crash test relies on this order.
         if (!a.flag("quiet")) std::cout << *code << std::endl;
+    }
+    if (a.flag("stats")) {
+        auto t_end = std::chrono::steady_clock::now();
+        double unlock_s = std::chrono::duration<double>(t_unlocked - t_start).count();
+        double submit_s = std::chrono::duration<double>(t_end - t_unlocked).count();
+        std::cerr << "simulate: " << count << " submits in " << submit_s << " s (" << (submit_s > 0 ? count / submit_s : 0)
+                  << " rows/s), unlock " << unlock_s << " s; peak RSS " << vm_hwm_kb() / 1024.0
+                  << " MB after unlock, " << hwm_with_kdf / 1024.0 << " MB including Argon2id\n";
     }
     return 0;
 }
@@ -290,6 +317,7 @@ int kiosk_export(const std::vector<std::string>& argv) {
     auto r = sync::export_batch(**store, *out, progress);
     if (tty) std::cerr << "\n";
     if (!r) return fail(r.message());
+    if (r->recovered) std::cout << "a batch interrupted earlier was written again first\n";
     if (!r->wrote) {
         std::cout << "nothing new to export; no file written\n";
         return 0;

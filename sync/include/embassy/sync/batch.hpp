@@ -193,7 +193,10 @@ std::string random_batch_file_name();
 class BatchWriter {
 public:
     // Creates final_path + ".tmp" (0600, O_EXCL) and writes the outer header. final_path must not exist.
-    static Result<BatchWriter> open(const std::filesystem::path& final_path, const BoxPublicKey& coordinator_box);
+    // batch_id: normally random; the exporter passes the id it recorded when it re-writes a batch whose
+    // file was lost in a crash, so the manifest (and the batch hash) come out identical.
+    static Result<BatchWriter> open(const std::filesystem::path& final_path, const BoxPublicKey& coordinator_box,
+                                    const std::optional<BatchId>& batch_id = std::nullopt);
 
     BatchWriter(BatchWriter&&) noexcept;
     BatchWriter& operator=(BatchWriter&&) noexcept;

@@ -19,15 +19,15 @@ struct ExportResult {
     std::uint64_t seq = 0;            // batch sequence number
     std::uint64_t signatures = 0;
     std::uint64_t bytes = 0;
+    bool recovered = false;           // a batch left pending by a crash was written again first
 };
 
 using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 // Everything not yet exported goes into the next batch in out_dir: written to a temp file, fsynced,
-// renamed, directory fsynced — and only then marked exported in the kiosk database. A crash leaves
-// either no batch file or a complete valid one; the next export neither skips nor repeats a record
-// (a batch file whose marking was lost is superseded: its seq is reused, the coordinator sees the
-// same seq with other content only if the lost file is also imported, and then raises a fork alarm).
+// renamed, directory fsynced. A crash leaves either no batch file or a complete valid one, and the
+// next export neither skips nor repeats a record: a batch interrupted by a crash is written again,
+// byte-identical inside (same batch id, records, manifest, batch hash), before anything new.
 Result<ExportResult> export_batch(registry::KioskStore& store, const std::filesystem::path& out_dir,
                                   const Progress& progress = {});
 
