@@ -125,39 +125,35 @@ Result<Bytes> read_file(const std::string& path, std::size_t max_size) {
 
 Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> data) {
     std::filesystem::path p(path);
-    std::string tmp = path + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // A fresh temp name, created exclusively: two writers never share (or truncate) one temp file.
+    std::uint8_t rnd[6];
+    randombytes_buf(rnd, sizeof rnd);
+    std::string tmp = path + "." + to_hex(rnd) + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return make_error(tmp + ": cannot create: " + std::strerror(errno));
+    auto fail = [&](const std::string& what) {
+        int e = errno;
+        if (fd >= 0) ::close(fd);
+        ::unlink(tmp.c_str());
+        return make_error(what + ": " + std::strerror(e));
+    };
     std::size_t done = 0;
     while (done < data.size()) {
         ssize_t n = ::write(fd, data.data() + done, data.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            int e = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return make_error(tmp + ": write failed: " + std::strerror(e));
-        }
+        if (n <= 0) return fail(tmp + ": write failed");
         done += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0) {
-        int e = errno;
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return make_error(tmp + ": fsync failed: " + std::strerror(e));
-    }
+    if (::fsync(fd) != 0) return fail(tmp + ": fsync failed");
     ::close(fd);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        int e = errno;
-        ::unlink(tmp.c_str());
-        return make_error(path + ": rename failed: " + std::strerror(e));
-    }
+    fd = -1;
+    if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(path + ": rename failed");
     std::string dir = p.has_parent_path() ? p.parent_path().string() : std::string(".");
     int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
+    if (dfd < 0) return make_error(dir + ": cannot open directory to make the rename durable");
+    int rc = ::fsync(dfd);
+    ::close(dfd);
+    if (rc != 0) return make_error(dir + ": directory fsync failed: " + std::strerror(errno));
     return {};
 }
 

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cassert>
 #include <cstdio>
+#include <cstdlib>
 
 namespace embassy::registry {
 
@@ -18,6 +20,7 @@ Statement::~Statement() {
     else {
         sqlite3_reset(stmt_);
         sqlite3_clear_bindings(stmt_);  // do not keep personal data bound in a cached statement
+        db_->checked_out_.erase(stmt_);
     }
 }
 
@@ -102,7 +105,7 @@ std::string Database::cipher_version() {
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path, const SecretBytes& key) {
     const std::string where = path.string();
     std::string version = cipher_version();
-    if (version.empty() || version[0] < '4' || (version.size() > 1 && version[1] != '.'))
+    if (version.empty() || std::atoi(version.c_str()) < 4)
         return make_error("database: SQLCipher 4 or newer is required (found \"" +
                           (version.empty() ? std::string("plain SQLite without encryption") : version) + "\")");
     if (key.size() != 32) return make_error("database: key must be 32 bytes");
@@ -147,7 +150,13 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
     auto mem_sec = db->query_int("PRAGMA cipher_memory_security");
     if (!mem_sec || *mem_sec != 1)
         return make_error("database: this SQLCipher ignores cipher_memory_security; refusing to run");
-    for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY",
+    {
+        auto wal = db->prepare("PRAGMA journal_mode = WAL");
+        if (!wal) return wal.error();
+        auto row = wal->step();
+        if (!row || !*row || wal->column_text(0) != "wal") return make_error(where + ": cannot switch the database to WAL mode");
+    }
+    for (const char* pragma : {"PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY",
                                "PRAGMA secure_delete = ON", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"}) {
         if (auto s = db->exec(pragma); !s) return s.error();
     }
@@ -155,6 +164,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
 }
 
 Database::~Database() {
+    assert(checked_out_.empty() && "a cached Statement outlived its Database");
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);
     cache_.clear();
     if (db_ != nullptr) sqlite3_close_v2(db_);
@@ -181,6 +191,9 @@ Result<Statement> Database::prepare(std::string_view sql) {
 
 Result<Statement> Database::cached(const std::string& sql) {
     auto it = cache_.find(sql);
+    // Already checked out (a nested use of the same SQL): resetting it would restart the outer
+    // loop, so hand out a private statement instead.
+    if (it != cache_.end() && checked_out_.count(it->second) != 0) return prepare(sql);
     if (it == cache_.end()) {
         sqlite3_stmt* st = nullptr;
         if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr) !=
@@ -190,6 +203,7 @@ Result<Statement> Database::cached(const std::string& sql) {
     }
     sqlite3_reset(it->second);
     sqlite3_clear_bindings(it->second);
+    checked_out_.insert(it->second);
     return Statement(it->second, this, false);
 }
 

@@ -20,7 +20,7 @@ constexpr std::size_t kHeaderSize = 8 + 2 + 2 + 2 + 2 + 8 + 8 + crypto_pwhash_SA
                                     crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + 4;
 constexpr std::size_t kMaxSecret = 256;
 constexpr std::uint64_t kMaxOps = 64;                         // refuse files built to stall us
-constexpr std::uint64_t kMaxMem = 4ull * 1024 * 1024 * 1024;  // 4 GiB
+constexpr std::uint64_t kMaxMem = 1ull * 1024 * 1024 * 1024;  // 1 GiB: calibration never raises memory
 
 std::size_t secret_size(KeyFileKind kind) {
     switch (kind) {

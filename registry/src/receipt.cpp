@@ -62,7 +62,7 @@ Result<ReceiptCode> receipt_parse(std::string_view text) {
     }
     if (digits.size() != 20 || check == 0) return make_error("receipt code: must have 20 characters and a check character");
     char expected = check_symbol(digits);
-    if (expected != check && !(check == 'u' && expected == 'U')) {
+    if (expected != check) {
         // Accept the same confusable substitutions for the check symbol as for digits.
         int v = digit_value(check);
         if (v < 0 || kAlphabet[v] != expected) return make_error("receipt code: check character does not match (a typo?)");

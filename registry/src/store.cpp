@@ -466,6 +466,15 @@ Status KioskStore::verify_log() const {
     auto& db = const_cast<Database&>(*db_);  // NOLINT: reads only
     auto st = db.prepare("SELECT l.pos, l.record_hash, l.entry_hash, s.seq FROM log l LEFT JOIN signatures s ON s.seq = l.pos ORDER BY l.pos");
     if (!st) return st.error();
+    std::int64_t acked = 0;
+    if (auto a = db.query_int("SELECT coalesce(max(up_to_batch), 0) FROM acks")) acked = *a;
+    auto purge_allowed = [&](std::int64_t pos) {
+        auto b = db.prepare("SELECT batch_seq FROM signatures WHERE seq = ?1");
+        if (!b) return false;
+        b->bind(1, pos);
+        auto row = b->step();
+        return row && *row && !b->column_is_null(0) && b->column_int(0) <= acked;
+    };
     Hash prev{};
     std::int64_t expected = 1;
     while (true) {
@@ -482,6 +491,10 @@ Status KioskStore::verify_log() const {
         bool purged = false;
         auto rec = load_record(db, pos, purged);
         if (!rec) return make_error("log: record " + std::to_string(pos) + ": " + rec.message());
+        // A purged record can no longer be re-hashed, so "purged" must be earned: only records in a
+        // batch the coordinator acknowledged may carry it.
+        if (purged && !purge_allowed(pos))
+            return make_error("log: signature record " + std::to_string(pos) + " is marked purged without an acknowledgement");
         if (!purged && log_record_hash(*rec) != record_hash)
             return make_error("log: signature record " + std::to_string(pos) + " was changed after it was written");
         Hash entry = log_chain_next(prev, pos, record_hash);

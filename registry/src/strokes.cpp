@@ -65,13 +65,13 @@ Result<Strokes> decode_strokes(std::span<const std::uint8_t> data) {
         total += count;
         Stroke s;
         s.reserve(count);
-        std::int32_t x = 0, y = 0;
+        std::int64_t x = 0, y = 0;  // 64-bit: a hostile delta must not overflow before the range check
         for (std::uint32_t k = 0; k < count; ++k) {
             std::uint32_t a = 0, b = 0;
             if (!r.get(a) || !r.get(b)) return make_error("strokes: truncated");
             if (k == 0) {
-                x = static_cast<std::int32_t>(a);
-                y = static_cast<std::int32_t>(b);
+                x = a;
+                y = b;
             } else {
                 x += unzigzag(a);
                 y += unzigzag(b);
@@ -102,6 +102,9 @@ Status validate_strokes(const Strokes& strokes) {
             if (p.x >= kCanvasWidth || p.y >= kCanvasHeight) return make_error("signature: point outside the pad");
     }
     if (total > kMaxPoints) return make_error("signature: too many points");
+    // Every reader caps the encoding at 64 KiB; a signature that would not fit must be refused here,
+    // or it would be stored and then block every export.
+    if (encode_strokes(strokes).size() > kMaxEncodedStrokes) return make_error("signature: too large; please clear and sign again");
     if (ink_length(strokes) < kMinInk) return make_error("signature: too short; please sign with your usual signature");
     return {};
 }

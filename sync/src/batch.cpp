@@ -509,8 +509,9 @@ struct BatchWriter::Impl {
 
     Status push(unsigned char tag) {
         unsigned long long clen = 0;
-        crypto_secretstream_xchacha20poly1305_push(stream_state(state), cipher.data() + 4, &clen, buf.data(), buf_len,
-                                                   nullptr, 0, tag);
+        if (crypto_secretstream_xchacha20poly1305_push(stream_state(state), cipher.data() + 4, &clen, buf.data(), buf_len,
+                                                       nullptr, 0, tag) != 0)
+            return make_error("encryption failed");
         for (int i = 0; i < 4; ++i) cipher[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(clen >> (8 * i));
         buf_len = 0;
         file_size += 4 + clen;
@@ -558,9 +559,14 @@ Result<BatchWriter> BatchWriter::open(const std::filesystem::path& final_path, c
     registry::SecretBytes key(crypto_secretstream_xchacha20poly1305_KEYBYTES);
     crypto_secretstream_xchacha20poly1305_keygen(key.data());
     header.resize(12 + kSealedKeySize + crypto_secretstream_xchacha20poly1305_HEADERBYTES);
-    crypto_box_seal(header.data() + 12, key.data(), key.size(), coordinator_box.data());
-    crypto_secretstream_xchacha20poly1305_init_push(stream_state(impl->state), header.data() + 12 + kSealedKeySize,
-                                                    key.data());
+    if (crypto_box_seal(header.data() + 12, key.data(), key.size(), coordinator_box.data()) != 0 ||
+        crypto_secretstream_xchacha20poly1305_init_push(stream_state(impl->state), header.data() + 12 + kSealedKeySize,
+                                                        key.data()) != 0) {
+        // An unusable coordinator key (e.g. all zero): a file nobody could open must not be written.
+        ::close(impl->fd);
+        std::filesystem::remove(impl->temp_path, ec);
+        return make_error(impl->label() + "cannot encrypt to the coordinator's key (is the coordinator identity valid?)");
+    }
     if (batch_id) impl->id = *batch_id;
     else randombytes_buf(impl->id.data(), impl->id.size());
     hash_init(impl->hs, kPayloadDomain);

@@ -89,6 +89,8 @@ Result<ExportResult> write_batch(registry::KioskStore& store, const BatchRow& b,
                                  const Progress& progress) {
     Database& db = store.db();
     registry::KioskInfo info = store.info();
+    if (info.coordinator.box_key == BoxPublicKey{})
+        return make_error("export: this kiosk's coordinator identity is missing or damaged; refusing to write a batch");
     Hash previous{};
     if (b.seq > 1) {
         auto prev = batch_row(db, "WHERE seq = " + std::to_string(b.seq - 1));
@@ -244,20 +246,20 @@ Result<ExportResult> export_batch(registry::KioskStore& store, const fs::path& o
         result.recovered = true;
     }
     // 2. Everything not yet assigned goes into the next batch.
-    auto count = db.query_int("SELECT count(*) FROM signatures WHERE batch_seq IS NULL");
-    if (!count) return count.error();
-    if (*count == 0) return result;  // nothing new: no (further) file
-    auto last = batch_row(db, "ORDER BY seq DESC LIMIT 1");
-    if (!last) return last.error();
     BatchRow b;
-    b.seq = *last ? (*last)->seq + 1 : 1;
-    b.first_record = *last ? (*last)->last_record + 1 : 1;
-    randombytes_buf(b.id.data(), b.id.size());
-    b.file_name = random_batch_file_name();
-    b.pending = true;
     {
         registry::Transaction tx(db);
         if (!tx.begun()) return tx.begun().error();
+        auto count = db.query_int("SELECT count(*) FROM signatures WHERE batch_seq IS NULL");
+        if (!count) return count.error();
+        if (*count == 0) return result;  // nothing new: no (further) file
+        auto last = batch_row(db, "ORDER BY seq DESC LIMIT 1");
+        if (!last) return last.error();
+        b.seq = *last ? (*last)->seq + 1 : 1;
+        b.first_record = *last ? (*last)->last_record + 1 : 1;
+        randombytes_buf(b.id.data(), b.id.size());
+        b.file_name = random_batch_file_name();
+        b.pending = true;
         auto st = db.prepare("INSERT INTO batches(seq, batch_id, first_record, records, created_at, file_name, state) "
                              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'pending')");
         if (!st) return st.error();

@@ -51,5 +51,9 @@ while read -r code; do
   "$SYNC" verify-receipt --published "$W/published" "$code" > /dev/null || missing=$((missing + 1))
 done < "$W/printed"
 if [ "$missing" -ne 0 ]; then echo "$missing printed receipts not counted by the coordinator" >&2; exit 1; fi
+if [ "$CYCLES" -ge 50 ] && { [ "$tmp_left" -eq 0 ] || [ "$recovered" -eq 0 ]; }; then
+  echo "no kill landed inside a write ($tmp_left) or no interrupted batch was recovered ($recovered): the loop no longer tests what it should" >&2
+  exit 1
+fi
 echo "crash_export: $CYCLES kill -9 cycles during export ($tmp_left left a partial temp file, $recovered recovered an interrupted batch);"
 echo "  $files batch files, all imported (0 rejected, 0 quarantined); $printed receipts printed, $signatures imported, 0 missing, 0 twice"

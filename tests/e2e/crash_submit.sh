@@ -23,10 +23,12 @@ for ((i = 1; i <= CYCLES; i++)); do
   "$SYNC" kiosk simulate --data-dir "$W/kiosk" --passphrase-file "$W/kiosk.pass" --count 100000 --seed "$i" \
       --names-file "$W/names" > "$W/out" 2>>"$W/stderr.log" &
   pid=$!
-  # Unlocking takes ~0.5 s; kill anywhere from during the unlock to well into the submits.
-  sleep "$(awk -v s="$i" 'BEGIN { srand(s); printf "%.3f", 0.3 + rand() * 1.2 }')"
-  kill -9 "$pid" 2>/dev/null && killed_mid_run=$((killed_mid_run + 1)) || true
+  # Unlocking takes 0.5–1 s; kill anywhere from during the unlock to well into the submits.
+  sleep "$(awk -v s="$i" 'BEGIN { srand(s); printf "%.3f", 0.4 + rand() * 1.4 }')"
+  kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  # Only a kill that landed after at least one commit tests the submit path (the rest hit the unlock).
+  [ -s "$W/out" ] && killed_mid_run=$((killed_mid_run + 1))
   cat "$W/out" >> "$W/printed"
   if ! result=$("$SYNC" kiosk check --data-dir "$W/kiosk" --passphrase-file "$W/kiosk.pass" --codes-file "$W/printed"); then
     echo "cycle $i: FAILED: $result" >&2
@@ -45,6 +47,12 @@ if [ "$hits" -ne 0 ]; then
   exit 1
 fi
 printed=$(awk 'length($0) == 26' "$W/printed" | wc -l)
-echo "crash_submit: $CYCLES kill -9 cycles ($killed_mid_run killed mid-run), $printed receipts printed, 0 lost, quick_check ok every cycle"
+checked=$(sed -n 's/.*receipts checked \([0-9]*\),.*/\1/p' <<< "$result")
+if [ "$checked" != "$printed" ]; then echo "checked $checked receipts but $printed were printed" >&2; exit 1; fi
+if [ $((killed_mid_run * 2)) -lt "$CYCLES" ]; then
+  echo "only $killed_mid_run of $CYCLES kills landed during submits: the loop no longer tests what it should" >&2
+  exit 1
+fi
+echo "crash_submit: $CYCLES kill -9 cycles ($killed_mid_run landed during submits), $printed receipts printed, 0 lost, quick_check ok every cycle"
 echo "last check: $result"
 echo "canary grep over the data dir, logs and \$TMPDIR: 0 hits"

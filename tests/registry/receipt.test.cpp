@@ -109,3 +109,31 @@ TEST_CASE("signature records round-trip and refuse damage", "[registry][record]"
     r.registrant.family_name = "Novik";
     CHECK(log_record_hash(r) != log_record_hash(*back));
 }
+
+TEST_CASE("the largest signature that validates also encodes within every reader's limit", "[registry][strokes]") {
+    // Worst case for the encoding: alternating corners, 4 bytes of deltas per point.
+    Stroke zigzag;
+    for (std::size_t i = 0; i < kMaxPoints; ++i)
+        zigzag.push_back(i % 2 ? StrokePoint{4095, 1637} : StrokePoint{0, 0});
+    Strokes s{zigzag};
+    auto v = validate_strokes(s);
+    if (v.ok()) {
+        Bytes enc = encode_strokes(s);
+        CHECK(enc.size() <= kMaxEncodedStrokes);
+        CHECK(decode_strokes(enc).ok());
+    } else {
+        CHECK(v.message().find("too large") != std::string::npos);
+    }
+    // And a big but ordinary signature still validates and round-trips.
+    Stroke smooth;
+    for (std::size_t i = 0; i < 5000; ++i)
+        smooth.push_back({static_cast<std::uint16_t>(100 + (i % 3000)), static_cast<std::uint16_t>(800 + (i % 50))});
+    REQUIRE(validate_strokes({smooth}).ok());
+    CHECK(decode_strokes(encode_strokes({smooth})).ok());
+}
+
+TEST_CASE("hostile stroke deltas are refused without overflow", "[registry][strokes]") {
+    // version 1, one stroke, two points: (4000, 0) then dx = INT32_MAX (zigzag 0xFFFFFFFE), dy = 0.
+    Bytes b = {1, 1, 2, 0xA0, 0x1F, 0, 0xFE, 0xFF, 0xFF, 0xFF, 0x0F, 0};
+    CHECK_FALSE(decode_strokes(b).ok());
+}

@@ -221,3 +221,33 @@ TEST_CASE("a transaction rolls back unless committed", "[registry][db]") {
     }
     CHECK((*db)->query_int("SELECT count(*) FROM t").value() == 1);
 }
+
+TEST_CASE("marking a record purged without an acknowledgement does not hide an edit", "[registry][store][tamper]") {
+    auto k = test::make_test_kiosk();
+    for (int i = 0; i < 3; ++i) REQUIRE(k->store->submit(test::sample_submission(k->pack, "Alena", "Kavalenka")).ok());
+    Database& db = k->store->db();
+    REQUIRE(db.exec("UPDATE signatures SET appeal_id = 'free-elections' WHERE seq = 2; "
+                    "UPDATE registrants SET purged = 1 WHERE seq = 2").ok());
+    auto v = k->store->verify_log();
+    REQUIRE_FALSE(v.ok());
+    CHECK(v.message().find("without an acknowledgement") != std::string::npos);
+}
+
+TEST_CASE("a nested use of the same cached statement does not restart the outer one", "[registry][db]") {
+    test::TempDir t;
+    SecretBytes key(32);
+    auto db = Database::open(t.path / "x.db", key);
+    REQUIRE(db.ok());
+    REQUIRE((*db)->exec("CREATE TABLE t(x); INSERT INTO t VALUES(1),(2),(3)").ok());
+    const std::string sql = "SELECT x FROM t ORDER BY x";
+    auto outer = (*db)->cached(sql);
+    REQUIRE(outer.ok());
+    std::vector<std::int64_t> seen;
+    while (outer->step().value()) {
+        seen.push_back(outer->column_int(0));
+        auto inner = (*db)->cached(sql);
+        REQUIRE(inner.ok());
+        REQUIRE(inner->step().value());
+    }
+    CHECK(seen == std::vector<std::int64_t>{1, 2, 3});
+}

@@ -1,9 +1,12 @@
 #include "cli.hpp"
 
+#include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -62,42 +65,51 @@ bool Args::flag(const std::string& key) const { return flags_.count(key) != 0; }
 
 namespace {
 
+constexpr std::size_t kMaxPassphrase = 1024;
+
+// Read one line straight into secret memory with read(2): no stdio or iostream buffer ever holds it.
+Result<registry::SecretBytes> read_line_secret(int fd, const std::string& where) {
+    registry::SecretBytes buf(kMaxPassphrase + 1);
+    std::size_t n = 0;
+    while (n < buf.size()) {
+        char c = 0;
+        ssize_t r = ::read(fd, &c, 1);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0 || c == '\n' || c == '\r') break;
+        buf.data()[n++] = static_cast<std::uint8_t>(c);
+    }
+    if (n > kMaxPassphrase) return make_error(where + ": passphrase longer than " + std::to_string(kMaxPassphrase) + " bytes");
+    if (n == 0) return make_error(where + ": empty passphrase");
+    return registry::SecretBytes(buf.data(), n);
+}
+
 Result<registry::SecretBytes> prompt_tty(const char* prompt) {
-    FILE* tty = std::fopen("/dev/tty", "r+");
-    if (tty == nullptr) return make_error("no terminal to ask for the passphrase; use --passphrase-file");
-    std::fprintf(tty, "%s", prompt);
-    std::fflush(tty);
+    int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+    if (fd < 0) return make_error("no terminal to ask for the passphrase; use --passphrase-file");
+    (void)!::write(fd, prompt, std::strlen(prompt));
     termios old{};
-    int fd = fileno(tty);
     bool restore = tcgetattr(fd, &old) == 0;
     if (restore) {
         termios noecho = old;
         noecho.c_lflag &= ~static_cast<tcflag_t>(ECHO);
         tcsetattr(fd, TCSAFLUSH, &noecho);
     }
-    registry::SecretBytes buf(1024);
-    std::size_t n = 0;
-    int c;
-    while ((c = std::fgetc(tty)) != EOF && c != '\n' && n < buf.size()) buf.data()[n++] = static_cast<std::uint8_t>(c);
+    auto line = read_line_secret(fd, "terminal");
     if (restore) tcsetattr(fd, TCSAFLUSH, &old);
-    std::fprintf(tty, "\n");
-    std::fclose(tty);
-    return registry::SecretBytes(buf.data(), n);
+    (void)!::write(fd, "\n", 1);
+    ::close(fd);
+    return line;
 }
 
 }  // namespace
 
 Result<registry::SecretBytes> read_passphrase(const Args& args, const std::string& file_option, const char* prompt) {
     if (auto path = args.get(file_option)) {
-        std::ifstream in(*path, std::ios::binary);
-        if (!in) return make_error(*path + ": cannot read passphrase file");
-        registry::SecretBytes buf(4096);
-        in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));  // NOLINT
-        std::size_t n = static_cast<std::size_t>(in.gcount());
-        std::size_t end = 0;
-        while (end < n && buf.data()[end] != '\n' && buf.data()[end] != '\r') ++end;
-        if (end == 0) return make_error(*path + ": passphrase file is empty");
-        return registry::SecretBytes(buf.data(), end);
+        int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return make_error(*path + ": cannot read passphrase file");
+        auto line = read_line_secret(fd, *path);
+        ::close(fd);
+        return line;
     }
     return prompt_tty(prompt);
 }

@@ -5,6 +5,7 @@
 #include "embassy/registry/secure.hpp"
 
 #include <cstring>
+#include <exception>
 #include <iostream>
 
 #ifndef EMBASSY_VERSION
@@ -55,7 +56,13 @@ int main(int argc, char** argv) {
                               << "\n\n" << c.summary << "\n";
                     return 0;
                 }
-            return c.run(rest);
+            try {
+                return c.run(rest);
+            } catch (const std::exception& e) {
+                // Expected failures come back as values; this is the last line against a surprise.
+                std::cerr << "embassy-sync: internal error: " << e.what() << "\n";
+                return 1;
+            }
         }
     }
     std::cerr << "embassy-sync: unknown command '" << args[0] << (args.size() > 1 ? " " + args[1] : "")

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -95,6 +96,8 @@ private:
     sqlite3* db_ = nullptr;
     std::filesystem::path path_;
     std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+    std::set<sqlite3_stmt*> checked_out_;  // cached statements currently held by a Statement
+    friend class Statement;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless commit() succeeded.
