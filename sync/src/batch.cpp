@@ -175,9 +175,20 @@ private:
         }
         const std::string where = "record " + std::to_string(total_ + 1) + ": ";
         if (++total_ > kMaxRecordsPerBatch) return make_error("too many records");
-        auto r = decode_record(type_, body_);
-        if (!r) return make_error(where + r.message());
-        const std::uint64_t seq = record_seq(*r);
+        // Pass 1 (no consumer) reads only the frame and the leading u64 record_seq; record content is
+        // decoded in pass 2, after the signature over the manifest has verified (threat 12).
+        std::optional<Record> r;
+        std::uint64_t seq = 0;
+        if (on_record_ && *on_record_) {
+            auto d = decode_record(type_, body_);
+            if (!d) return make_error(where + d.message());
+            seq = record_seq(*d);
+            r = std::move(*d);
+        } else {
+            if (body_.size() < 8) return make_error(where + "record too short");
+            seq = get_u64(body_.data());
+        }
+        if (seq == 0) return make_error(where + "record sequence number is 0");
         if (total_ > 1 && seq <= last_) return make_error(where + "record sequence does not increase");
         if (total_ == 1) first_ = seq;
         last_ = seq;
@@ -185,7 +196,7 @@ private:
         crypto_generichash_update(&hs_, hdr_.data(), hdr_.size());
         crypto_generichash_update(&hs_, body_.data(), body_.size());
         state_ = State::header;
-        if (on_record_ && *on_record_) return (*on_record_)(*r);
+        if (r) return (*on_record_)(*r);
         return {};
     }
 
