@@ -213,6 +213,20 @@ Result<ExportResult> write_batch(registry::KioskStore& store, const BatchRow& b,
     auto batch = writer->finish(fields, signer);  // fsync, rename, fsync dir
     if (!batch) return batch.error();
 
+    if (!b.pending) {
+        // Sent again (a lost stick): it must be the very batch the coordinator may already hold.
+        if (batch->batch_hash != b.hash) {
+            fs::remove(final_path, ec);
+            return make_error("export: batch " + std::to_string(b.seq) + " no longer comes out identical (records changed?); not written");
+        }
+        ExportResult again;
+        again.wrote = true;
+        again.path = final_path;
+        again.seq = b.seq;
+        again.signatures = total;
+        again.bytes = batch->file_size;
+        return again;
+    }
     auto st = db.prepare("UPDATE batches SET state = 'written', batch_hash = ?1, last_record = ?2 WHERE seq = ?3");
     if (!st) return st.error();
     st->bind_blob(1, batch->batch_hash).bind(2, static_cast<std::int64_t>(rseq)).bind(3, static_cast<std::int64_t>(b.seq));
@@ -276,6 +290,21 @@ Result<ExportResult> export_batch(registry::KioskStore& store, const fs::path& o
     result = *r;
     result.recovered = recovered;
     return result;
+}
+
+Result<ExportResult> export_batch_again(registry::KioskStore& store, std::uint64_t seq, const fs::path& out_dir,
+                                        const Progress& progress) {
+    std::error_code ec;
+    if (!fs::is_directory(out_dir, ec)) return make_error("export: " + out_dir.string() + " is not a directory");
+    auto row = batch_row(store.db(), "WHERE seq = " + std::to_string(seq));
+    if (!row) return row.error();
+    if (!*row) return make_error("export: this kiosk never wrote batch " + std::to_string(seq));
+    if ((*row)->pending) return make_error("export: batch " + std::to_string(seq) + " was interrupted; run a normal export");
+    auto purged = store.db().query_int("SELECT count(*) FROM registrants r JOIN signatures s ON s.seq = r.seq "
+                                       "WHERE r.purged = 1 AND s.batch_seq = " + std::to_string(seq));
+    if (!purged) return purged.error();
+    if (*purged > 0) return make_error("export: batch " + std::to_string(seq) + " was acknowledged and purged; nothing to send again");
+    return write_batch(store, **row, out_dir, progress);
 }
 
 // [SECTION] Acknowledgement and purge

@@ -303,7 +303,7 @@ int kiosk_check(const std::vector<std::string>& argv) {
 }
 
 int kiosk_export(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "passphrase-file", "out"}, {"quiet"});
+    Args a(argv, {"data-dir", "passphrase-file", "out", "again"}, {"quiet"});
     if (!a.error().empty()) return fail(a.error());
     auto out = a.require("out");
     if (!out) return fail(out.message());
@@ -316,7 +316,8 @@ int kiosk_export(const std::vector<std::string>& argv) {
         std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#') << std::string(static_cast<std::size_t>(width - filled), ' ')
                   << "] " << done << "/" << total << std::flush;
     };
-    auto r = sync::export_batch(**store, *out, progress);
+    auto r = a.get("again") ? sync::export_batch_again(**store, std::strtoull(a.get("again")->c_str(), nullptr, 10), *out, progress)
+                            : sync::export_batch(**store, *out, progress);
     if (tty) std::cerr << "\n";
     if (!r) return fail(r.message());
     if (r->recovered) std::cout << "a batch interrupted earlier was written again first\n";
@@ -361,7 +362,7 @@ void add_kiosk_commands(std::vector<Command>& out) {
                    "does this receipt code belong to a signature on this kiosk? (exit 0 yes, 3 no)", kiosk_verify_receipt});
     out.push_back({"kiosk", "check", "--data-dir DIR [--passphrase-file F] [--codes-file F]",
                    "integrity check: quick_check, the log chain, and listed receipt codes", kiosk_check});
-    out.push_back({"kiosk", "export", "--data-dir DIR --out DIR2 [--passphrase-file F]",
+    out.push_back({"kiosk", "export", "--data-dir DIR --out DIR2 [--again SEQ] [--passphrase-file F]",
                    "write everything not yet exported into the next signed, encrypted batch", kiosk_export});
     out.push_back({"kiosk", "apply-ack", "--data-dir DIR [--passphrase-file F] ACK",
                    "verify the coordinator's acknowledgement and purge the personal data it covers", kiosk_apply_ack});

@@ -31,6 +31,11 @@ using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 Result<ExportResult> export_batch(registry::KioskStore& store, const std::filesystem::path& out_dir,
                                   const Progress& progress = {});
 
+// Write an already written batch again (e.g. the USB stick with it was lost). The result is the same
+// batch — same manifest and batch hash — so a coordinator that already has it sees "already imported".
+Result<ExportResult> export_batch_again(registry::KioskStore& store, std::uint64_t seq,
+                                        const std::filesystem::path& out_dir, const Progress& progress = {});
+
 struct PurgeResult {
     std::uint64_t batches = 0;        // batches the acknowledgement covers
     std::uint64_t purged = 0;         // registrants whose personal data was removed now
