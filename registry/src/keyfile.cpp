@@ -5,7 +5,12 @@
 #include "embassy/registry/bytes.hpp"
 
 #include <sodium.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <chrono>
 #include <cmath>
@@ -30,12 +35,65 @@ std::size_t secret_size(KeyFileKind kind) {
     return 0;
 }
 
-Result<SecretBytes> derive(std::string_view passphrase, const std::uint8_t* salt, KdfParams p) {
+Result<SecretBytes> derive_here(std::string_view passphrase, const std::uint8_t* salt, KdfParams p) {
     SecretBytes key(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
     if (crypto_pwhash(key.data(), key.size(), passphrase.data(), passphrase.size(), salt, p.opslimit,
                       static_cast<std::size_t>(p.memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0)
         return make_error("key derivation failed: not enough memory for Argon2id (" +
                           std::to_string(p.memlimit >> 20) + " MiB)");
+    return key;
+}
+
+bool read_exact(int fd, std::uint8_t* out, std::size_t n) {
+    std::size_t got = 0;
+    while (got < n) {
+        ssize_t r = ::read(fd, out + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        got += static_cast<std::size_t>(r);
+    }
+    return true;
+}
+
+// Argon2id needs 256 MiB or more for about a second. It runs in a short-lived child process: the
+// memory (which holds passphrase-derived state) goes back to the system when the child exits and
+// never counts against the long-running kiosk's footprint. Only the 32-byte result crosses the pipe.
+Result<SecretBytes> derive(std::string_view passphrase, const std::uint8_t* salt, KdfParams p) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return derive_here(passphrase, salt, p);
+    pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return derive_here(passphrase, salt, p);
+    }
+    if (pid == 0) {  // child: derive, write status + key, leave without running any destructor
+        ::close(fds[0]);
+        std::uint8_t out[1 + crypto_aead_xchacha20poly1305_ietf_KEYBYTES] = {};
+        out[0] = crypto_pwhash(out + 1, sizeof out - 1, passphrase.data(), passphrase.size(), salt, p.opslimit,
+                               static_cast<std::size_t>(p.memlimit), crypto_pwhash_ALG_ARGON2ID13) == 0 ? 1 : 0;
+        std::size_t done = 0;
+        while (done < sizeof out) {
+            ssize_t w = ::write(fds[1], out + done, sizeof out - done);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) break;
+            done += static_cast<std::size_t>(w);
+        }
+        sodium_memzero(out, sizeof out);
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::uint8_t ok = 0;
+    SecretBytes key(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+    bool got = read_exact(fds[0], &ok, 1) && ok == 1 && read_exact(fds[0], key.data(), key.size());
+    ::close(fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!got) {
+        if (ok == 0 && WIFEXITED(status)) return derive_here(passphrase, salt, p);  // report the real reason
+        return make_error("key derivation failed: the helper process ended unexpectedly");
+    }
     return key;
 }
 
