@@ -61,6 +61,7 @@ register pl "Małgorzata" "Żółkiewska" "Niem" DE "Kraków" pl
 after=$(info_json "$W/data")
 echo "info before: $before"
 echo "info after:  $after"
-[ "$before" != "$after" ] || fail "kiosk info did not change after two signatures"
+echo "$after" | grep -q '"signatures":2,' || fail "the kiosk does not count exactly two signatures"
+echo "$after" | grep -q '"political-prisoners":{"total":2' || fail "the appeal does not count two signatures"
 alive || fail "kiosk died"
 echo "PASS kiosk_path"

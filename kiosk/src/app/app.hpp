@@ -1,0 +1,183 @@
+// The embassy-kiosk application: owns the flow, the store and the catalogs, draws the screens and
+// executes the flow's effects. Private to kiosk/src/app.
+#pragma once
+
+#include "embassy/kiosk/flow.hpp"
+#include "embassy/registry/identity.hpp"
+#include "embassy/registry/store.hpp"
+#include "embassy/ui/i18n.hpp"
+#include "embassy/ui/signature_pad.hpp"
+
+#include "file_chooser.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct GLFWwindow;
+
+namespace embassy::app {
+
+inline constexpr const char* kDemoPassphrase = "demo kiosk passphrase 2026";
+inline constexpr const char* kDemoCoordinatorPassphrase = "demo coordinator passphrase 2026";
+
+struct Options {
+    bool windowed = false;
+    bool demo = false;
+    std::filesystem::path data_dir;
+    std::string frame_stats;        // --frame-stats FILE
+    std::string ui_map;             // --ui-map FILE: widget centres for scripted tests (no personal data)
+    std::string screenshot_dir;     // --screenshot-dir DIR with --tour: every screen in every language
+    bool tour = false;
+    int width = 1280, height = 800; // windowed size
+    // Test overrides of the flow's timeouts (seconds), applied after the stored settings.
+    std::optional<int> input_idle, idle_warning, receipt_idle, volunteer_idle;
+};
+
+// Recorded each frame for --ui-map: where a test can click to reach a named widget.
+struct UiMap {
+    std::map<std::string, std::array<float, 4>> rects;  // id -> x0 y0 x1 y1 (window pixels)
+    void Add(const std::string& id);                     // the last ImGui item
+};
+
+class App {
+public:
+    explicit App(Options opts);
+    ~App();
+
+    // Before the window: create the demo kiosk when asked; choose the first screen.
+    bool Prepare(std::string& error);
+    void AttachWindow(GLFWwindow* w) { window_ = w; }
+
+    // Once per frame, between ImGui::NewFrame and ImGui::Render.
+    void Frame();
+    // Between frames: timers, finished jobs, font rebuilds. Returns true when the screen may change.
+    bool Update();
+    // How long the main loop may sleep waiting for input.
+    double WaitTimeout() const;
+    bool WantsQuit() const { return quit_; }
+    bool RunningJob() const { return job_.valid(); }
+
+    // Input routed from GLFW callbacks (main thread).
+    void OnKey(int key, int mods, bool press);
+    void OnCloseRequest();
+    void OnInput() { input_seen_ = true; }
+
+    ui::PointerQueue& Pointer() { return pointer_; }
+    float FontPixels() const;
+    bool FontsDirty() const { return fonts_dirty_; }
+    void FontsRebuilt() { fonts_dirty_ = false; }
+    void SetContentScale(float s) { content_scale_ = s; }
+
+    // Scripted tour for scripts/screenshots: returns false when finished. Called between frames;
+    // `capture` saves the framebuffer of the frame just drawn under the given name.
+    bool TourStep(const std::function<void(const std::string&)>& capture);
+
+    const Options& options() const { return opts_; }
+    UiMap& uimap() { return uimap_; }
+    const kiosk::Flow& flow() const { return flow_; }
+
+private:
+    // [SECTION] effects and jobs (app.cpp)
+    void Send(const kiosk::Event& e);
+    void Execute(kiosk::Effects fx);
+    void StartJob(std::function<kiosk::Event()> job);
+    void AfterUnlock();
+    void LoadSettingsFromStore();
+    void ApplyOverrides();
+    void RefreshCounts();
+    void WipeRegistrantUi();
+    kiosk::Event DoSubmit(registry::Submission s);
+
+    // [SECTION] screens (screens.cpp)
+    const char* T(const char* key) const;
+    std::string F(const char* key, std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
+    bool Button(const char* key, bool primary = false, float width = 0.0f, const char* label = nullptr);
+    void Heading(const char* key);
+    void Para(const char* text, bool muted = false);
+    void NoticeLine();
+    void BeginScreen();
+    void EndScreen();
+    bool BottomBar(const char* back_key, const char* next_key, bool cancel, bool next_enabled = true);
+    void CountryPicker(const char* id, std::string& code, std::string& query, bool registrant);
+    void TextField(kiosk::Field f, const char* label_key, bool required, std::size_t max);
+    void KeyboardFor(std::string* target);
+    bool KeyboardShown() const;
+    void DrawStrokesPreview(const registry::Strokes& s, float width);
+
+    void ScreenSetupPassphrase();
+    void ScreenSetupIdentity();
+    void ScreenSetupPack();
+    void ScreenSetupEvent();
+    void ScreenSetupAppeals();
+    void ScreenUnlock(bool volunteer_auth);
+    void ScreenWelcome();
+    void ScreenChooseAppeal();
+    void ScreenReadAppeal();
+    void ScreenDetails();
+    void ScreenSign();
+    void ScreenReview();
+    void ScreenSubmitting();
+    void ScreenReceipt();
+    void ScreenVolunteerHome();
+    void ScreenVolunteerSettings();
+    void OverlayIdle();
+    void OverlayCancel();
+    void OverlayChooser();
+
+    Options opts_;
+    kiosk::Flow flow_;
+    ui::Catalogs catalogs_;
+    std::unique_ptr<registry::KioskStore> store_;
+    std::optional<registry::PublicIdentity> identity_;  // setup: loaded coordinator identity
+    GLFWwindow* window_ = nullptr;
+
+    std::future<kiosk::Event> job_;
+    std::atomic<std::uint64_t> progress_done_{0}, progress_total_{0};
+
+    ui::PointerQueue pointer_;
+    ui::PadStrokes pad_;                 // what the pad shows; mirrors flow_.form.strokes
+    std::size_t pad_sent_ = 0;           // strokes already handed to the flow
+    std::string country_query_;          // Details: search text (personal-ish: wiped with the form)
+    std::string setup_country_query_;
+    std::string* kb_target_ = nullptr;   // on-screen keyboard target
+    bool kb_cyrillic_ = true;
+    float kb_height_ = 400.0f;          // measured each frame the keyboard shows
+    bool confirm_cancel_ = false;
+    bool show_pass_ = false;
+    FileChooser chooser_;
+    enum class ChooserFor { None, Identity, Pack, ExportDir, Ack, VolunteerPack } chooser_for_ = ChooserFor::None;
+
+    std::optional<registry::Counts> counts_;
+    std::string last_export_;
+    std::string event_name_;
+
+    bool corner_down_ = false;
+    bool input_seen_ = false;
+    bool quit_ = false;
+    bool fonts_dirty_ = false;
+    float content_scale_ = 1.0f;
+    kiosk::Screen last_screen_ = kiosk::Screen::Unlock;
+    int settle_frames_ = 3;
+    int tour_step_ = 0;
+    std::vector<std::function<void()>> tour_;
+    UiMap uimap_;
+
+    friend class Tour;
+};
+
+// Helpers shared by the app's files.
+std::string read_text_file(const std::filesystem::path& p, std::size_t max);
+std::filesystem::path default_data_dir();
+std::filesystem::path demo_toml_path();
+registry::KdfParams new_kdf_params();
+kiosk::FieldCheck registry_validator(kiosk::Field f, std::string_view raw);
+
+}  // namespace embassy::app

@@ -1,0 +1,1128 @@
+// Every screen of the kiosk, drawn from the flow's state. Screens never call the store: what they
+// need (counts, pack texts) is cached by app.cpp, and every action goes through App::Send.
+//
+// Index of this file
+// [SECTION] Building blocks
+// [SECTION] Frame
+// [SECTION] Setup
+// [SECTION] Unlock and volunteer access
+// [SECTION] The registrant's path
+// [SECTION] Volunteer
+// [SECTION] Overlays: idle, cancel, file chooser
+
+#include "app.hpp"
+
+#include "embassy/kiosk/auth.hpp"
+#include "embassy/registry/countries.hpp"
+#include "embassy/registry/text.hpp"
+#include "embassy/ui/fonts.hpp"
+#include "embassy/ui/keyboard.hpp"
+#include "embassy/ui/qr.hpp"
+#include "embassy/ui/theme.hpp"
+#include "embassy/ui/widgets.hpp"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace embassy::app {
+namespace fs = std::filesystem;
+using kiosk::Field;
+using kiosk::Screen;
+using registry::Purpose;
+namespace ev = kiosk::ev;
+
+namespace {
+constexpr std::size_t kNameMax = 400;    // bytes; normalize_name allows 100 code points (≤ 400 bytes)
+constexpr std::size_t kEmailMax = 254;
+constexpr std::size_t kPhoneMax = 64;
+constexpr std::size_t kPassMax = 512;
+
+ImFont* Bold() { return ui::GetFonts().bold; }
+ImFont* HeadingFont() { return ui::GetFonts().heading; }
+ImFont* Large() { return ui::GetFonts().large; }
+void PushFontOr(ImFont* f) { ImGui::PushFont(f ? f : ImGui::GetFont()); }
+
+bool IsErrorKey(const std::string& k) {
+    for (const char* w : {"error", "wrong", "wait", "too_weak", "mismatch", "missing", "required", "invalid",
+                          ".none", "not_ready", "failed", "no_active"})
+        if (k.find(w) != std::string::npos) return true;
+    return false;
+}
+
+const Purpose kPurposes[] = {Purpose::sign_appeal, Purpose::join_registry, Purpose::be_contacted,
+                             Purpose::pass_name_to_addressee};
+
+float Scale() { return ui::ThemeScale(); }
+
+// A number between a "-" and a "+" button: centred in a fixed width so the buttons line up.
+void ValueBox(const char* text) {
+    PushFontOr(ui::GetFonts().large);
+    const float w = 130 * Scale();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const ImVec2 ts = ImGui::CalcTextSize(text);
+    const float h = ui::TouchTarget();
+    ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + (w - ts.x) * 0.5f, p.y + (h - ts.y) * 0.5f),
+                                        ImGui::GetColorU32(ImGuiCol_Text), text);
+    ImGui::Dummy(ImVec2(w, h));
+    ImGui::PopFont();
+}
+}  // namespace
+
+void UiMap::Add(const std::string& id) {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    // Only what is really visible: clipped rows of a scrolled list are not clickable.
+    const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+    if (b.y <= clip.Min.y || a.y >= clip.Max.y) return;
+    rects[id] = {std::max(a.x, clip.Min.x), std::max(a.y, clip.Min.y), std::min(b.x, clip.Max.x),
+                 std::min(b.y, clip.Max.y)};
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Building blocks
+//-----------------------------------------------------------------------------
+
+const char* App::T(const char* key) const { return catalogs_.tr(key); }
+
+std::string App::F(const char* key,
+                   std::initializer_list<std::pair<std::string_view, std::string_view>> args) const {
+    return ui::Format(T(key), args);
+}
+
+bool App::Button(const char* key, bool primary, float width, const char* label) {
+    std::string l = std::string(label ? label : T(key)) + "##" + key;
+    ImGui::BeginDisabled(flow_.busy && std::strcmp(key, "idle.continue") != 0);
+    const bool r = ui::BigButton(l.c_str(), ImVec2(width, 0), primary);
+    ImGui::EndDisabled();
+    uimap_.Add(key);
+    return r;
+}
+
+void App::Heading(const char* text) {
+    PushFontOr(HeadingFont());
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    ImGui::Dummy(ImVec2(0, 8 * Scale()));
+}
+
+void App::Para(const char* text, bool muted) {
+    if (muted) ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::TextMuted());
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    if (muted) ImGui::PopStyleColor();
+}
+
+void App::NoticeLine() {
+    const auto& n = flow_.notice;
+    if (n.empty()) return;
+    std::string text = T(n.key.c_str());
+    for (const auto& [k, v] : n.args) text = ui::Format(text, {{k, v}});
+    const bool bad = IsErrorKey(n.key);
+    ImGui::PushStyleColor(ImGuiCol_Text, bad ? ui::colors::Danger() : ui::colors::Success());
+    PushFontOr(Bold());
+    Para(text.c_str());
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+    if (!n.detail.empty()) Para(n.detail.c_str(), true);   // technical, English, never personal data
+}
+
+void App::BeginScreen() {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    ImGui::Begin("##screen", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar);
+    // Header: who we are, in the registrant's language, with a thin rule under it.
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::Primary());
+    PushFontOr(Bold());
+    ImGui::TextUnformatted(T("app.title"));
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+    ImGui::Separator();
+    ImGui::Dummy(ImVec2(0, 6 * Scale()));
+    // The content column: centred, no wider than a comfortable reading width.
+    float bar = ui::TouchTarget() + ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y * 4;
+    if (KeyboardShown()) bar += kb_height_ + ImGui::GetStyle().ItemSpacing.y;
+    const float avail_w = ImGui::GetContentRegionAvail().x;
+    const float col = std::min(avail_w, 1150.0f * Scale());
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail_w - col) * 0.5f);
+    ImGui::BeginChild("##content", ImVec2(col, ImGui::GetContentRegionAvail().y - bar), false,
+                      ImGuiWindowFlags_NoBackground);
+}
+
+void App::EndScreen() {
+    ImGui::EndChild();
+    KeyboardFor(kb_target_);
+}
+
+// Back (left), Cancel (left, when the registrant may abandon), Next (right, primary).
+// Returns true when Next was pressed (already sent as ev::Next).
+bool App::BottomBar(const char* back_key, const char* next_key, bool cancel, bool next_enabled) {
+    ImGui::Separator();
+    ImGui::Dummy(ImVec2(0, 4 * Scale()));
+    const float avail_w = ImGui::GetContentRegionAvail().x;
+    const float col = std::min(avail_w, 1150.0f * Scale());
+    const float x0 = ImGui::GetCursorPosX() + (avail_w - col) * 0.5f;
+    ImGui::SetCursorPosX(x0);
+    const float bw = 220 * Scale();
+    if (back_key) {
+        if (Button(back_key, false, bw)) Send(ev::Back{});
+        ImGui::SameLine();
+    }
+    if (cancel) {
+        if (Button("button.cancel", false, bw)) confirm_cancel_ = true;
+        ImGui::SameLine();
+    }
+    bool pressed = false;
+    if (next_key) {
+        const char* label = T(next_key);
+        const float w = std::max(bw * 1.3f, ImGui::CalcTextSize(label).x + 80 * Scale());
+        ImGui::SetCursorPosX(x0 + col - w);
+        ImGui::BeginDisabled(!next_enabled);
+        if (Button(next_key, true, w)) {
+            Send(ev::Next{});
+            pressed = true;
+        }
+        ImGui::EndDisabled();
+    } else {
+        ImGui::NewLine();
+    }
+    return pressed;
+}
+
+void App::TextField(Field f, const char* label_key, bool required, std::size_t max) {
+    std::string label = T(label_key);
+    label += required ? " *" : std::string("  ") + T("details.optional");
+    label += "##";
+    label += kiosk::field_key(f);
+    auto& value = flow_.form[f];
+    const ImGuiInputTextFlags flags = f == Field::email   ? ImGuiInputTextFlags_CharsNoBlank
+                                      : f == Field::phone ? ImGuiInputTextFlags_CharsNoBlank
+                                                          : 0;
+    if (ui::InputTextLarge(label.c_str(), value, max, flags)) Send(ev::Activity{});
+    if (ImGui::IsItemActivated()) kb_target_ = &value;
+    // The keyboard takes half the screen: keep the field it types into in view.
+    if (kb_target_ == &value && KeyboardShown() && !ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.3f);
+    uimap_.Add(std::string("field:") + kiosk::field_key(f));
+    if (const auto& err = flow_.form.error(f); !err.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::Danger());
+        Para(T(err.c_str()));
+        ImGui::PopStyleColor();
+    }
+    ImGui::Dummy(ImVec2(0, 4 * Scale()));
+}
+
+void App::CountryPicker(const char* id, std::string& code, std::string& query, bool registrant) {
+    const std::string lang = flow_.ui_lang();
+    // ICU collation over 249 names is too slow for every frame: search only when the query changes.
+    static std::string last_query, last_lang;
+    static std::vector<std::pair<std::string, std::string>> results;
+    static bool fresh = false;
+    if (!fresh || last_query != query || last_lang != lang) {
+        results.clear();
+        for (const auto& c : registry::search_countries(query, lang))
+            results.emplace_back(c, registry::country_name(c, lang));
+        ui::WipeString(last_query);
+        last_query = query;
+        last_lang = lang;
+        fresh = true;
+    }
+    std::string search_label = std::string(T("field.country.search")) + "##search_" + id;
+    if (!code.empty()) {
+        PushFontOr(Bold());
+        ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::Success());
+        std::string chosen = "» " + registry::country_name(code, lang);
+        ImGui::TextUnformatted(chosen.c_str());
+        ImGui::PopStyleColor();
+        ImGui::PopFont();
+    }
+    if (ui::InputTextLarge(search_label.c_str(), query, 64, 0, nullptr)) Send(ev::Activity{});
+    if (ImGui::IsItemActivated()) kb_target_ = &query;
+    if (kb_target_ == &query && KeyboardShown() && !ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.1f);
+    uimap_.Add(std::string("search:") + id);
+    const float row = ui::TouchTarget();
+    ImGui::BeginChild((std::string("##list_") + id).c_str(), ImVec2(0, row * 4.2f), true);
+    for (const auto& [c, name] : results) {
+        const bool selected = c == code;
+        ImGui::PushID(c.c_str());
+        if (ImGui::Selectable(name.c_str(), selected, 0, ImVec2(0, row))) {
+            code = c;
+            if (registrant) Send(ev::Activity{});
+        }
+        uimap_.Add("country:" + c);
+        ImGui::PopID();
+    }
+    ImGui::EndChild();
+}
+
+bool App::KeyboardShown() const {
+    return flow_.settings.on_screen_keyboard && kb_target_ != nullptr &&
+           (flow_.screen == Screen::Details || (flow_.screen == Screen::Sign && flow_.form.cannot_sign));
+}
+
+// The on-screen keyboard, docked between the content and the bottom bar so it never scrolls away.
+void App::KeyboardFor(std::string* target) {
+    if (!KeyboardShown() || target == nullptr) return;
+    const float avail_w = ImGui::GetContentRegionAvail().x;
+    const float col = std::min(avail_w, 1150.0f * Scale());
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail_w - col) * 0.5f);
+    ImGui::BeginChild("##keyboard", ImVec2(col, kb_height_), false, ImGuiWindowFlags_NoScrollbar);
+    const float y0 = ImGui::GetCursorPosY();
+    if (Button("keyboard.switch_layout")) kb_cyrillic_ = !kb_cyrillic_;
+    ImGui::SameLine();
+    if (Button("keyboard.hide")) kb_target_ = nullptr;
+    if (kb_target_ != nullptr &&
+        ui::OnScreenKeyboard("##osk", kb_cyrillic_ ? ui::KeyboardLayout::Cyrillic : ui::KeyboardLayout::Latin,
+                             *target, kNameMax))
+        Send(ev::Activity{});
+    const float used = ImGui::GetCursorPosY() - y0 + ImGui::GetStyle().ItemSpacing.y;
+    ImGui::EndChild();
+    if (std::abs(used - kb_height_) > 1.0f) kb_height_ = used;   // exact from the next frame on
+}
+
+void App::DrawStrokesPreview(const registry::Strokes& strokes, float width) {
+    const float h = width / ui::kPadAspect;
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p0, ImVec2(p0.x + width, p0.y + h), ImGui::GetColorU32(ui::colors::Paper()), 6 * Scale());
+    dl->AddRect(p0, ImVec2(p0.x + width, p0.y + h), ImGui::GetColorU32(ui::colors::Border()), 6 * Scale());
+    const ImU32 ink = ImGui::GetColorU32(ui::colors::Text());
+    std::vector<ImVec2> pts;
+    for (const auto& s : strokes) {
+        pts.clear();
+        for (const auto& p : s)
+            pts.emplace_back(p0.x + static_cast<float>(p.x) / 4095.0f * width,
+                             p0.y + static_cast<float>(p.y) / 1637.0f * h);
+        if (pts.size() == 1) dl->AddCircleFilled(pts[0], 1.5f * Scale(), ink);
+        else dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), ink, 0, 2.0f * Scale());
+    }
+    ImGui::Dummy(ImVec2(width, h));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Frame
+//-----------------------------------------------------------------------------
+
+void App::Frame() {
+    uimap_.rects.clear();
+    ImGuiIO& io = ImGui::GetIO();
+    const auto mode = flow_.mode();
+
+    // Hidden volunteer gesture: press and hold the top-left corner.
+    if (mode == kiosk::Mode::Public) {
+        const float corner = 72.0f * Scale();
+        const bool in_corner = io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < corner &&
+                               io.MousePos.y >= 0 && io.MousePos.y < corner;
+        if (in_corner != corner_down_) {
+            corner_down_ = in_corner;
+            Send(ev::CornerHold{in_corner});
+        }
+    } else {
+        corner_down_ = false;
+    }
+    // Typing into a bound buffer is no flow event by itself: tell the idle timers (the Unlock screen
+    // wipes a passphrase that was left half-typed, so typing it must count as presence).
+    if (input_seen_ && flow_.screen != Screen::Welcome && flow_.screen != Screen::Submitting)
+        Send(ev::Activity{});
+    input_seen_ = false;
+
+    if (chooser_.open) {
+        OverlayChooser();
+        return;
+    }
+    switch (flow_.screen) {
+        case Screen::SetupPassphrase: ScreenSetupPassphrase(); break;
+        case Screen::SetupIdentity: ScreenSetupIdentity(); break;
+        case Screen::SetupPack: ScreenSetupPack(); break;
+        case Screen::SetupEvent: ScreenSetupEvent(); break;
+        case Screen::SetupAppeals: ScreenSetupAppeals(); break;
+        case Screen::Unlock: ScreenUnlock(false); break;
+        case Screen::VolunteerAuth: ScreenUnlock(true); break;
+        case Screen::Welcome: ScreenWelcome(); break;
+        case Screen::ChooseAppeal: ScreenChooseAppeal(); break;
+        case Screen::ReadAppeal: ScreenReadAppeal(); break;
+        case Screen::Details: ScreenDetails(); break;
+        case Screen::Sign: ScreenSign(); break;
+        case Screen::Review: ScreenReview(); break;
+        case Screen::Submitting: ScreenSubmitting(); break;
+        case Screen::Receipt: ScreenReceipt(); break;
+        case Screen::VolunteerHome: ScreenVolunteerHome(); break;
+        case Screen::VolunteerSettings: ScreenVolunteerSettings(); break;
+    }
+    OverlayIdle();
+    OverlayCancel();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Setup
+//-----------------------------------------------------------------------------
+
+namespace {
+void StepLine(const App&, const char* text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::TextMuted());
+    ImGui::TextUnformatted(text);
+    ImGui::PopStyleColor();
+}
+}  // namespace
+
+void App::ScreenSetupPassphrase() {
+    BeginScreen();
+    StepLine(*this, F("setup.step", {{"step", "1"}, {"total", "5"}}).c_str());
+    Heading(T("setup.passphrase.title"));
+    Para(T("setup.passphrase.intro"));
+    ImGui::Dummy(ImVec2(0, 6 * Scale()));
+    Para(T("setup.passphrase.suggest"), true);
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    const ImGuiInputTextFlags pw = show_pass_ ? 0 : ImGuiInputTextFlags_Password;
+    std::string l1 = std::string(T("setup.passphrase.field")) + "##pass";
+    ui::InputTextLarge(l1.c_str(), flow_.auth.passphrase, kPassMax, pw);
+    uimap_.Add("field:passphrase");
+    std::string l2 = std::string(T("setup.passphrase.confirm")) + "##confirm";
+    ui::InputTextLarge(l2.c_str(), flow_.auth.confirm, kPassMax, pw);
+    uimap_.Add("field:confirm");
+    ui::CheckboxLarge(T("setup.passphrase.show"), &show_pass_);
+    const auto st = kiosk::passphrase_strength(flow_.auth.passphrase);
+    ImGui::TextUnformatted(T("setup.passphrase.meter"));
+    ImGui::SameLine();
+    std::string score_key = "setup.passphrase.score." + std::to_string(st.score);
+    ImGui::TextUnformatted(T(score_key.c_str()));
+    ui::PassphraseMeter(flow_.auth.passphrase);
+    if (*st.hint) Para(T(st.hint), true);
+    NoticeLine();
+    EndScreen();
+    BottomBar(nullptr, "button.next", false);
+    ImGui::End();
+}
+
+void App::ScreenSetupIdentity() {
+    BeginScreen();
+    StepLine(*this, F("setup.step", {{"step", "2"}, {"total", "5"}}).c_str());
+    Heading(T("setup.identity.title"));
+    Para(T("setup.identity.intro"));
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    if (Button("button.choose_file")) {
+        chooser_.Open(FileChooser::Kind::File, ".pub", opts_.data_dir.parent_path());
+        chooser_for_ = ChooserFor::Identity;
+    }
+    if (flow_.busy) Para(T("setup.creating"), true);
+    NoticeLine();
+    EndScreen();
+    BottomBar("button.back", "button.next", false);
+    ImGui::End();
+}
+
+void App::ScreenSetupPack() {
+    BeginScreen();
+    StepLine(*this, F("setup.step", {{"step", "3"}, {"total", "5"}}).c_str());
+    Heading(T("setup.pack.title"));
+    Para(T("setup.pack.intro"));
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    if (Button("button.choose_file")) {
+        chooser_.Open(FileChooser::Kind::File, ".pack", opts_.data_dir.parent_path());
+        chooser_for_ = ChooserFor::Pack;
+    }
+    NoticeLine();
+    EndScreen();
+    BottomBar(nullptr, "button.next", false);
+    ImGui::End();
+}
+
+void App::ScreenSetupEvent() {
+    BeginScreen();
+    StepLine(*this, F("setup.step", {{"step", "4"}, {"total", "5"}}).c_str());
+    Heading(T("setup.event.title"));
+    Para(T("setup.event.intro"));
+    auto& e = flow_.setup.event;
+    std::string l = std::string(T("setup.event.name")) + "##ev_name";
+    ui::InputTextLarge(l.c_str(), e.name, 200);
+    uimap_.Add("field:event_name");
+    l = std::string(T("setup.event.city")) + "##ev_city";
+    ui::InputTextLarge(l.c_str(), e.city, 200);
+    uimap_.Add("field:event_city");
+    if (e.date.empty()) {
+        char buf[16];
+        std::time_t t = std::time(nullptr);
+        std::tm tm{};
+        localtime_r(&t, &tm);
+        std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+        e.date = buf;
+    }
+    l = std::string(T("setup.event.date")) + "##ev_date";
+    ui::InputTextLarge(l.c_str(), e.date, 10);
+    uimap_.Add("field:event_date");
+    ImGui::TextUnformatted(T("setup.event.country"));
+    CountryPicker("event", e.country, setup_country_query_, false);
+    NoticeLine();
+    EndScreen();
+    BottomBar("button.back", "button.next", false);
+    ImGui::End();
+}
+
+void App::ScreenSetupAppeals() {
+    BeginScreen();
+    StepLine(*this, F("setup.step", {{"step", "5"}, {"total", "5"}}).c_str());
+    Heading(T("setup.appeals.title"));
+    Para(T("setup.appeals.intro"));
+    for (const auto& a : flow_.content.pack.appeals) {
+        bool on = std::find(flow_.content.active.begin(), flow_.content.active.end(), a.id) != flow_.content.active.end();
+        const auto* t = a.text(flow_.ui_lang());
+        std::string label = (t ? t->title : a.id) + "##" + a.id;
+        if (ui::CheckboxLarge(label.c_str(), &on)) Send(ev::ToggleAppeal{a.id});
+        uimap_.Add("appeal:" + a.id);
+    }
+    NoticeLine();
+    EndScreen();
+    BottomBar("button.back", "setup.finish", false);
+    ImGui::End();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Unlock and volunteer access
+//-----------------------------------------------------------------------------
+
+void App::ScreenUnlock(bool volunteer_auth) {
+    BeginScreen();
+    ImGui::Dummy(ImVec2(0, 40 * Scale()));
+    Heading(T(volunteer_auth ? "volunteer_auth.title" : "unlock.title"));
+    if (!volunteer_auth) Para(T("unlock.public_hint"), true);
+    Para(T(volunteer_auth ? "volunteer_auth.hint" : "unlock.hint"));
+    ImGui::Dummy(ImVec2(0, 12 * Scale()));
+    const int wait = flow_.retry_seconds_left(kiosk::Clock::now());
+    std::string l = std::string(T("unlock.passphrase")) + "##unlock";
+    ImGui::BeginDisabled(flow_.busy);
+    if (ImGui::IsWindowAppearing() || (!flow_.busy && !ImGui::IsAnyItemActive() && !chooser_.open && wait == 0 &&
+                                       !ImGui::IsMouseDown(0)))
+        ImGui::SetKeyboardFocusHere();
+    const bool enter = ui::InputTextLarge(l.c_str(), flow_.auth.passphrase, kPassMax,
+                                          ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+    uimap_.Add("field:passphrase");
+    ImGui::EndDisabled();
+    ImGui::Dummy(ImVec2(0, 8 * Scale()));
+    ImGui::BeginDisabled(wait > 0);
+    const bool click = Button("unlock.button", true, 300 * Scale());
+    ImGui::EndDisabled();
+    if ((enter || click) && wait == 0) Send(ev::SubmitPassphrase{});
+    if (flow_.busy) Para(T("unlock.checking"), true);
+    if (wait > 0 && flow_.notice.empty()) Para(F("unlock.wait", {{"seconds", std::to_string(wait)}}).c_str());
+    NoticeLine();
+    EndScreen();
+    BottomBar(volunteer_auth ? "button.back" : nullptr, nullptr, false);
+    ImGui::End();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The registrant's path
+//-----------------------------------------------------------------------------
+
+void App::ScreenWelcome() {
+    BeginScreen();
+    ImGui::Dummy(ImVec2(0, 24 * Scale()));
+    Heading(T("welcome.title"));
+    Para(T("welcome.intro"));
+    ImGui::Dummy(ImVec2(0, 20 * Scale()));
+    PushFontOr(Bold());
+    Para(T("welcome.choose_language"));
+    ImGui::PopFont();
+    ImGui::Dummy(ImVec2(0, 8 * Scale()));
+    // Two columns of big buttons, each language in its own name and its own script.
+    const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
+    const float w = (ImGui::GetContentRegionAvail().x - gap) * 0.5f;
+    const float h = ui::TouchTarget() * 1.5f;
+    int i = 0;
+    for (const auto& lang : kiosk::languages) {
+        if (i % 2 == 1) ImGui::SameLine(0, gap);
+        PushFontOr(Large());
+        std::string label = std::string(lang.endonym) + "##lang_" + lang.tag;
+        if (ui::BigButton(label.c_str(), ImVec2(w, h), false)) Send(ev::ChooseLanguage{lang.tag});
+        ImGui::PopFont();
+        uimap_.Add(std::string("lang:") + lang.tag);
+        ++i;
+    }
+    ImGui::Dummy(ImVec2(0, 20 * Scale()));
+    Para(T("welcome.privacy"), true);
+    NoticeLine();
+    EndScreen();
+    BottomBar(nullptr, nullptr, false);
+    ImGui::End();
+}
+
+void App::ScreenChooseAppeal() {
+    BeginScreen();
+    Heading(T("choose_appeal.title"));
+    Para(T("choose_appeal.hint"), true);
+    ImGui::Dummy(ImVec2(0, 12 * Scale()));
+    for (const auto* a : flow_.active_appeals()) {
+        const auto* t = a->text(flow_.ui_lang());
+        if (!t && flow_.ui_lang() == "be-Latn") t = a->text("be");
+        if (!t) t = a->text("en");
+        std::string label = (t ? t->title : a->id) + "##appeal_" + a->id;
+        PushFontOr(Large());
+        ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
+        if (ui::BigButton(label.c_str(), ImVec2(-FLT_MIN, ui::TouchTarget() * 1.6f))) Send(ev::ChooseAppeal{a->id});
+        ImGui::PopStyleVar();
+        ImGui::PopFont();
+        uimap_.Add("appeal:" + a->id);
+        ImGui::Dummy(ImVec2(0, 6 * Scale()));
+    }
+    NoticeLine();
+    EndScreen();
+    BottomBar("button.back", nullptr, false);
+    ImGui::End();
+}
+
+void App::ScreenReadAppeal() {
+    BeginScreen();
+    const auto* a = flow_.appeal();
+    const auto* t = flow_.appeal_text();
+    Heading(T("read_appeal.title"));
+    if (a && t) {
+        const char* endonym = t->lang.c_str();
+        for (const auto& l : kiosk::languages)
+            if (t->lang == l.tag) endonym = l.endonym;
+        Para(F("read_appeal.version", {{"version", std::to_string(a->version)}, {"language", endonym}}).c_str(), true);
+        ImGui::BeginChild("##appeal_text", ImVec2(0, 0), true);
+        PushFontOr(HeadingFont());
+        Para(t->title.c_str());
+        ImGui::PopFont();
+        ImGui::Dummy(ImVec2(0, 8 * Scale()));
+        PushFontOr(Large());
+        Para(t->body.c_str());
+        ImGui::PopFont();
+        ImGui::Dummy(ImVec2(0, 8 * Scale()));
+        if (!a->addressee.empty()) Para(F("read_appeal.addressee", {{"addressee", a->addressee}}).c_str(), true);
+        ImGui::EndChild();
+    }
+    EndScreen();
+    BottomBar("button.back", "read_appeal.next", true);
+    ImGui::End();
+}
+
+void App::ScreenDetails() {
+    BeginScreen();
+    Heading(T("details.title"));
+    Para(T("details.required_hint"), true);
+    ImGui::Dummy(ImVec2(0, 6 * Scale()));
+    // Two columns where two fields belong together; the country list gets the full width.
+    auto pair = [&](const char* id, auto&& left, auto&& right) {
+        if (ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX)) {
+            ImGui::TableNextColumn();
+            left();
+            ImGui::TableNextColumn();
+            right();
+            ImGui::EndTable();
+        }
+    };
+    pair("##names", [&] { TextField(Field::given_name, "field.given_name", true, kNameMax); },
+         [&] { TextField(Field::family_name, "field.family_name", true, kNameMax); });
+    pair("##place",
+         [&] {
+             TextField(Field::city, "field.city", true, kNameMax);
+             TextField(Field::email, "field.email", false, kEmailMax);
+             TextField(Field::phone, "field.phone", false, kPhoneMax);
+         },
+         [&] {
+             ImGui::TextUnformatted((std::string(T("field.country")) + " *").c_str());
+             CountryPicker("residence", flow_.form[Field::country], country_query_, true);
+             if (const auto& err = flow_.form.error(Field::country); !err.empty()) {
+                 ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::Danger());
+                 Para(T(err.c_str()));
+                 ImGui::PopStyleColor();
+             }
+         });
+    ImGui::Dummy(ImVec2(0, 12 * Scale()));
+    Heading(T("details.consents.title"));
+    Para(T("details.consents.hint"), true);
+    Para(T("details.join_hint"), true);
+    ImGui::Dummy(ImVec2(0, 6 * Scale()));
+    for (Purpose p : kPurposes) {
+        const auto* c = flow_.consent_text(p);
+        if (!c) continue;
+        std::string head = std::string("consent.label.") + registry::purpose_name(p);
+        PushFontOr(Bold());
+        Para(T(head.c_str()));
+        ImGui::PopFont();
+        bool on = flow_.form.consent(p);
+        // The exact text from the signed pack is the label: that is what the registrant agrees to.
+        std::string label = c->text + "##consent_" + registry::purpose_name(p);
+        if (ui::CheckboxLarge(label.c_str(), &on)) Send(ev::SetConsent{p, on});
+        uimap_.Add(std::string("consent:") + registry::purpose_name(p));
+        ImGui::Dummy(ImVec2(0, 8 * Scale()));
+    }
+    if (!flow_.form.consent_error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::Danger());
+        PushFontOr(Bold());
+        Para(T(flow_.form.consent_error.c_str()));
+        ImGui::PopFont();
+        ImGui::PopStyleColor();
+    }
+    NoticeLine();
+    EndScreen();
+    BottomBar("button.back", "button.next", true);
+    ImGui::End();
+}
+
+void App::ScreenSign() {
+    BeginScreen();
+    Heading(T("sign.title"));
+    auto& form = flow_.form;
+    if (!form.cannot_sign) {
+        Para(T("sign.hint"), true);
+        ImGui::Dummy(ImVec2(0, 6 * Scale()));
+        const float room = ImGui::GetContentRegionAvail().y - ui::TouchTarget() * 2.6f;
+        std::string id = std::string(T("sign.title")) + "##pad";
+        ui::SignaturePad(id.c_str(), pad_, ImVec2(-1.0f, std::max(room, 120.0f)), &pointer_);
+        uimap_.Add("pad");
+        // A stroke belongs to the flow once the finger is lifted.
+        if (!ImGui::GetIO().MouseDown[0]) {
+            while (pad_sent_ < pad_.strokes.size()) {
+                registry::Stroke s;
+                s.reserve(pad_.strokes[pad_sent_].size());
+                for (const auto& p : pad_.strokes[pad_sent_])
+                    s.push_back({static_cast<std::uint16_t>(std::lround(std::clamp(p.x, 0.0f, 1.0f) * 4095.0f)),
+                                 static_cast<std::uint16_t>(std::lround(std::clamp(p.y, 0.0f, 1.0f) * 1637.0f))});
+                Send(ev::StrokeAdded{std::move(s)});
+                ++pad_sent_;
+            }
+        }
+        if (!form.signature_error.empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::Danger());
+            PushFontOr(Bold());
+            Para(T(form.signature_error.c_str()));
+            ImGui::PopFont();
+            ImGui::PopStyleColor();
+        }
+        if (Button("button.undo")) {
+            ui::PadUndo(pad_);
+            if (pad_sent_ > pad_.strokes.size()) pad_sent_ = pad_.strokes.size();
+            Send(ev::UndoStroke{});
+        }
+        ImGui::SameLine();
+        if (Button("button.clear")) {
+            ui::PadClear(pad_);
+            pad_sent_ = 0;
+            Send(ev::ClearStrokes{});
+        }
+        ImGui::SameLine();
+        const char* alt = T("sign.cannot_sign");
+        ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(alt).x -
+                             ImGui::GetStyle().FramePadding.x * 4);
+        if (Button("sign.cannot_sign")) {
+            ui::PadClear(pad_);
+            pad_sent_ = 0;
+            Send(ev::SetCannotSign{true});
+        }
+    } else {
+        Para(T("sign.typed.hint"));
+        ImGui::Dummy(ImVec2(0, 6 * Scale()));
+        TextField(Field::typed_name, "field.typed_name", true, kNameMax);
+        bool confirmed = form.typed_name_confirmed;
+        if (ui::CheckboxLarge((std::string(T("sign.typed.confirm")) + "##typed_confirm").c_str(), &confirmed))
+            Send(ev::SetTypedNameConfirmed{confirmed});
+        uimap_.Add("typed_confirm");
+        if (!form.signature_error.empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::Danger());
+            Para(T(form.signature_error.c_str()));
+            ImGui::PopStyleColor();
+        }
+        ImGui::Dummy(ImVec2(0, 10 * Scale()));
+        if (Button("sign.can_sign")) Send(ev::SetCannotSign{false});
+    }
+    NoticeLine();
+    EndScreen();
+    BottomBar("button.back", "button.next", true);
+    ImGui::End();
+}
+
+void App::ScreenReview() {
+    BeginScreen();
+    Heading(T("review.title"));
+    Para(T("review.hint"), true);
+    ImGui::Dummy(ImVec2(0, 8 * Scale()));
+    const auto& form = flow_.form;
+    const std::string lang = flow_.ui_lang();
+    // Label | value rows, so the whole summary and the signature fit on one screen.
+    if (!ImGui::BeginTable("##review", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+        EndScreen();
+        ImGui::End();
+        return;
+    }
+    ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed, 330 * Scale());
+    ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthStretch);
+    auto label = [&](const char* key) {
+        ImGui::TableNextRow(0, ui::TouchTarget());
+        ImGui::TableNextColumn();
+        ImGui::AlignTextToFramePadding();
+        ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::TextMuted());
+        Para(T(key));
+        ImGui::PopStyleColor();
+        ImGui::TableNextColumn();
+    };
+    auto row = [&](const char* key, const std::string& value) {
+        label(key);
+        PushFontOr(Large());
+        Para(value.c_str());
+        ImGui::PopFont();
+    };
+    if (const auto* t = flow_.appeal_text()) row("review.appeal", t->title);
+    row("review.name", form[Field::given_name] + " " + form[Field::family_name]);
+    row("review.residence", form[Field::city] + ", " + registry::country_name(form[Field::country], lang));
+    std::string contact;
+    if (!form[Field::email].empty()) contact += form[Field::email];
+    if (!form[Field::phone].empty()) contact += (contact.empty() ? "" : "   ") + form[Field::phone];
+    row("review.contact", contact.empty() ? std::string(T("review.not_given")) : contact);
+    std::string agreed;
+    for (Purpose p : kPurposes)
+        if (form.consent(p)) {
+            std::string key = std::string("consent.label.") + registry::purpose_name(p);
+            agreed += std::string("• ") + T(key.c_str()) + "\n";
+        }
+    if (!agreed.empty()) agreed.pop_back();
+    label("review.consents");
+    Para(agreed.c_str());
+    label("review.signature");
+    if (form.cannot_sign) {
+        PushFontOr(Large());
+        Para((form[Field::typed_name] + "  (" + T("review.typed_signature") + ")").c_str());
+        ImGui::PopFont();
+    } else {
+        DrawStrokesPreview(form.strokes, std::min(520.0f * Scale(), ImGui::GetContentRegionAvail().x));
+    }
+    ImGui::EndTable();
+    NoticeLine();
+    EndScreen();
+    BottomBar("button.back", "button.submit", true);
+    ImGui::End();
+}
+
+void App::ScreenSubmitting() {
+    BeginScreen();
+    ImGui::Dummy(ImVec2(0, 80 * Scale()));
+    Heading(T("submitting.title"));
+    Para(T("submitting.hint"), true);
+    EndScreen();
+    BottomBar(nullptr, nullptr, false);
+    ImGui::End();
+}
+
+void App::ScreenReceipt() {
+    BeginScreen();
+    PushFontOr(HeadingFont());
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::Success());
+    Para(T("receipt.title"));
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    ImGui::Dummy(ImVec2(0, 8 * Scale()));
+    const float qr = std::min(380.0f * Scale(), ImGui::GetContentRegionAvail().y * 0.75f);
+    ImGui::BeginGroup();
+    ui::QrView("##receipt_qr", flow_.receipt_code, qr);
+    uimap_.Add("qr");
+    ImGui::EndGroup();
+    ImGui::SameLine(0, 32 * Scale());
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::TextMuted());
+    ImGui::TextUnformatted(T("receipt.code_label"));
+    ImGui::PopStyleColor();
+    PushFontOr(HeadingFont());
+    ImGui::TextUnformatted(flow_.receipt_code.c_str());
+    ImGui::PopFont();
+    uimap_.Add("code");
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    PushFontOr(Bold());
+    ImGui::TextUnformatted(T("receipt.photograph"));
+    ImGui::PopFont();
+    ImGui::Dummy(ImVec2(0, 6 * Scale()));
+    ImGui::TextUnformatted(T("receipt.proves"));
+    ImGui::Dummy(ImVec2(0, 4 * Scale()));
+    ImGui::TextUnformatted(T("receipt.no_personal_data"));
+    ImGui::Dummy(ImVec2(0, 4 * Scale()));
+    ImGui::TextUnformatted(T("receipt.withdraw"));
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    const auto left = flow_.settings.receipt_idle - std::chrono::duration_cast<kiosk::Seconds>(kiosk::Clock::now() - flow_.last_input);
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    Para(F("receipt.closes_in", {{"seconds", std::to_string(std::max<long>(0, static_cast<long>(left.count())))}}).c_str(), true);
+    EndScreen();
+    BottomBar(nullptr, "button.done", false);
+    ImGui::End();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Volunteer
+//-----------------------------------------------------------------------------
+
+void App::ScreenVolunteerHome() {
+    BeginScreen();
+    Heading(T("volunteer.title"));
+    if (!event_name_.empty()) Para(F("volunteer.event", {{"event", event_name_}}).c_str(), true);
+    ImGui::Dummy(ImVec2(0, 6 * Scale()));
+    PushFontOr(Bold());
+    ImGui::TextUnformatted(T("volunteer.counts.title"));
+    ImGui::PopFont();
+    if (counts_ && ImGui::BeginTable("##counts", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
+        ImGui::TableSetupColumn(T("volunteer.counts.appeal"), ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn(T("volunteer.counts.event_today"), ImGuiTableColumnFlags_WidthFixed, 200 * Scale());
+        ImGui::TableSetupColumn(T("volunteer.counts.event_total"), ImGuiTableColumnFlags_WidthFixed, 180 * Scale());
+        ImGui::TableSetupColumn(T("volunteer.counts.all_total"), ImGuiTableColumnFlags_WidthFixed, 180 * Scale());
+        ImGui::TableHeadersRow();
+        for (const auto& a : flow_.content.pack.appeals) {
+            registry::AppealCount c{a.id, 0, 0, 0, 0};
+            for (const auto& x : counts_->per_appeal)
+                if (x.appeal_id == a.id) c = x;
+            const auto* t = a.text(flow_.ui_lang());
+            ImGui::TableNextRow(0, ui::TouchTarget());
+            ImGui::TableNextColumn();
+            bool on = std::find(flow_.content.active.begin(), flow_.content.active.end(), a.id) != flow_.content.active.end();
+            std::string label = (t ? t->title : a.id) + "##active_" + a.id;
+            if (ui::CheckboxLarge(label.c_str(), &on)) Send(ev::ToggleAppeal{a.id});
+            uimap_.Add("active:" + a.id);
+            for (auto n : {c.event_today, c.event_total, c.all_total}) {
+                ImGui::TableNextColumn();
+                PushFontOr(Large());
+                ImGui::Text("%lld", static_cast<long long>(n));
+                ImGui::PopFont();
+            }
+        }
+        ImGui::EndTable();
+        Para(F("volunteer.counts.registrants", {{"count", std::to_string(counts_->registrants)}}).c_str());
+        Para(F("volunteer.counts.joins", {{"count", std::to_string(counts_->registry_joins)}}).c_str());
+    }
+    Para(last_export_.empty() ? T("volunteer.last_export.never")
+                              : F("volunteer.last_export", {{"time", last_export_}}).c_str(), true);
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    if (Button("volunteer.export")) {
+        chooser_.Open(FileChooser::Kind::Directory, "", opts_.data_dir.parent_path());
+        chooser_for_ = ChooserFor::ExportDir;
+    }
+    ImGui::SameLine();
+    if (Button("volunteer.ack")) {
+        chooser_.Open(FileChooser::Kind::File, "", opts_.data_dir.parent_path());
+        chooser_for_ = ChooserFor::Ack;
+    }
+    ImGui::SameLine();
+    if (Button("volunteer.load_pack")) {
+        chooser_.Open(FileChooser::Kind::File, ".pack", opts_.data_dir);
+        chooser_for_ = ChooserFor::VolunteerPack;
+    }
+    if (flow_.busy) {
+        const auto total = progress_total_.load();
+        const float frac = total ? static_cast<float>(progress_done_.load()) / static_cast<float>(total) : 0.0f;
+        std::string text = F("volunteer.export.progress", {{"percent", std::to_string(static_cast<int>(frac * 100))}});
+        ImGui::ProgressBar(frac, ImVec2(-FLT_MIN, ui::TouchTarget() * 0.7f), text.c_str());
+    }
+    NoticeLine();
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    Para(F("volunteer.autolock", {{"minutes", std::to_string(flow_.settings.volunteer_idle.count() / 60)}}).c_str(), true);
+    EndScreen();
+    // Bottom: settings, lock, quit on the left; open to the public on the right.
+    ImGui::Separator();
+    ImGui::Dummy(ImVec2(0, 4 * Scale()));
+    const float avail_w = ImGui::GetContentRegionAvail().x;
+    const float col = std::min(avail_w, 1150.0f * Scale());
+    const float x0 = ImGui::GetCursorPosX() + (avail_w - col) * 0.5f;
+    ImGui::SetCursorPosX(x0);
+    if (Button("volunteer.settings")) Send(ev::OpenSettings{});
+    ImGui::SameLine();
+    if (Button("volunteer.lock")) Send(ev::Lock{});
+    ImGui::SameLine();
+    if (Button("volunteer.quit")) Send(ev::Quit{});
+    ImGui::SameLine();
+    const char* open = T("volunteer.start_public");
+    const float w = ImGui::CalcTextSize(open).x + 80 * Scale();
+    ImGui::SetCursorPosX(x0 + col - w);
+    if (Button("volunteer.start_public", true, w)) Send(ev::StartPublic{});
+    ImGui::End();
+}
+
+void App::ScreenVolunteerSettings() {
+    BeginScreen();
+    Heading(T("settings.title"));
+    auto& d = flow_.settings_draft;
+    auto stepper = [&](const char* key, kiosk::Seconds& v, int step) {
+        ImGui::PushID(key);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(T(key));
+        const float right = ImGui::GetContentRegionAvail().x;
+        ImGui::SameLine(right - 360 * Scale());
+        if (ui::BigButton("-", ImVec2(ui::TouchTarget() * 1.4f, 0))) v = kiosk::Seconds(std::max<long>(0, static_cast<long>(v.count()) - step));
+        ImGui::SameLine();
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v.count()));
+        ValueBox(buf);
+        ImGui::SameLine();
+        if (ui::BigButton("+", ImVec2(ui::TouchTarget() * 1.4f, 0))) v += kiosk::Seconds(step);
+        ImGui::PopID();
+    };
+    stepper("settings.input_idle", d.input_idle, 10);
+    stepper("settings.idle_warning", d.idle_warning, 5);
+    stepper("settings.receipt_idle", d.receipt_idle, 5);
+    stepper("settings.volunteer_idle", d.volunteer_idle, 60);
+    ImGui::Dummy(ImVec2(0, 8 * Scale()));
+    ImGui::TextUnformatted(T("settings.default_lang"));
+    int i = 0;
+    for (const auto& l : kiosk::languages) {
+        if (i++ % 4 != 0) ImGui::SameLine();
+        const bool sel = d.default_lang == l.tag;
+        if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ui::colors::PrimaryHovered());
+        if (sel) ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::OnPrimary());
+        std::string label = std::string(l.endonym) + "##deflang_" + l.tag;
+        if (ui::BigButton(label.c_str(), ImVec2(260 * Scale(), 0))) d.default_lang = l.tag;
+        if (sel) ImGui::PopStyleColor(2);
+    }
+    ImGui::Dummy(ImVec2(0, 8 * Scale()));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(T("settings.font_scale"));
+    ImGui::SameLine(ImGui::GetContentRegionAvail().x - 360 * Scale());
+    if (ui::BigButton("-##font", ImVec2(ui::TouchTarget() * 1.4f, 0))) d.font_scale = std::max(0.75f, d.font_scale - 0.1f);
+    ImGui::SameLine();
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%d%%", static_cast<int>(std::lround(d.font_scale * 100)));
+    ValueBox(pct);
+    ImGui::SameLine();
+    if (ui::BigButton("+##font", ImVec2(ui::TouchTarget() * 1.4f, 0))) d.font_scale = std::min(2.5f, d.font_scale + 0.1f);
+    ImGui::Dummy(ImVec2(0, 8 * Scale()));
+    ui::CheckboxLarge(T("settings.keyboard"), &d.on_screen_keyboard);
+    NoticeLine();
+    EndScreen();
+    ImGui::Separator();
+    ImGui::Dummy(ImVec2(0, 4 * Scale()));
+    const float avail_w = ImGui::GetContentRegionAvail().x;
+    const float col = std::min(avail_w, 1150.0f * Scale());
+    const float x0 = ImGui::GetCursorPosX() + (avail_w - col) * 0.5f;
+    ImGui::SetCursorPosX(x0);
+    if (Button("button.back", false, 220 * Scale())) Send(ev::Back{});
+    ImGui::SameLine();
+    const char* save = T("settings.save");
+    const float w = ImGui::CalcTextSize(save).x + 80 * Scale();
+    ImGui::SetCursorPosX(x0 + col - w);
+    if (Button("settings.save", true, w)) Send(ev::SaveSettings{flow_.settings_draft});
+    ImGui::End();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Overlays: idle, cancel, file chooser
+//-----------------------------------------------------------------------------
+
+void App::OverlayIdle() {
+    const bool show = flow_.idle_warning && kiosk::is_input_screen(flow_.screen);
+    if (show && !ImGui::IsPopupOpen("##idle")) ImGui::OpenPopup("##idle");
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(vp->WorkSize.x * 0.9f, 900 * Scale()), 0));
+    if (ImGui::BeginPopupModal("##idle", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize)) {
+        if (!show) {
+            ImGui::CloseCurrentPopup();
+        } else {
+            Heading(T("idle.title"));
+            const int left = flow_.idle_seconds_left(kiosk::Clock::now());
+            ui::Countdown(F("idle.body", {{"seconds", std::to_string(left)}}).c_str(), static_cast<float>(left),
+                          static_cast<float>(flow_.settings.idle_warning.count()));
+            ImGui::Dummy(ImVec2(0, 10 * Scale()));
+            if (Button("idle.continue", true, -FLT_MIN)) Send(ev::Activity{});
+        }
+        ImGui::EndPopup();
+    }
+}
+
+void App::OverlayCancel() {
+    if (confirm_cancel_ && !kiosk::is_input_screen(flow_.screen)) confirm_cancel_ = false;
+    if (confirm_cancel_ && !ImGui::IsPopupOpen("##cancel")) ImGui::OpenPopup("##cancel");
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(vp->WorkSize.x * 0.9f, 900 * Scale()), 0));
+    if (ImGui::BeginPopupModal("##cancel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize)) {
+        if (!confirm_cancel_) {
+            ImGui::CloseCurrentPopup();
+        } else {
+            Heading(T("cancel.confirm.title"));
+            Para(T("cancel.confirm.body"));
+            ImGui::Dummy(ImVec2(0, 10 * Scale()));
+            if (Button("button.no_go_back")) {
+                confirm_cancel_ = false;
+                Send(ev::Activity{});
+            }
+            ImGui::SameLine();
+            const char* yes = T("button.yes_start_over");
+            ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(yes).x - 60 * Scale());
+            ImGui::PushStyleColor(ImGuiCol_Button, ui::colors::Danger());
+            ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::OnPrimary());
+            if (Button("button.yes_start_over", false, ImGui::CalcTextSize(yes).x + 60 * Scale())) {
+                confirm_cancel_ = false;
+                Send(ev::Cancel{});
+            }
+            ImGui::PopStyleColor(2);
+        }
+        ImGui::EndPopup();
+    }
+}
+
+void App::OverlayChooser() {
+    BeginScreen();
+    const bool dir_mode = chooser_.kind == FileChooser::Kind::Directory;
+    Heading(T(dir_mode ? "file.dir_title" : "file.title"));
+    if (chooser_for_ == ChooserFor::ExportDir) Para(T("volunteer.export.choose_dir"), true);
+    // Shortcuts: USB sticks first.
+    for (std::size_t i = 0; i < chooser_.roots.size(); ++i) {
+        if (i) ImGui::SameLine();
+        ImGui::PushID(static_cast<int>(i));
+        std::string label = chooser_.roots[i].filename().string();
+        if (label.empty()) label = chooser_.roots[i].string();
+        if (ui::BigButton(label.c_str())) chooser_.Enter(chooser_.roots[i]);
+        ImGui::PopID();
+    }
+    ImGui::Dummy(ImVec2(0, 4 * Scale()));
+    PushFontOr(Bold());
+    Para(chooser_.dir.string().c_str());
+    ImGui::PopFont();
+    if (Button("file.up")) chooser_.Up();
+    std::optional<fs::path> chosen;
+    if (dir_mode) {
+        ImGui::SameLine();
+        if (Button("file.select", true)) chosen = chooser_.dir;
+    }
+    ImGui::BeginChild("##entries", ImVec2(0, 0), true);
+    const float row = ui::TouchTarget();
+    std::optional<fs::path> enter;
+    for (const auto& d : chooser_.dirs) {
+        std::string label = "› " + d.filename().string() + "/";
+        if (ImGui::Selectable(label.c_str(), false, 0, ImVec2(0, row))) enter = d;
+        uimap_.Add("dir:" + d.filename().string());
+    }
+    for (const auto& f : chooser_.files) {
+        std::string label = "   " + f.filename().string();
+        if (ImGui::Selectable(label.c_str(), false, 0, ImVec2(0, row))) chosen = f;
+        uimap_.Add("file:" + f.filename().string());
+    }
+    if (chooser_.dirs.empty() && chooser_.files.empty()) Para(T("file.empty"), true);
+    ImGui::EndChild();
+    EndScreen();
+    ImGui::Separator();
+    if (Button("button.cancel")) {
+        chooser_.open = false;
+        chooser_for_ = ChooserFor::None;
+    }
+    ImGui::End();
+    if (enter) chooser_.Enter(*enter);
+    if (chosen) {
+        chooser_.open = false;
+        const std::string p = chosen->string();
+        switch (chooser_for_) {
+            case ChooserFor::Identity:
+            case ChooserFor::Pack: Send(ev::FileChosen{p}); break;
+            case ChooserFor::ExportDir: Send(ev::ExportRequested{p}); break;
+            case ChooserFor::Ack: Send(ev::ApplyAckRequested{p}); break;
+            case ChooserFor::VolunteerPack: Send(ev::LoadPackRequested{p}); break;
+            case ChooserFor::None: break;
+        }
+        chooser_for_ = ChooserFor::None;
+    }
+}
+
+}  // namespace embassy::app
