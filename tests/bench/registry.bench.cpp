@@ -77,12 +77,12 @@ int main(int argc, char** argv) {
 
     // Unlock: Argon2id at the parameters a new kiosk gets here (calibrated to ~1 s), and at the floor.
     for (double target : {0.0, 1.0}) {
-        test::TempDir t;
+        test::TempDir kt;
         SecretBytes secret(32);
         KdfParams p = target > 0 ? calibrate_kdf(target) : kdf_minimum();
-        (void)keyfile_create(t.path / "k.key", KeyFileKind::kiosk_database, "bench passphrase", secret, p);
+        (void)keyfile_create(kt.path / "k.key", KeyFileKind::kiosk_database, "bench passphrase", secret, p);
         auto t0 = Clock::now();
-        auto r = keyfile_unlock(t.path / "k.key", KeyFileKind::kiosk_database, "bench passphrase");
+        auto r = keyfile_unlock(kt.path / "k.key", KeyFileKind::kiosk_database, "bench passphrase");
         double ms = ms_since(t0);
         std::printf("unlock (%s: t=%llu, m=%llu MiB): %.0f ms%s\n", target > 0 ? "calibrated to 1 s" : "MODERATE floor",
                     static_cast<unsigned long long>(p.opslimit), static_cast<unsigned long long>(p.memlimit >> 20), ms,
