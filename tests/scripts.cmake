@@ -14,3 +14,6 @@ if(EMBASSY_BUILD_KIOSK)
     set_tests_properties("e2e: kiosk ${t}" PROPERTIES LABELS "e2e;slow" TIMEOUT 300 RUN_SERIAL TRUE)
   endforeach()
 endif()
+
+add_test(NAME "e2e: coordinator CLI" COMMAND ${E2E}/coord_cli.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
+set_tests_properties("e2e: coordinator CLI" PROPERTIES LABELS "e2e;slow" TIMEOUT 900)

@@ -1,0 +1,89 @@
+// What a coordinator does with the registry once batches are in: reports, the signatories list for
+// an appeal's addressee, acknowledgements for kiosks, published receipts, withdrawal.
+//
+// "Counted" everywhere means: not a duplicate (dedupe.hpp) and not withdrawn.
+#pragma once
+
+#include "embassy/registry/identity.hpp"
+#include "embassy/sync/ack.hpp"
+#include "embassy/sync/coord_db.hpp"
+#include "embassy/sync/merkle.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace embassy::sync {
+
+// [SECTION] Report (no names: appeals, events, countries, kiosks, days)
+struct Tally {
+    std::string key;                  // appeal id, event label, country code, kiosk fingerprint, YYYY-MM-DD
+    std::string appeal;               // "" in the all-appeals sections
+    std::int64_t received = 0;        // signature records imported
+    std::int64_t counted = 0;
+    std::int64_t duplicates = 0;      // not counted: the same member signed this appeal before
+    std::int64_t withdrawn = 0;
+};
+
+struct KioskSummary {
+    std::string fingerprint, name;
+    std::int64_t batches = 0, last_seq = 0, signatures = 0, quarantined = 0;
+    std::string missing;              // "4..6, 9" — batches not received while later ones wait
+};
+
+struct CoordReport {
+    std::string coordinator_name, coordinator_fingerprint;
+    std::int64_t generated_unix = 0;
+    std::int64_t members = 0, registry_joins = 0;
+    std::vector<Tally> appeals;       // key = appeal id
+    std::vector<Tally> events;        // key = "date name (city, country)", appeal set
+    std::vector<Tally> countries;     // key = country of residence, all appeals
+    std::vector<Tally> days;          // key = UTC date signed, all appeals
+    std::vector<Tally> kiosk_tallies; // key = kiosk fingerprint, appeal set
+    std::vector<KioskSummary> kiosks;
+    std::vector<std::string> alarms;  // one line each
+};
+
+Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix);
+std::string report_text(const CoordReport& r);
+// RFC 4180: header "section,key,appeal,received,counted,duplicates,withdrawn", CRLF line ends.
+std::string report_csv(const CoordReport& r);
+// One self-contained page (inline CSS and SVG charts: signatures per day and per country), printable.
+std::string report_html(const CoordReport& r);
+
+// [SECTION] Signatories for an appeal's addressee
+struct SignatoriesResult {
+    std::int64_t written = 0;               // counted, with consent pass_name_to_addressee
+    std::int64_t counted_without_consent = 0;
+    std::int64_t duplicates = 0;
+    std::int64_t withdrawn = 0;
+};
+// RFC 4180 CSV (UTF-8, CRLF, header given_name,family_name,country,city,signed_on), written to a
+// temporary file and renamed. Cells that a spreadsheet would read as a formula get a leading '.
+Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view appeal_id, const std::filesystem::path& csv);
+std::string csv_cell(std::string_view s);
+
+// [SECTION] Acknowledgement
+// Signed acknowledgement of every batch imported from the kiosk (always 1..last: import keeps them
+// contiguous). Error if nothing was imported from it yet.
+Result<Bytes> make_ack(Coordinator& c, std::string_view kiosk_fingerprint, std::int64_t now_unix, Ack* out = nullptr);
+
+// [SECTION] Published receipts
+// Write receipts.root + receipts.leaves (merkle.hpp) of the counted signatures' receipt
+// commitments, and identity.pub, into out_dir.
+Result<ReceiptsRoot> publish_receipts(Coordinator& c, const std::filesystem::path& out_dir, std::int64_t now_unix);
+
+struct ReceiptVerdict {
+    bool counted = false;
+    std::string coordinator_fingerprint;
+    std::uint64_t tree_size = 0;
+    std::uint64_t timestamp_unix = 0;
+};
+// Offline check: the identity is `pinned` if given, else <dir>/identity.pub (the caller shows its
+// fingerprint so a person can compare it). Verifies the root signature, the leaves against the
+// root, and the inclusion proof of the code's commitment.
+Result<ReceiptVerdict> verify_published_receipt(const std::filesystem::path& dir, std::string_view code,
+                                                const std::optional<registry::PublicIdentity>& pinned = std::nullopt);
+
+}  // namespace embassy::sync

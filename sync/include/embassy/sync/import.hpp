@@ -1,0 +1,77 @@
+// Batch import at the coordinator.
+//
+// For each file: open with the coordinator's box secret (the manifest must name this coordinator's
+// key id), verify (chunks, counts, payload hash, the kiosk's signature), check the kiosk is
+// enrolled, then its place in that kiosk's history:
+//   - batch hash already imported                      → already imported (no-op, nothing written)
+//   - seq ≤ last imported seq, other content           → rejected, fork alarm recorded
+//   - seq > last + 1                                   → quarantined: the file is copied to
+//                                                        <dir>/quarantine/ and retried once the gap
+//                                                        is filled; the gap is reported
+//   - seq = last + 1 but previous hash ≠ last batch hash,
+//     or the first record seq does not continue        → rejected, alarm recorded
+//   - otherwise the records are imported in ONE transaction; the kiosk's hash-chained log is
+//     recomputed from the signature records (registry/record.hpp) starting at the head the previous
+//     batch ended at, and must end at the head the manifest states, else the transaction is rolled
+//     back and a "log" alarm recorded (a record deleted or edited on the kiosk before export).
+// A rejected file changes nothing in the registry except, for the alarm cases (which need a valid
+// signature of an enrolled kiosk, so no outsider can cause them), one row in `alarms`. A batch of
+// a kiosk that is not enrolled is rejected without touching the registry; its file is copied to
+// <dir>/quarantine/ so `coord enroll` can find the kiosk by fingerprint (held_batches_of).
+#pragma once
+
+#include "embassy/sync/coord_db.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace embassy::sync {
+
+enum class ImportStatus { accepted, already_imported, quarantined, rejected };
+const char* import_status_name(ImportStatus s);   // "accepted", "already imported", ...
+
+struct ImportOutcome {
+    std::string file;                 // file name only
+    ImportStatus status = ImportStatus::rejected;
+    std::string reason;               // one line, no personal data
+    std::string kiosk;                // fingerprint, once the manifest verified
+    std::uint64_t seq = 0;
+    std::uint64_t signatures = 0;     // signature records imported
+    std::uint64_t duplicates = 0;     // of which marked duplicate
+    std::uint64_t new_members = 0;
+    bool alarm = false;               // an alarm was recorded
+    bool from_quarantine = false;     // imported from <dir>/quarantine once its gap was filled
+};
+
+struct ImportOptions {
+    // Records handed out so far / total records of the batch being imported.
+    std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+    // Called for every outcome as soon as it is known (also for batches taken from quarantine).
+    std::function<void(const ImportOutcome&)> on_outcome;
+};
+
+// Import one batch file (quarantining it on a gap). Retrying quarantined batches is not done here.
+ImportOutcome import_batch(Coordinator& c, const std::filesystem::path& file, const ImportOptions& opts = {});
+
+// Import files and directories (their *.embatch files, not recursive). Batches that arrive before
+// an earlier one of the same kiosk wait until the end of the run before they are quarantined;
+// after each accepted batch, waiting and quarantined batches of that kiosk are retried.
+std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<std::filesystem::path>& paths,
+                                        const ImportOptions& opts = {});
+
+// Batch files held in <dir>/quarantine whose kiosk has this fingerprint (any spelling accepted
+// by normalize_fingerprint), with that kiosk's public key. Files that do not verify are skipped.
+struct HeldBatches {
+    SignPublicKey kiosk_key{};
+    std::vector<std::filesystem::path> files;
+};
+Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fingerprint);
+
+// Withdraw the signature with this receipt commitment from every count and export. If it was the
+// counted one of its member for its appeal, the member's next signature of that appeal (if any)
+// becomes the counted one. Returns false when no signature has this commitment.
+Result<bool> withdraw_signature(Coordinator& c, const Hash& commitment, std::int64_t when_unix);
+
+}  // namespace embassy::sync

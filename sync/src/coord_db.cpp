@@ -1,0 +1,262 @@
+// The coordinator registry: opening, schema, enrolled kiosks. Index:
+//   [SECTION] Schema
+//   [SECTION] Opening
+//   [SECTION] Kiosks
+#include "embassy/sync/coord_db.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
+namespace embassy::sync {
+namespace fs = std::filesystem;
+using registry::Database;
+using registry::SecretBytes;
+
+// [SECTION] Schema
+//
+// user_version is the schema version; each migration runs in one transaction with its bump.
+// History:
+//   1  first release.
+//
+// Personal data lives only in `registrations` (as the registrant typed it, one row per registration
+// at a kiosk) and in `signatures.typed_name` / `signatures.strokes`. `members` holds match keys
+// only: a member is the set of registrations the deduplication judged to be one person.
+// Empty match keys are stored as '' (never NULL) so equality lookups use the indexes; '' is never
+// looked up.
+namespace {
+
+const char* const kCoordMigrations[] = {
+    // 1
+    R"sql(
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
+    CREATE TABLE kiosks(id INTEGER PRIMARY KEY, public_key BLOB NOT NULL UNIQUE, fingerprint TEXT NOT NULL UNIQUE,
+                        name TEXT NOT NULL, enrolled_at INTEGER NOT NULL,
+                        last_seq INTEGER NOT NULL DEFAULT 0, last_batch_hash BLOB NOT NULL,
+                        log_size INTEGER NOT NULL DEFAULT 0, log_head BLOB NOT NULL,
+                        last_record_seq INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE batches(id INTEGER PRIMARY KEY, kiosk INTEGER NOT NULL REFERENCES kiosks(id), seq INTEGER NOT NULL,
+                         batch_id BLOB NOT NULL, batch_hash BLOB NOT NULL UNIQUE, file_hash BLOB NOT NULL,
+                         file_size INTEGER NOT NULL, imported_at INTEGER NOT NULL,
+                         first_record INTEGER NOT NULL, last_record INTEGER NOT NULL,
+                         signatures INTEGER NOT NULL, log_size INTEGER NOT NULL, log_head BLOB NOT NULL,
+                         status TEXT NOT NULL DEFAULT 'imported', UNIQUE(kiosk, seq));
+    -- Batches waiting for an earlier one (a gap). The file is kept under <dir>/quarantine/.
+    CREATE TABLE quarantine(id INTEGER PRIMARY KEY, kiosk INTEGER NOT NULL REFERENCES kiosks(id), seq INTEGER NOT NULL,
+                            batch_hash BLOB NOT NULL UNIQUE, file_hash BLOB NOT NULL, stored_file TEXT NOT NULL,
+                            reason TEXT NOT NULL, added_at INTEGER NOT NULL);
+    CREATE INDEX quarantine_by_kiosk ON quarantine(kiosk, seq);
+    -- Evidence that a kiosk signed two different histories: a fork, a rewritten log.
+    CREATE TABLE alarms(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, kiosk INTEGER REFERENCES kiosks(id),
+                        seq INTEGER, batch_hash BLOB NOT NULL, detail TEXT NOT NULL, raised_at INTEGER NOT NULL,
+                        UNIQUE(kind, batch_hash));
+    CREATE TABLE events(id INTEGER PRIMARY KEY, kiosk INTEGER NOT NULL REFERENCES kiosks(id),
+                        kiosk_event_id INTEGER NOT NULL, name TEXT NOT NULL, city TEXT NOT NULL,
+                        country TEXT NOT NULL, date TEXT NOT NULL, UNIQUE(kiosk, kiosk_event_id));
+    CREATE TABLE appeals(appeal_id TEXT NOT NULL, version INTEGER NOT NULL, content_hash BLOB NOT NULL,
+                         pack_hash BLOB NOT NULL, PRIMARY KEY(appeal_id, version));
+    CREATE TABLE members(id INTEGER PRIMARY KEY, name_key TEXT NOT NULL, country TEXT NOT NULL,
+                         email_key TEXT NOT NULL, phone_key TEXT NOT NULL, joined_registry INTEGER NOT NULL,
+                         first_registration INTEGER);
+    CREATE INDEX members_by_name ON members(name_key, country, email_key);
+    CREATE INDEX members_by_email ON members(email_key, name_key) WHERE email_key <> '';
+    CREATE INDEX members_by_phone ON members(phone_key, name_key) WHERE phone_key <> '';
+    -- consents: the consent records of this registration, packed (purpose u8, text hash 32,
+    -- lang length u8, lang) so the evidence is kept without one row per consent; consent_mask has
+    -- bit (purpose - 1) set for each purpose given.
+    CREATE TABLE registrations(id INTEGER PRIMARY KEY, member INTEGER NOT NULL REFERENCES members(id),
+                               kiosk INTEGER NOT NULL REFERENCES kiosks(id), batch INTEGER NOT NULL REFERENCES batches(id),
+                               record_seq INTEGER NOT NULL, event INTEGER REFERENCES events(id),
+                               unix_minute INTEGER NOT NULL, given_name TEXT NOT NULL, family_name TEXT NOT NULL,
+                               country TEXT NOT NULL, city TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL,
+                               lang TEXT NOT NULL, join_registry INTEGER NOT NULL,
+                               consent_mask INTEGER NOT NULL, consents BLOB NOT NULL,
+                               UNIQUE(kiosk, record_seq));
+    CREATE INDEX registrations_by_member ON registrations(member);
+    CREATE TABLE signatures(id INTEGER PRIMARY KEY, kiosk INTEGER NOT NULL REFERENCES kiosks(id),
+                            batch INTEGER NOT NULL REFERENCES batches(id), record_seq INTEGER NOT NULL,
+                            log_position INTEGER NOT NULL, registration INTEGER NOT NULL REFERENCES registrations(id),
+                            member INTEGER NOT NULL REFERENCES members(id), event INTEGER REFERENCES events(id),
+                            appeal_id TEXT NOT NULL, appeal_version INTEGER NOT NULL, text_hash BLOB NOT NULL,
+                            lang TEXT NOT NULL, unix_minute INTEGER NOT NULL, mode INTEGER NOT NULL,
+                            strokes BLOB NOT NULL, typed_name TEXT NOT NULL,
+                            receipt_commitment BLOB NOT NULL UNIQUE,
+                            duplicate_of INTEGER REFERENCES signatures(id), withdrawn_at INTEGER,
+                            UNIQUE(kiosk, log_position));
+    CREATE INDEX signatures_by_member ON signatures(member, appeal_id, duplicate_of);
+    )sql",
+};
+
+Status migrate(Database& db) {
+    int current = db.user_version();
+    const int latest = coord_schema_latest();
+    if (current < 0) return make_error("coordinator registry: cannot read schema version");
+    if (current > latest)
+        return make_error("coordinator registry: schema version " + std::to_string(current) +
+                          " is newer than this program understands (" + std::to_string(latest) + ")");
+    for (int v = current + 1; v <= latest; ++v) {
+        registry::Transaction tx(db);
+        if (!tx.begun()) return tx.begun().error();
+        if (auto s = db.exec(kCoordMigrations[v - 1]); !s)
+            return make_error("coordinator registry: migration to " + std::to_string(v) + ": " + s.message());
+        if (auto s = db.set_user_version(v); !s) return s.error();
+        if (auto s = tx.commit(); !s) return s.error();
+    }
+    return {};
+}
+
+template <std::size_t N>
+void copy_blob(const Bytes& b, std::array<std::uint8_t, N>& out) {
+    out.fill(0);
+    if (b.size() == N) std::copy(b.begin(), b.end(), out.begin());
+}
+
+}  // namespace
+
+int coord_schema_latest() { return static_cast<int>(std::size(kCoordMigrations)); }
+
+// [SECTION] Opening
+
+Coordinator::~Coordinator() { close(); }
+
+void Coordinator::close() {
+    db_.reset();
+    keys_.box_secret.wipe();
+    keys_.sign_secret.wipe();
+}
+
+Result<std::unique_ptr<Coordinator>> Coordinator::open_db(const fs::path& dir, CoordinatorKeys keys, const SecretBytes& db_key) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    auto db = Database::open(dir / coord_registry_db_file, db_key);
+    if (!db) return make_error("coordinator registry: " + db.message());
+    // A larger page cache keeps the index pages that deduplication probes decrypted in memory.
+    if (auto s = (*db)->exec("PRAGMA cache_size = -65536"); !s) return s.error();
+    if (auto s = migrate(**db); !s) return s.error();
+    std::unique_ptr<Coordinator> c(new Coordinator());
+    c->dir_ = dir;
+    c->keys_ = std::move(keys);
+    c->db_ = std::move(*db);
+    return c;
+}
+
+Result<std::unique_ptr<Coordinator>> Coordinator::open(const fs::path& dir, std::string_view passphrase,
+                                                       registry::KdfParams new_key_params) {
+    auto keys = coordinator_unlock(dir, passphrase);
+    if (!keys) return keys.error();
+    const fs::path key_path = dir / coord_registry_key_file;
+    std::error_code ec;
+    if (!fs::exists(key_path, ec)) {
+        if (fs::exists(dir / coord_registry_db_file, ec))
+            return make_error(key_path.string() + " is missing but a registry database exists; restore the key file");
+        SecretBytes fresh(32);
+        randombytes_buf(fresh.data(), fresh.size());
+        if (auto s = registry::keyfile_create(key_path, registry::KeyFileKind::kiosk_database, passphrase, fresh,
+                                              new_key_params);
+            !s)
+            return s.error();
+    }
+    auto db_key = registry::keyfile_unlock(key_path, registry::KeyFileKind::kiosk_database, passphrase);
+    if (!db_key) return make_error(key_path.string() + ": " + db_key.message());
+    return open_db(dir, std::move(*keys), *db_key);
+}
+
+Result<std::unique_ptr<Coordinator>> Coordinator::open_with(const fs::path& dir, const CoordinatorKeys& keys,
+                                                            const SecretBytes& db_key) {
+    CoordinatorKeys copy;
+    copy.identity = keys.identity;
+    copy.box_secret = SecretBytes(keys.box_secret.data(), keys.box_secret.size());
+    copy.sign_secret = SecretBytes(keys.sign_secret.data(), keys.sign_secret.size());
+    return open_db(dir, std::move(copy), db_key);
+}
+
+// [SECTION] Kiosks
+
+std::string normalize_fingerprint(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == ' ' || c == '-' || c == ':') continue;
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return {};
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    }
+    return out.size() == 20 ? out : std::string();
+}
+
+Result<SignPublicKey> parse_kiosk_key(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    if (text.size() != 64) return make_error("a kiosk public key is 64 hex digits");
+    auto k = from_hex_fixed<32>(text);
+    if (!k) return make_error("a kiosk public key is 64 hex digits");
+    if (std::all_of(k->begin(), k->end(), [](std::uint8_t b) { return b == 0; }))
+        return make_error("kiosk public key is all zero");
+    return *k;
+}
+
+namespace {
+
+EnrolledKiosk kiosk_from_row(registry::Statement& st) {
+    EnrolledKiosk k;
+    k.id = st.column_int(0);
+    copy_blob(st.column_blob(1), k.public_key);
+    k.fingerprint = st.column_text(2);
+    k.name = st.column_text(3);
+    k.last_seq = static_cast<std::uint64_t>(st.column_int(4));
+    copy_blob(st.column_blob(5), k.last_batch_hash);
+    k.log_size = static_cast<std::uint64_t>(st.column_int(6));
+    copy_blob(st.column_blob(7), k.log_head);
+    k.last_record_seq = static_cast<std::uint64_t>(st.column_int(8));
+    return k;
+}
+
+constexpr const char* kKioskColumns =
+    "SELECT id, public_key, fingerprint, name, last_seq, last_batch_hash, log_size, log_head, last_record_seq FROM kiosks ";
+
+}  // namespace
+
+Result<EnrolledKiosk> Coordinator::enroll(const SignPublicKey& kiosk_key, std::string_view name) {
+    if (auto k = kiosk_by_key(kiosk_key)) return *k;  // enrolling twice is harmless
+    const Hash zero{};
+    auto st = db_->prepare("INSERT INTO kiosks(public_key, fingerprint, name, enrolled_at, last_batch_hash, log_head) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!st) return st.error();
+    st->bind_blob(1, kiosk_key).bind(2, fingerprint(kiosk_key)).bind(3, name)
+        .bind(4, static_cast<std::int64_t>(std::time(nullptr))).bind_blob(5, zero).bind_blob(6, zero);
+    if (auto r = st->run(); !r) return make_error("enroll: " + r.message());
+    auto k = kiosk_by_key(kiosk_key);
+    if (!k) return make_error("enroll: kiosk row not found after insert");
+    return *k;
+}
+
+std::optional<EnrolledKiosk> Coordinator::kiosk_by_key(const SignPublicKey& key) {
+    auto st = db_->cached(std::string(kKioskColumns) + "WHERE public_key = ?1");
+    if (!st) return std::nullopt;
+    st->bind_blob(1, key);
+    auto row = st->step();
+    if (!row || !*row) return std::nullopt;
+    return kiosk_from_row(*st);
+}
+
+std::optional<EnrolledKiosk> Coordinator::kiosk_by_fingerprint(std::string_view fp) {
+    const std::string want = normalize_fingerprint(fp);
+    if (want.empty()) return std::nullopt;
+    for (auto& k : kiosks())
+        if (normalize_fingerprint(k.fingerprint) == want) return k;
+    return std::nullopt;
+}
+
+std::vector<EnrolledKiosk> Coordinator::kiosks() {
+    std::vector<EnrolledKiosk> out;
+    auto st = db_->prepare(std::string(kKioskColumns) + "ORDER BY id");
+    if (!st) return out;
+    while (true) {
+        auto row = st->step();
+        if (!row || !*row) break;
+        out.push_back(kiosk_from_row(*st));
+    }
+    return out;
+}
+
+}  // namespace embassy::sync

@@ -1,0 +1,196 @@
+// Signatories export, acknowledgements, published receipts (coord_ops.hpp). Index:
+//   [SECTION] Signatories
+//   [SECTION] Acknowledgement
+//   [SECTION] Published receipts
+#include "embassy/sync/coord_ops.hpp"
+
+#include "embassy/registry/receipt.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace embassy::sync {
+namespace fs = std::filesystem;
+
+// [SECTION] Signatories
+
+std::string csv_cell(std::string_view s) {
+    std::string v(s);
+    // A cell starting with = + - @ (or a tab/CR) is a formula to spreadsheet programs.
+    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
+        v.insert(v.begin(), '\'');
+    bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
+    if (!quote) return v;
+    std::string out = "\"";
+    for (char ch : v) {
+        if (ch == '"') out += "\"\"";
+        else out += ch;
+    }
+    out += '"';
+    return out;
+}
+
+namespace {
+
+// Buffered writes to a file descriptor; errors are remembered, not thrown.
+struct FdWriter {
+    explicit FdWriter(int f) : fd(f) {}
+    int fd = -1;
+    std::string buf;
+    bool failed = false;
+    void put(std::string_view s) {
+        buf.append(s);
+        if (buf.size() >= (1 << 16)) flush();
+    }
+    void flush() {
+        std::size_t off = 0;
+        while (off < buf.size() && !failed) {
+            ssize_t n = ::write(fd, buf.data() + off, buf.size() - off);
+            if (n <= 0) failed = true;
+            else off += static_cast<std::size_t>(n);
+        }
+        buf.clear();
+    }
+};
+
+}  // namespace
+
+Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view appeal_id, const fs::path& csv) {
+    auto& db = c.db();
+    SignatoriesResult res;
+    {
+        auto known = db.prepare("SELECT count(*) FROM signatures WHERE appeal_id = ?1");
+        if (!known) return known.error();
+        known->bind(1, appeal_id);
+        auto row = known->step();
+        if (!row) return row.error();
+        if (!*row || known->column_int(0) == 0) return make_error("no signature of appeal '" + std::string(appeal_id) + "' was imported");
+    }
+    const fs::path tmp = csv.string() + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return make_error(tmp.string() + ": cannot create");
+    FdWriter w(fd);
+    w.put("given_name,family_name,country,city,signed_on\r\n");
+    // Consent bit 4 (pass_name_to_addressee) is bit 3 of consent_mask.
+    auto st = db.prepare("SELECT s.duplicate_of IS NOT NULL, s.withdrawn_at IS NOT NULL, (r.consent_mask >> 3) & 1, "
+                         "r.given_name, r.family_name, r.country, r.city, date(s.unix_minute * 60, 'unixepoch') "
+                         "FROM signatures s JOIN registrations r ON r.id = s.registration WHERE s.appeal_id = ?1 "
+                         "ORDER BY r.family_name, r.given_name, s.id");
+    if (!st) {
+        ::close(fd);
+        return st.error();
+    }
+    st->bind(1, appeal_id);
+    while (true) {
+        auto row = st->step();
+        if (!row) {
+            ::close(fd);
+            fs::remove(tmp);
+            return row.error();
+        }
+        if (!*row) break;
+        if (st->column_int(1) != 0) { ++res.withdrawn; continue; }
+        if (st->column_int(0) != 0) { ++res.duplicates; continue; }
+        if (st->column_int(2) == 0) { ++res.counted_without_consent; continue; }
+        w.put(csv_cell(st->column_text(3)));
+        w.put(",");
+        w.put(csv_cell(st->column_text(4)));
+        w.put(",");
+        w.put(csv_cell(st->column_text(5)));
+        w.put(",");
+        w.put(csv_cell(st->column_text(6)));
+        w.put(",");
+        w.put(csv_cell(st->column_text(7)));
+        w.put("\r\n");
+        ++res.written;
+    }
+    w.flush();
+    bool ok = !w.failed && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || std::rename(tmp.c_str(), csv.c_str()) != 0) {
+        fs::remove(tmp);
+        return make_error(csv.string() + ": write failed");
+    }
+    return res;
+}
+
+// [SECTION] Acknowledgement
+
+Result<Bytes> make_ack(Coordinator& c, std::string_view kiosk_fingerprint, std::int64_t now_unix, Ack* out) {
+    auto k = c.kiosk_by_fingerprint(kiosk_fingerprint);
+    if (!k) return make_error("kiosk " + std::string(kiosk_fingerprint) + " is not enrolled");
+    if (k->last_seq == 0) return make_error("nothing was imported from kiosk " + k->fingerprint + " yet");
+    Ack ack;
+    ack.kiosk_public_key = k->public_key;
+    ack.first_seq = 1;
+    ack.last_seq = k->last_seq;
+    ack.last_batch_hash = k->last_batch_hash;
+    ack.last_record_seq = k->last_record_seq;
+    ack.timestamp_unix = static_cast<std::uint64_t>(now_unix);
+    auto bytes = ack_write(ack, c.keys().sign_secret);
+    if (!bytes) return bytes.error();
+    if (out != nullptr) *out = ack;
+    return bytes;
+}
+
+// [SECTION] Published receipts
+
+Result<ReceiptsRoot> publish_receipts(Coordinator& c, const fs::path& out_dir, std::int64_t now_unix) {
+    std::vector<Hash> leaves;
+    auto st = c.db().prepare("SELECT receipt_commitment FROM signatures WHERE duplicate_of IS NULL AND withdrawn_at IS NULL");
+    if (!st) return st.error();
+    while (true) {
+        auto row = st->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        Bytes b = st->column_blob(0);
+        Hash h{};
+        if (b.size() != h.size()) return make_error("registry: a receipt commitment has the wrong size");
+        std::copy(b.begin(), b.end(), h.begin());
+        leaves.push_back(h);
+    }
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);
+    auto root = receipts_publish(out_dir, std::move(leaves), static_cast<std::uint64_t>(now_unix), c.keys().sign_secret);
+    if (!root) return root.error();
+    const std::string id = registry::format_public_identity(c.keys().identity);
+    if (auto s = write_file_atomic((out_dir / coordinator_identity_file).string(), as_bytes(id)); !s) return s.error();
+    return root;
+}
+
+Result<ReceiptVerdict> verify_published_receipt(const fs::path& dir, std::string_view code,
+                                                const std::optional<registry::PublicIdentity>& pinned) {
+    auto parsed = registry::receipt_parse(code);
+    if (!parsed) return parsed.error();
+    registry::PublicIdentity id;
+    if (pinned) {
+        id = *pinned;
+    } else {
+        auto text = read_file((dir / coordinator_identity_file).string(), 4096);
+        if (!text) return make_error((dir / coordinator_identity_file).string() + ": " + text.message());
+        auto p = registry::parse_public_identity(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()));  // NOLINT
+        if (!p) return make_error((dir / coordinator_identity_file).string() + ": " + p.message());
+        id = *p;
+    }
+    auto pub = receipts_load(dir, id.sign_key);
+    if (!pub) return pub.error();
+    ReceiptVerdict v;
+    v.coordinator_fingerprint = id.fingerprint();
+    v.tree_size = pub->root.tree_size;
+    v.timestamp_unix = pub->root.timestamp_unix;
+    const Hash commitment = registry::receipt_commitment(*parsed);
+    auto index = pub->find(commitment);
+    if (!index) return v;
+    // Check the way a signer with only the root and a proof would: the audit path must lead from this
+    // leaf to the signed root.
+    auto proof = merkle::inclusion_proof(pub->leaves, *index);
+    if (!merkle::verify_inclusion(commitment, *index, pub->root.tree_size, proof, pub->root.root))
+        return make_error("published receipts: the inclusion proof does not lead to the signed root");
+    v.counted = true;
+    return v;
+}
+
+}  // namespace embassy::sync

@@ -1,0 +1,658 @@
+// Batch import at the coordinator (import.hpp states the rules). Index:
+//   [SECTION] Helpers
+//   [SECTION] Withdrawal
+//   [SECTION] Importing the records of one batch
+//   [SECTION] One file
+//   [SECTION] Many files, quarantine retries
+//   [SECTION] Held batches of unenrolled kiosks
+#include "embassy/sync/import.hpp"
+
+#include "embassy/registry/record.hpp"
+#include "embassy/sync/batch.hpp"
+#include "embassy/sync/dedupe.hpp"
+#include "embassy/sync/kiosk_export.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <optional>
+
+namespace embassy::sync {
+namespace fs = std::filesystem;
+using registry::Database;
+
+const char* import_status_name(ImportStatus s) {
+    switch (s) {
+        case ImportStatus::accepted: return "accepted";
+        case ImportStatus::already_imported: return "already imported";
+        case ImportStatus::quarantined: return "quarantined";
+        case ImportStatus::rejected: return "rejected";
+    }
+    return "?";
+}
+
+// [SECTION] Helpers
+namespace {
+
+std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+Result<Hash> file_hash(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return make_error(p.filename().string() + ": cannot read");
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, nullptr, 0, 32);
+    std::vector<char> buf(1 << 16);
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        auto n = in.gcount();
+        if (n > 0) crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),  // NOLINT
+                                             static_cast<unsigned long long>(n));
+    }
+    Hash h{};
+    crypto_generichash_final(&st, h.data(), h.size());
+    return h;
+}
+
+// <dir>/quarantine/<first 32 hex digits of the batch hash>.embatch: neutral, and the same batch
+// always lands on the same name.
+fs::path held_path(const Coordinator& c, const Hash& batch_hash) {
+    return c.dir() / coord_quarantine_dir / (to_hex(batch_hash).substr(0, 32) + kBatchExtension);
+}
+
+Status hold_copy(const Coordinator& c, const fs::path& file, const Hash& batch_hash) {
+    std::error_code ec;
+    fs::create_directories(c.dir() / coord_quarantine_dir, ec);
+    const fs::path dst = held_path(c, batch_hash);
+    if (fs::equivalent(file, dst, ec)) return {};
+    if (fs::exists(dst, ec)) return {};
+    fs::copy_file(file, dst, fs::copy_options::skip_existing, ec);
+    if (ec) return make_error("cannot copy " + file.filename().string() + " to the quarantine directory: " + ec.message());
+    return {};
+}
+
+void drop_held_copy(const Coordinator& c, const Hash& batch_hash) {
+    std::error_code ec;
+    fs::remove(held_path(c, batch_hash), ec);
+}
+
+bool row_exists(Database& db, const std::string& sql, std::span<const std::uint8_t> blob) {
+    auto st = db.prepare(sql);
+    if (!st) return false;
+    st->bind_blob(1, blob);
+    auto row = st->step();
+    return row && *row;
+}
+
+void raise_alarm(Database& db, const char* kind, std::int64_t kiosk, std::uint64_t seq, const Hash& batch_hash,
+                 const std::string& detail) {
+    auto st = db.prepare("INSERT OR IGNORE INTO alarms(kind, kiosk, seq, batch_hash, detail, raised_at) VALUES(?1,?2,?3,?4,?5,?6)");
+    if (!st) return;
+    st->bind(1, kind).bind(2, kiosk).bind(3, i64(seq)).bind_blob(4, batch_hash).bind(5, detail)
+        .bind(6, static_cast<std::int64_t>(std::time(nullptr)));
+    (void)st->run();
+}
+
+Bytes pack_consents(const std::vector<ConsentRecord>& cs, std::int64_t& mask) {
+    Bytes out;
+    mask = 0;
+    for (const auto& c : cs) {
+        out.push_back(c.purpose);
+        out.insert(out.end(), c.text_hash.begin(), c.text_hash.end());
+        out.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(c.lang.size(), 255)));
+        out.insert(out.end(), c.lang.begin(), c.lang.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(c.lang.size(), 255)));
+        if (c.purpose >= 1 && c.purpose <= 8) mask |= std::int64_t{1} << (c.purpose - 1);
+    }
+    return out;
+}
+
+}  // namespace
+
+// [SECTION] Withdrawal
+namespace {
+
+// Inside the caller's transaction.
+Result<bool> withdraw_in_tx(Database& db, const Hash& commitment, std::int64_t when) {
+    auto st = db.prepare("SELECT id, member, appeal_id, duplicate_of, withdrawn_at IS NOT NULL FROM signatures WHERE receipt_commitment = ?1");
+    if (!st) return st.error();
+    st->bind_blob(1, commitment);
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return false;
+    const std::int64_t id = st->column_int(0), member = st->column_int(1);
+    const std::string appeal = st->column_text(2);
+    const bool was_counted = st->column_is_null(3);
+    if (st->column_int(4) != 0) return true;  // already withdrawn
+    st->reset();
+    auto up = db.prepare("UPDATE signatures SET withdrawn_at = ?2 WHERE id = ?1");
+    if (!up) return up.error();
+    up->bind(1, id).bind(2, when);
+    if (auto r = up->run(); !r) return r.error();
+    if (was_counted) {
+        // The member's next signature of this appeal (if any) is counted instead; the rest point to it.
+        auto next = db.prepare("SELECT id FROM signatures WHERE duplicate_of = ?1 AND withdrawn_at IS NULL ORDER BY id LIMIT 1");
+        if (!next) return next.error();
+        next->bind(1, id);
+        auto nr = next->step();
+        if (!nr) return nr.error();
+        if (*nr) {
+            const std::int64_t heir = next->column_int(0);
+            next->reset();
+            auto a = db.prepare("UPDATE signatures SET duplicate_of = ?2 WHERE duplicate_of = ?1 AND id <> ?2");
+            if (!a) return a.error();
+            a->bind(1, id).bind(2, heir);
+            if (auto r = a->run(); !r) return r.error();
+            auto b = db.prepare("UPDATE signatures SET duplicate_of = NULL WHERE id = ?1");
+            if (!b) return b.error();
+            b->bind(1, heir);
+            if (auto r = b->run(); !r) return r.error();
+        }
+    }
+    (void)member;
+    (void)appeal;
+    return true;
+}
+
+}  // namespace
+
+Result<bool> withdraw_signature(Coordinator& c, const Hash& commitment, std::int64_t when_unix) {
+    registry::Transaction tx(c.db());
+    if (!tx.begun()) return tx.begun().error();
+    auto r = withdraw_in_tx(c.db(), commitment, when_unix);
+    if (!r) return r.error();
+    if (!*r) return false;
+    if (auto s = tx.commit(); !s) return s.error();
+    return true;
+}
+
+// [SECTION] Importing the records of one batch
+namespace {
+
+constexpr std::size_t kMaxPendingRegistrants = 100000;
+
+struct PendingRegistrant {
+    RegistrantRecord reg;
+    std::vector<ConsentRecord> consents;
+};
+
+struct Importer {
+    explicit Importer(Database& d) : db(d) {}
+    Database& db;
+    std::int64_t kiosk = 0;
+    std::int64_t batch = 0;
+    std::uint64_t log_size = 0;
+    Hash log_head{};
+    bool log_broken = false;                   // a log-chain failure (alarm), not a format one
+    std::map<std::int64_t, std::pair<std::int64_t, EventRecord>> events;  // kiosk event id → (row, record)
+    std::map<std::uint64_t, PendingRegistrant> pending;                  // by registrant record seq
+    std::uint64_t signatures = 0, duplicates = 0, new_members = 0;
+
+    Result<std::pair<std::int64_t, EventRecord>> event(std::int64_t kiosk_event_id) {
+        if (auto it = events.find(kiosk_event_id); it != events.end()) return it->second;
+        // Sent in an earlier batch of this kiosk.
+        auto st = db.cached("SELECT id, name, city, country, date FROM events WHERE kiosk = ?1 AND kiosk_event_id = ?2");
+        if (!st) return st.error();
+        st->bind(1, kiosk).bind(2, kiosk_event_id);
+        auto row = st->step();
+        if (!row) return row.error();
+        if (!*row) return make_error("a signature names event " + std::to_string(kiosk_event_id) + ", which no record describes");
+        EventRecord e{0, kiosk_event_id, st->column_text(1), st->column_text(2), st->column_text(3), st->column_text(4)};
+        std::pair<std::int64_t, EventRecord> v{st->column_int(0), e};
+        st->reset();
+        events.emplace(kiosk_event_id, v);
+        return v;
+    }
+
+    Status on_event(const EventRecord& e) {
+        auto ins = db.cached("INSERT INTO events(kiosk, kiosk_event_id, name, city, country, date) VALUES(?1,?2,?3,?4,?5,?6) "
+                             "ON CONFLICT(kiosk, kiosk_event_id) DO NOTHING");
+        if (!ins) return ins.error();
+        ins->bind(1, kiosk).bind(2, e.event_id).bind(3, e.name).bind(4, e.city).bind(5, e.country).bind(6, e.date);
+        if (auto r = ins->run(); !r) return r.error();
+        auto st = db.cached("SELECT id, name, city, country, date FROM events WHERE kiosk = ?1 AND kiosk_event_id = ?2");
+        if (!st) return st.error();
+        st->bind(1, kiosk).bind(2, e.event_id);
+        auto row = st->step();
+        if (!row) return row.error();
+        if (!*row) return make_error("event " + std::to_string(e.event_id) + " not stored");
+        // A kiosk's event is immutable once created; a batch that redescribes it differently is
+        // inconsistent (the log hash would not match either, but say so plainly).
+        if (st->column_text(1) != e.name || st->column_text(2) != e.city || st->column_text(3) != e.country ||
+            st->column_text(4) != e.date) {
+            st->reset();
+            return make_error("event " + std::to_string(e.event_id) + " differs from the one an earlier batch described");
+        }
+        std::int64_t id = st->column_int(0);
+        st->reset();
+        events[e.event_id] = {id, e};
+        return {};
+    }
+
+    Status on_appeal(const AppealRefRecord& a) {
+        auto ins = db.cached("INSERT INTO appeals(appeal_id, version, content_hash, pack_hash) VALUES(?1,?2,?3,?4) "
+                             "ON CONFLICT(appeal_id, version) DO NOTHING");
+        if (!ins) return ins.error();
+        ins->bind(1, a.appeal_id).bind(2, std::int64_t{a.appeal_version}).bind_blob(3, a.content_hash).bind_blob(4, a.pack_hash);
+        return ins->run();
+    }
+
+    Result<std::int64_t> store_registration(const PendingRegistrant& p, std::int64_t member) {
+        std::int64_t event_row = 0;
+        if (auto ev = events.find(p.reg.event_id); ev != events.end()) event_row = ev->second.first;
+        std::int64_t mask = 0;
+        Bytes consents = pack_consents(p.consents, mask);
+        auto ins = db.cached("INSERT INTO registrations(member, kiosk, batch, record_seq, event, unix_minute, given_name, family_name, "
+                             "country, city, email, phone, lang, join_registry, consent_mask, consents) "
+                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
+        if (!ins) return ins.error();
+        ins->bind(1, member).bind(2, kiosk).bind(3, batch).bind(4, i64(p.reg.seq));
+        if (event_row != 0) ins->bind(5, event_row);
+        else ins->bind_null(5);
+        ins->bind(6, i64(p.reg.unix_minute)).bind(7, p.reg.given_name).bind(8, p.reg.family_name).bind(9, p.reg.country)
+            .bind(10, p.reg.city).bind(11, p.reg.email).bind(12, p.reg.phone).bind(13, p.reg.lang)
+            .bind(14, std::int64_t{p.reg.join_registry ? 1 : 0}).bind(15, mask).bind_blob(16, consents);
+        if (auto r = ins->run(); !r) return make_error("registration record " + std::to_string(p.reg.seq) + ": " + r.message());
+        return db.last_insert_rowid();
+    }
+
+    Result<MemberMatch> member_for(const RegistrantRecord& r) {
+        auto m = find_or_create_member(db, member_keys(r.given_name, r.family_name, r.country, r.email, r.phone), r.join_registry);
+        if (m && m->created) ++new_members;
+        return m;
+    }
+
+    Status on_signature(const SignatureRecord& s) {
+        auto it = pending.find(s.registrant_seq);
+        if (it == pending.end())
+            return make_error("signature record " + std::to_string(s.seq) + " names registrant record " +
+                              std::to_string(s.registrant_seq) + ", which this batch does not hold");
+        auto ev = event(s.event_id);
+        if (!ev) return make_error("signature record " + std::to_string(s.seq) + ": " + ev.message());
+        // The kiosk's log: every signature is one entry, positions 1, 2, 3 … without a gap.
+        if (s.log_position != log_size + 1) {
+            log_broken = true;
+            return make_error("log position " + std::to_string(s.log_position) + " does not follow " + std::to_string(log_size) +
+                              " (a record is missing)");
+        }
+        registry::SignatureRecord canon = log_record_from(ev->second, it->second.reg, it->second.consents, s);
+        log_head = registry::log_chain_next(log_head, i64(s.log_position), registry::log_record_hash(canon));
+        log_size = s.log_position;
+
+        auto member = member_for(it->second.reg);
+        if (!member) return member.error();
+        auto reg = store_registration(it->second, member->member);
+        if (!reg) return reg.error();
+        pending.erase(it);
+        // A member created just now has signed nothing before.
+        Result<std::int64_t> counted = std::int64_t{0};
+        if (!member->created) counted = counted_signature_of(db, member->member, s.appeal_id);
+        if (!counted) return counted.error();
+
+        auto ins = db.cached("INSERT INTO signatures(kiosk, batch, record_seq, log_position, registration, member, event, appeal_id, "
+                             "appeal_version, text_hash, lang, unix_minute, mode, strokes, typed_name, receipt_commitment, duplicate_of) "
+                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
+        if (!ins) return ins.error();
+        ins->bind(1, kiosk).bind(2, batch).bind(3, i64(s.seq)).bind(4, i64(s.log_position)).bind(5, *reg).bind(6, member->member)
+            .bind(7, ev->first).bind(8, s.appeal_id).bind(9, std::int64_t{s.appeal_version}).bind_blob(10, s.appeal_text_hash)
+            .bind(11, s.lang).bind(12, i64(s.unix_minute)).bind(13, std::int64_t{static_cast<std::uint8_t>(s.mode)})
+            .bind_blob(14, s.strokes).bind(15, s.typed_name).bind_blob(16, s.receipt_commitment);
+        if (*counted != 0) ins->bind(17, *counted);
+        else ins->bind_null(17);
+        if (auto r = ins->run(); !r) {
+            if (row_exists(db, "SELECT 1 FROM signatures WHERE receipt_commitment = ?1", s.receipt_commitment))
+                return make_error("signature record " + std::to_string(s.seq) + ": its receipt commitment was already imported");
+            return make_error("signature record " + std::to_string(s.seq) + ": " + r.message());
+        }
+        ++signatures;
+        if (*counted != 0) ++duplicates;
+        return {};
+    }
+
+    Status on_record(const Record& r) {
+        return std::visit(
+            [&](const auto& rec) -> Status {
+                using T = std::decay_t<decltype(rec)>;
+                if constexpr (std::is_same_v<T, EventRecord>) {
+                    return on_event(rec);
+                } else if constexpr (std::is_same_v<T, AppealRefRecord>) {
+                    return on_appeal(rec);
+                } else if constexpr (std::is_same_v<T, RegistrantRecord>) {
+                    // A kiosk writes each registrant right before its signature; a batch that piles
+                    // up registrants without signatures is refused before it can fill memory.
+                    if (pending.size() >= kMaxPendingRegistrants)
+                        return make_error("more than " + std::to_string(kMaxPendingRegistrants) +
+                                          " registrant records without a signature");
+                    pending[rec.seq] = PendingRegistrant{rec, {}};
+                    return {};
+                } else if constexpr (std::is_same_v<T, ConsentRecord>) {
+                    auto it = pending.find(rec.registrant_seq);
+                    if (it == pending.end())
+                        return make_error("consent record " + std::to_string(rec.seq) + " names registrant record " +
+                                          std::to_string(rec.registrant_seq) + ", which this batch does not hold");
+                    it->second.consents.push_back(rec);
+                    return {};
+                } else if constexpr (std::is_same_v<T, SignatureRecord>) {
+                    return on_signature(rec);
+                } else if constexpr (std::is_same_v<T, ReceiptCommitmentRecord>) {
+                    return {};  // the signature record carries its commitment
+                } else {
+                    static_assert(std::is_same_v<T, WithdrawalRecord>);
+                    auto w = withdraw_in_tx(db, rec.commitment, static_cast<std::int64_t>(rec.unix_minute) * 60);
+                    if (!w) return w.error();
+                    return {};
+                }
+            },
+            r);
+    }
+
+    // Registrations that came without a signature (the format allows them): members all the same.
+    Status flush_pending() {
+        for (auto& [seq, p] : pending) {
+            auto member = member_for(p.reg);
+            if (!member) return member.error();
+            auto reg = store_registration(p, member->member);
+            if (!reg) return reg.error();
+        }
+        pending.clear();
+        return {};
+    }
+};
+
+}  // namespace
+
+// [SECTION] One file
+namespace {
+
+enum class GapMode { quarantine, report };
+
+ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptions& opts, GapMode gap_mode, bool& gap) {
+    gap = false;
+    ImportOutcome out;
+    out.file = file.filename().string();
+    auto reject = [&](std::string reason) {
+        out.status = ImportStatus::rejected;
+        out.reason = std::move(reason);
+        return out;
+    };
+    const CoordinatorKeys& keys = c.keys();
+    auto reader = BatchReader::open(file, keys.box_secret, keys.identity.box_key, keys.identity.key_id());
+    if (!reader) return reject(reader.message());
+    auto vm = reader->verify();
+    if (!vm) return reject(vm.message());
+    const Manifest& m = vm->manifest;
+    const ManifestFields& f = m.fields;
+    out.kiosk = fingerprint(f.kiosk_public_key);
+    out.seq = f.seq;
+    Database& db = c.db();
+
+    auto kiosk = c.kiosk_by_key(f.kiosk_public_key);
+    if (!kiosk) {
+        // Kept (encrypted, outside the registry) so the kiosk can be enrolled by its fingerprint.
+        std::string held = hold_copy(c, file, vm->batch_hash).ok() ? "; held for enrollment" : "";
+        return reject("kiosk " + out.kiosk + " is not enrolled" + held + " (coord enroll --kiosk-key " +
+                      fingerprint_compact(f.kiosk_public_key) + ", then import again)");
+    }
+    if (row_exists(db, "SELECT 1 FROM batches WHERE batch_hash = ?1", vm->batch_hash)) {
+        out.status = ImportStatus::already_imported;
+        out.reason = "batch " + std::to_string(f.seq) + " of this kiosk was imported before";
+        return out;
+    }
+    if (f.seq <= kiosk->last_seq) {
+        raise_alarm(db, "fork", kiosk->id, f.seq, vm->batch_hash,
+                    "kiosk " + out.kiosk + " signed two different batches with seq " + std::to_string(f.seq));
+        out.alarm = true;
+        return reject("FORK ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk +
+                      " was already imported with other content");
+    }
+    if (f.seq > kiosk->last_seq + 1) {
+        gap = true;
+        std::string missing = kiosk->last_seq + 1 == f.seq - 1 ? std::to_string(f.seq - 1)
+                                                               : std::to_string(kiosk->last_seq + 1) + ".." + std::to_string(f.seq - 1);
+        out.status = ImportStatus::quarantined;
+        out.reason = "gap: batch " + missing + " of kiosk " + out.kiosk + " not imported yet";
+        if (gap_mode == GapMode::report) return out;
+        if (row_exists(db, "SELECT 1 FROM quarantine WHERE batch_hash = ?1", vm->batch_hash)) {
+            out.reason += " (already quarantined)";
+            return out;
+        }
+        auto fh = file_hash(file);
+        if (!fh) return reject(fh.message());
+        if (auto s = hold_copy(c, file, vm->batch_hash); !s) return reject(s.message());
+        auto st = db.prepare("INSERT INTO quarantine(kiosk, seq, batch_hash, file_hash, stored_file, reason, added_at) "
+                             "VALUES(?1,?2,?3,?4,?5,?6,?7)");
+        if (!st) return reject(st.message());
+        st->bind(1, kiosk->id).bind(2, i64(f.seq)).bind_blob(3, vm->batch_hash).bind_blob(4, *fh)
+            .bind(5, held_path(c, vm->batch_hash).filename().string()).bind(6, out.reason)
+            .bind(7, static_cast<std::int64_t>(std::time(nullptr)));
+        if (auto r = st->run(); !r) return reject(r.message());
+        return out;
+    }
+    if (f.previous_batch_hash != kiosk->last_batch_hash) {
+        raise_alarm(db, "chain", kiosk->id, f.seq, vm->batch_hash,
+                    "batch " + std::to_string(f.seq) + " does not chain to the imported batch " + std::to_string(kiosk->last_seq));
+        out.alarm = true;
+        return reject("ALARM: batch " + std::to_string(f.seq) + " does not chain to batch " + std::to_string(kiosk->last_seq) +
+                      " as imported (previous batch hash differs)");
+    }
+    if (m.record_count() > 0 && m.first_record_seq != kiosk->last_record_seq + 1) {
+        raise_alarm(db, "chain", kiosk->id, f.seq, vm->batch_hash, "record sequence does not continue");
+        out.alarm = true;
+        return reject("ALARM: batch " + std::to_string(f.seq) + " starts at record " + std::to_string(m.first_record_seq) +
+                      ", expected " + std::to_string(kiosk->last_record_seq + 1));
+    }
+    auto fh = file_hash(file);
+    if (!fh) return reject(fh.message());
+
+    // Everything from here is one transaction: any failure rolls it all back.
+    Importer imp(db);
+    imp.kiosk = kiosk->id;
+    imp.log_size = kiosk->log_size;
+    imp.log_head = kiosk->log_head;
+    std::string failure;
+    {
+        registry::Transaction tx(db);
+        if (!tx.begun()) return reject(tx.begun().message());
+        auto st = db.prepare("INSERT INTO batches(kiosk, seq, batch_id, batch_hash, file_hash, file_size, imported_at, first_record, "
+                             "last_record, signatures, log_size, log_head) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,0,?10,?11)");
+        if (!st) return reject(st.message());
+        st->bind(1, kiosk->id).bind(2, i64(f.seq)).bind_blob(3, m.batch_id).bind_blob(4, vm->batch_hash).bind_blob(5, *fh)
+            .bind(6, i64(vm->file_size)).bind(7, static_cast<std::int64_t>(std::time(nullptr)))
+            .bind(8, i64(m.first_record_seq)).bind(9, i64(m.last_record_seq)).bind(10, i64(f.log.size)).bind_blob(11, f.log.hash);
+        if (auto r = st->run(); !r) return reject(r.message());
+        imp.batch = db.last_insert_rowid();
+
+        const std::uint64_t total = m.record_count();
+        std::uint64_t done = 0;
+        Status s = reader->for_each_record([&](const Record& r) -> Status {
+            if (auto x = imp.on_record(r); !x) return x;
+            ++done;
+            if (opts.progress && (done % 1024 == 0 || done == total)) opts.progress(done, total);
+            return {};
+        });
+        if (s) s = imp.flush_pending();
+        if (s && (imp.log_size != f.log.size || imp.log_head != f.log.hash)) {
+            imp.log_broken = true;
+            s = make_error("log chain mismatch: the records give head " + std::to_string(imp.log_size) + "/" +
+                           to_hex(imp.log_head).substr(0, 16) + ", the manifest states " + std::to_string(f.log.size) + "/" +
+                           to_hex(f.log.hash).substr(0, 16) + " (a record was deleted or edited before export)");
+        }
+        if (s) {
+            auto up = db.prepare("UPDATE kiosks SET last_seq = ?2, last_batch_hash = ?3, log_size = ?4, log_head = ?5, "
+                                 "last_record_seq = ?6 WHERE id = ?1");
+            if (!up) return reject(up.message());
+            up->bind(1, kiosk->id).bind(2, i64(f.seq)).bind_blob(3, vm->batch_hash).bind(4, i64(imp.log_size)).bind_blob(5, imp.log_head)
+                .bind(6, i64(m.record_count() > 0 ? m.last_record_seq : kiosk->last_record_seq));
+            s = up->run();
+        }
+        if (s) {
+            auto up = db.prepare("UPDATE batches SET signatures = ?2 WHERE id = ?1");
+            if (!up) return reject(up.message());
+            up->bind(1, imp.batch).bind(2, i64(imp.signatures));
+            s = up->run();
+        }
+        if (s) {
+            auto del = db.prepare("DELETE FROM quarantine WHERE batch_hash = ?1");
+            if (!del) return reject(del.message());
+            del->bind_blob(1, vm->batch_hash);
+            s = del->run();
+        }
+        if (s) s = tx.commit();
+        if (!s) failure = s.message();
+    }  // rolled back here unless committed
+    if (!failure.empty()) {
+        if (imp.log_broken) {
+            raise_alarm(db, "log", kiosk->id, f.seq, vm->batch_hash, "batch " + std::to_string(f.seq) + ": " + failure);
+            out.alarm = true;
+            return reject("ALARM: batch " + std::to_string(f.seq) + ": " + failure);
+        }
+        return reject("batch " + std::to_string(f.seq) + ": " + failure);
+    }
+    drop_held_copy(c, vm->batch_hash);
+    out.status = ImportStatus::accepted;
+    out.signatures = imp.signatures;
+    out.duplicates = imp.duplicates;
+    out.new_members = imp.new_members;
+    out.reason = std::to_string(imp.signatures) + " signatures, " + std::to_string(imp.duplicates) + " duplicates";
+    return out;
+}
+
+}  // namespace
+
+ImportOutcome import_batch(Coordinator& c, const fs::path& file, const ImportOptions& opts) {
+    bool gap = false;
+    return import_one(c, file, opts, GapMode::quarantine, gap);
+}
+
+// [SECTION] Many files, quarantine retries
+namespace {
+
+struct Waiting {
+    fs::path file;
+    std::string kiosk;
+    std::uint64_t seq = 0;
+};
+
+void emit(std::vector<ImportOutcome>& all, const ImportOptions& opts, ImportOutcome o) {
+    if (opts.on_outcome) opts.on_outcome(o);
+    all.push_back(std::move(o));
+}
+
+// After `kiosk_fp` got a batch: import its waiting (this run) and quarantined (earlier runs)
+// batches while one continues its history.
+void retry_after(Coordinator& c, const std::string& kiosk_fp, std::vector<Waiting>& waiting, std::vector<ImportOutcome>& all,
+                 const ImportOptions& opts) {
+    while (true) {
+        auto k = c.kiosk_by_fingerprint(kiosk_fp);
+        if (!k) return;
+        const std::uint64_t next = k->last_seq + 1;
+        std::optional<fs::path> candidate;
+        bool from_quarantine = false;
+        for (auto it = waiting.begin(); it != waiting.end(); ++it)
+            if (it->kiosk == kiosk_fp && it->seq == next) {
+                candidate = it->file;
+                waiting.erase(it);
+                break;
+            }
+        if (!candidate) {
+            auto st = c.db().prepare("SELECT stored_file FROM quarantine WHERE kiosk = ?1 AND seq = ?2 ORDER BY id LIMIT 1");
+            if (!st) return;
+            st->bind(1, k->id).bind(2, static_cast<std::int64_t>(next));
+            auto row = st->step();
+            if (!row || !*row) return;
+            candidate = c.dir() / coord_quarantine_dir / st->column_text(0);
+            from_quarantine = true;
+        }
+        bool gap = false;
+        ImportOutcome o = import_one(c, *candidate, opts, GapMode::quarantine, gap);
+        o.from_quarantine = from_quarantine;
+        const bool accepted = o.status == ImportStatus::accepted;
+        if (from_quarantine && !accepted && o.status != ImportStatus::quarantined) {
+            // A quarantined file that can no longer be imported (fork, broken chain, file damaged):
+            // it leaves the quarantine with its rejection, so the loop cannot spin on it.
+            auto del = c.db().prepare("DELETE FROM quarantine WHERE kiosk = ?1 AND seq = ?2");
+            if (del) {
+                del->bind(1, k->id).bind(2, static_cast<std::int64_t>(next));
+                (void)del->run();
+            }
+        }
+        emit(all, opts, std::move(o));
+        if (!accepted) return;
+    }
+}
+
+std::vector<fs::path> expand(const std::vector<fs::path>& paths, std::vector<ImportOutcome>& all, const ImportOptions& opts) {
+    std::vector<fs::path> files;
+    for (const auto& p : paths) {
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
+            std::vector<fs::path> in_dir;
+            for (const auto& e : fs::directory_iterator(p, ec))
+                if (e.is_regular_file() && e.path().extension() == kBatchExtension) in_dir.push_back(e.path());
+            std::sort(in_dir.begin(), in_dir.end());
+            files.insert(files.end(), in_dir.begin(), in_dir.end());
+        } else if (fs::is_regular_file(p, ec)) {
+            files.push_back(p);
+        } else {
+            ImportOutcome o;
+            o.file = p.filename().string();
+            o.reason = "no such file or directory";
+            emit(all, opts, std::move(o));
+        }
+    }
+    return files;
+}
+
+}  // namespace
+
+std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<fs::path>& paths, const ImportOptions& opts) {
+    std::vector<ImportOutcome> all;
+    std::vector<Waiting> waiting;
+    for (const auto& file : expand(paths, all, opts)) {
+        bool gap = false;
+        ImportOutcome o = import_one(c, file, opts, GapMode::report, gap);
+        if (gap) {
+            waiting.push_back({file, o.kiosk, o.seq});
+            continue;
+        }
+        const bool accepted = o.status == ImportStatus::accepted;
+        std::string fp = o.kiosk;
+        emit(all, opts, std::move(o));
+        if (accepted) retry_after(c, fp, waiting, all, opts);
+    }
+    // What still waits has a real gap: quarantine it (and report the gap).
+    for (const auto& w : waiting) emit(all, opts, import_batch(c, w.file, opts));
+    return all;
+}
+
+// [SECTION] Held batches of unenrolled kiosks
+
+Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fp) {
+    const std::string want = normalize_fingerprint(fp);
+    if (want.empty()) return make_error("a kiosk fingerprint is 20 hex digits");
+    HeldBatches out;
+    bool found = false;
+    std::error_code ec;
+    const fs::path qdir = c.dir() / coord_quarantine_dir;
+    if (!fs::is_directory(qdir, ec)) return make_error("no held batch from kiosk " + want);
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(qdir, ec))
+        if (e.is_regular_file() && e.path().extension() == kBatchExtension) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    const CoordinatorKeys& keys = c.keys();
+    for (const auto& f : files) {
+        auto reader = BatchReader::open(f, keys.box_secret, keys.identity.box_key, keys.identity.key_id());
+        if (!reader) continue;
+        auto vm = reader->verify();
+        if (!vm) continue;
+        if (fingerprint_compact(vm->manifest.fields.kiosk_public_key) != want) continue;
+        out.kiosk_key = vm->manifest.fields.kiosk_public_key;
+        out.files.push_back(f);
+        found = true;
+    }
+    if (!found) return make_error("no held batch from kiosk " + want + " (import one of its batches first, or enroll with its key file)");
+    return out;
+}
+
+}  // namespace embassy::sync

@@ -1,0 +1,104 @@
+// Deduplication at the coordinator: one member per person across kiosks and events, one counted
+// signature per member and appeal, and precision/recall on the labelled name pairs.
+#include "coord_fixture.hpp"
+
+#include "embassy/registry/db.hpp"
+#include "embassy/sync/dedupe.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace coord_test;
+using sync::ImportStatus;
+
+TEST_CASE("the dedupe rule: name key, country, contact keys; empty keys never match", "[sync][dedupe]") {
+    auto k = [](const char* g, const char* f, const char* c, const char* e = "", const char* p = "") {
+        return sync::member_keys(g, f, c, e, p);
+    };
+    CHECK(sync::same_member(k("Сяргей", "Зянковіч", "PL"), k("Siarhei", "Ziankovich", "PL")));
+    CHECK_FALSE(sync::same_member(k("Сяргей", "Зянковіч", "PL"), k("Siarhei", "Ziankovich", "LT")));
+    // Another country, but the same email: the same person who moved.
+    CHECK(sync::same_member(k("Сяргей", "Зянковіч", "PL", "s.z@example.org"), k("Siarhei", "Ziankovich", "LT", "S.Z@example.org")));
+    // Same name and country, different emails: two people.
+    CHECK_FALSE(sync::same_member(k("Ян", "Новік", "PL", "a@example.org"), k("Ян", "Новік", "PL", "b@example.org")));
+    CHECK_FALSE(sync::same_member(k("Ян", "Новік", "PL", "", "+48600100200"), k("Ян", "Новік", "PL", "", "+48600999999")));
+    // Same email, different name: a shared family address, not one person.
+    CHECK_FALSE(sync::same_member(k("Ян", "Новік", "PL", "home@example.org"), k("Ганна", "Новік", "PL", "home@example.org")));
+    // Nothing to match on.
+    CHECK_FALSE(sync::same_member(k("", "", "PL"), k("", "", "PL")));
+    CHECK_FALSE(sync::same_member(k("123", "", "PL"), k("123", "", "PL")));
+}
+
+TEST_CASE("one person at two kiosks and events becomes one member and counts once per appeal", "[sync][dedupe]") {
+    test::TempDir tmp;
+    auto c = open_coordinator(tmp.path / "coord");
+    auto a = make_kiosk(0);  // Warszawa
+    auto b = make_kiosk(1);  // Vilnius
+    REQUIRE(c->enroll(a->public_key, "A").ok());
+    REQUIRE(c->enroll(b->public_key, "B").ok());
+    submit(*a, submission(a->pack, "Аляксандра", "Ціханоўская", 0));   // appeal 0
+    submit(*a, submission(a->pack, "Maryja", "Kalesnikava", 0));
+    submit(*b, submission(b->pack, "Aliaksandra", "Tsikhanouskaya", 0)); // same person, same appeal: duplicate
+    submit(*b, submission(b->pack, "Александра", "Тихановская", 1));     // same person, other appeal: counted
+    submit(*b, submission(b->pack, "Maryja", "Kalesnikava", 1, false, "LT")); // other country: another member
+    REQUIRE(sync::import_batch(*c, export_one(*a, tmp.path / "a")).status == ImportStatus::accepted);
+    auto ob = sync::import_batch(*c, export_one(*b, tmp.path / "b"));
+    REQUIRE(ob.status == ImportStatus::accepted);
+    CHECK(ob.duplicates == 1);
+    CHECK(count(*c, "SELECT count(*) FROM signatures") == 5);
+    CHECK(count(*c, "SELECT count(*) FROM members") == 3);
+    CHECK(count(*c, "SELECT count(*) FROM signatures WHERE duplicate_of IS NOT NULL") == 1);
+    // Both rows are kept; the later one points at the earlier one.
+    CHECK(count(*c, "SELECT count(*) FROM signatures d JOIN signatures o ON o.id = d.duplicate_of "
+                    "WHERE d.member = o.member AND d.appeal_id = o.appeal_id AND d.id > o.id") == 1);
+    CHECK(count(*c, "SELECT count(*) FROM signatures WHERE appeal_id = 'political-prisoners' AND duplicate_of IS NULL") == 2);
+    CHECK(count(*c, "SELECT count(*) FROM signatures WHERE appeal_id = 'free-elections' AND duplicate_of IS NULL") == 2);
+}
+
+TEST_CASE("precision and recall of the coordinator's dedupe on the labelled name pairs", "[sync][dedupe]") {
+    test::TempDir tmp;
+    auto c = open_coordinator(tmp.path / "coord");
+    std::ifstream in(std::string(EMBASSY_TEST_DATA) + "/name-pairs.tsv");
+    REQUIRE(in);
+    std::string line;
+    int tp = 0, fp = 0, fn = 0, tn = 0, pairs = 0;
+    bool header = true;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        if (header) {
+            header = false;
+            continue;
+        }
+        std::vector<std::string> f;
+        std::stringstream ss(line);
+        std::string cell;
+        while (std::getline(ss, cell, '\t')) f.push_back(cell);
+        REQUIRE(f.size() == 5);
+        const bool same = f[4] == "same";
+        // Through the real index path: the first registration creates a member, the second looks
+        // it up; then roll back so pairs do not see each other.
+        registry::Transaction tx(c->db());
+        REQUIRE(tx.begun().ok());
+        auto m1 = sync::find_or_create_member(c->db(), sync::member_keys(f[0], f[1], "PL", "", ""), false);
+        auto m2 = sync::find_or_create_member(c->db(), sync::member_keys(f[2], f[3], "PL", "", ""), false);
+        REQUIRE(m1.ok());
+        REQUIRE(m2.ok());
+        const bool matched = m1->member == m2->member;
+        CHECK(matched == sync::same_member(sync::member_keys(f[0], f[1], "PL", "", ""), sync::member_keys(f[2], f[3], "PL", "", "")));
+        ++pairs;
+        if (same && matched) ++tp;
+        else if (!same && matched) ++fp;
+        else if (same && !matched) ++fn;
+        else ++tn;
+    }  // each Transaction rolls back
+    REQUIRE(pairs >= 60);
+    CHECK(count(*c, "SELECT count(*) FROM members") == 0);
+    const double precision = tp + fp ? double(tp) / (tp + fp) : 1.0;
+    const double recall = tp + fn ? double(tp) / (tp + fn) : 1.0;
+    WARN("coordinator dedupe on " << pairs << " labelled pairs: precision " << precision << ", recall " << recall << " (tp " << tp
+                                  << ", fp " << fp << ", fn " << fn << ", tn " << tn << ")");
+    CHECK(precision >= 0.95);
+    CHECK(recall >= 0.85);
+}

@@ -1,0 +1,459 @@
+// Coordinator import: round trip from a real kiosk, replay, gaps, forks, enrollment, foreign
+// coordinators, tampering, and the kiosk log chain (threats 5-9, 12).
+#include "coord_fixture.hpp"
+
+#include "embassy/registry/db.hpp"
+#include "embassy/registry/strokes.hpp"
+#include "embassy/sync/batch.hpp"
+#include "embassy/sync/kiosk_export.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+#include <fstream>
+#include <iterator>
+#include <functional>
+#include <random>
+
+using namespace coord_test;
+using Catch::Matchers::ContainsSubstring;
+using sync::ImportStatus;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+void spit(const fs::path& p, const std::string& s) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << s;
+}
+
+struct Setup {
+    test::TempDir tmp;
+    fs::path cdir = tmp.path / "coord";
+    fs::path out = tmp.path / "out";
+    std::unique_ptr<sync::Coordinator> c = open_coordinator(cdir);
+    void reopen() {
+        c.reset();
+        c = open_coordinator(cdir);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a kiosk's batch arrives at the coordinator intact: counts, strokes and texts identical", "[sync][import]") {
+    Setup s;
+    auto k = make_kiosk(0);
+    REQUIRE(s.c->enroll(k->public_key, "kiosk A").ok());
+    std::vector<registry::Submission> subs = {
+        submission(k->pack, "Аляксандра", "Ціханоўская", 0, true),
+        submission(k->pack, "Maryja", "Kalesnikava", 1, false, "LT"),
+        submission(k->pack, "Сяргей", "Зянковіч", 0, false, "DE"),
+    };
+    subs[2].strokes.clear();
+    subs[2].typed_name = "Сяргей Зянковіч";
+    for (const auto& sub : subs) submit(*k, sub);
+    const fs::path file = export_one(*k, s.out);
+
+    auto o = sync::import_batch(*s.c, file);
+    INFO(o.reason);
+    REQUIRE(o.status == ImportStatus::accepted);
+    CHECK(o.signatures == 3);
+    CHECK(o.seq == 1);
+    CHECK(o.kiosk == k->fingerprint);
+    CHECK(count(*s.c, "SELECT count(*) FROM signatures") == 3);
+    CHECK(count(*s.c, "SELECT count(*) FROM registrations") == 3);
+    CHECK(count(*s.c, "SELECT count(*) FROM members") == 3);
+    CHECK(count(*s.c, "SELECT last_seq FROM kiosks") == 1);
+    CHECK(count(*s.c, "SELECT log_size FROM kiosks") == 3);
+
+    // Byte for byte: names, typed name, strokes, the appeal text hash.
+    auto st = s.c->db().prepare("SELECT r.given_name, r.family_name, r.country, s.strokes, s.typed_name, s.text_hash, s.appeal_id "
+                                "FROM signatures s JOIN registrations r ON r.id = s.registration ORDER BY s.log_position");
+    REQUIRE(st.ok());
+    for (const auto& sub : subs) {
+        auto row = st->step();
+        REQUIRE(row.ok());
+        REQUIRE(*row);
+        CHECK(st->column_text(0) == sub.registrant.given_name);
+        CHECK(st->column_text(1) == sub.registrant.family_name);
+        CHECK(st->column_text(2) == sub.registrant.country);
+        CHECK(st->column_blob(3) == (sub.strokes.empty() ? Bytes{} : registry::encode_strokes(sub.strokes)));
+        CHECK(st->column_text(4) == sub.typed_name);
+        const registry::Appeal* ap = nullptr;
+        for (const auto& a : k->pack.appeals)
+            if (a.id == sub.appeal_id) ap = &a;
+        REQUIRE(ap != nullptr);
+        Bytes th = st->column_blob(5);
+        CHECK(std::equal(th.begin(), th.end(), ap->text("en")->hash.begin(), ap->text("en")->hash.end()));
+        CHECK(st->column_text(6) == sub.appeal_id);
+    }
+}
+
+TEST_CASE("importing the same batch again changes nothing", "[sync][import]") {
+    Setup s;
+    auto k = make_kiosk(0);
+    REQUIRE(s.c->enroll(k->public_key, "kiosk A").ok());
+    submit(*k, submission(k->pack, "Ян", "Новік"));
+    const fs::path file = export_one(*k, s.out);
+    REQUIRE(sync::import_batch(*s.c, file).status == ImportStatus::accepted);
+    s.reopen();
+    s.c.reset();
+    const std::string before = registry_bytes(s.cdir);
+    s.c = open_coordinator(s.cdir);
+    auto again = sync::import_batch(*s.c, file);
+    CHECK(again.status == ImportStatus::already_imported);
+    // Also when copied under another name.
+    fs::copy_file(file, s.tmp.path / "copy.embatch");
+    CHECK(sync::import_batch(*s.c, s.tmp.path / "copy.embatch").status == ImportStatus::already_imported);
+    s.c.reset();
+    CHECK(registry_bytes(s.cdir) == before);
+}
+
+TEST_CASE("a missing batch quarantines the next one until it arrives", "[sync][import]") {
+    Setup s;
+    auto k = make_kiosk(0);
+    REQUIRE(s.c->enroll(k->public_key, "kiosk A").ok());
+    std::vector<fs::path> files;
+    for (int b = 0; b < 4; ++b) {
+        submit(*k, submission(k->pack, "Person", "Number" + std::string(1, static_cast<char>('a' + b))));
+        files.push_back(export_one(*k, s.tmp.path / ("out" + std::to_string(b))));
+    }
+    REQUIRE(sync::import_batch(*s.c, files[0]).status == ImportStatus::accepted);
+
+    auto q = sync::import_batch(*s.c, files[2]);
+    CHECK(q.status == ImportStatus::quarantined);
+    CHECK_THAT(q.reason, ContainsSubstring("gap: batch 2 "));
+    auto q2 = sync::import_batch(*s.c, files[3]);
+    CHECK(q2.status == ImportStatus::quarantined);
+    CHECK(count(*s.c, "SELECT count(*) FROM quarantine") == 2);
+    CHECK(count(*s.c, "SELECT count(*) FROM signatures") == 1);
+    // The file went into the quarantine directory: the stick can be taken away.
+    fs::remove(files[2]);
+    fs::remove(files[3]);
+
+    auto r = sync::import_paths(*s.c, {files[1]});
+    REQUIRE(r.size() == 3);
+    CHECK(r[0].status == ImportStatus::accepted);
+    CHECK(r[1].status == ImportStatus::accepted);
+    CHECK(r[1].from_quarantine);
+    CHECK(r[1].seq == 3);
+    CHECK(r[2].status == ImportStatus::accepted);
+    CHECK(r[2].seq == 4);
+    CHECK(count(*s.c, "SELECT count(*) FROM quarantine") == 0);
+    CHECK(count(*s.c, "SELECT count(*) FROM signatures") == 4);
+    CHECK(count(*s.c, "SELECT last_seq FROM kiosks") == 4);
+    CHECK(fs::is_empty(s.cdir / "quarantine"));
+}
+
+TEST_CASE("batches given out of order in one run are imported in order without quarantine", "[sync][import]") {
+    Setup s;
+    auto k = make_kiosk(1);
+    REQUIRE(s.c->enroll(k->public_key, "kiosk B").ok());
+    std::vector<fs::path> files;
+    for (int b = 0; b < 3; ++b) {
+        submit(*k, submission(k->pack, "Ihar", "Losik" + std::string(1, static_cast<char>('a' + b))));
+        files.push_back(export_one(*k, s.tmp.path / ("o" + std::to_string(b))));
+    }
+    auto r = sync::import_paths(*s.c, {files[2], files[1], files[0]});
+    REQUIRE(r.size() == 3);
+    for (const auto& o : r) CHECK(o.status == ImportStatus::accepted);
+    CHECK(count(*s.c, "SELECT count(*) FROM quarantine") == 0);
+    CHECK(count(*s.c, "SELECT last_seq FROM kiosks") == 3);
+}
+
+TEST_CASE("two different batches with the same seq raise a fork alarm", "[sync][import]") {
+    Setup s;
+    // Two copies of one kiosk (same identity) that diverge: a cloned or restored laptop.
+    auto a = make_kiosk(2);
+    auto b = make_kiosk(2);
+    REQUIRE(a->public_key == b->public_key);
+    REQUIRE(s.c->enroll(a->public_key, "kiosk C").ok());
+    submit(*a, submission(a->pack, "Ales", "Bialiatski"));
+    submit(*b, submission(b->pack, "Maria", "Kalesnikava"));
+    const fs::path fa = export_one(*a, s.tmp.path / "a");
+    const fs::path fb = export_one(*b, s.tmp.path / "b");
+    REQUIRE(sync::import_batch(*s.c, fa).status == ImportStatus::accepted);
+    auto o = sync::import_batch(*s.c, fb);
+    CHECK(o.status == ImportStatus::rejected);
+    CHECK(o.alarm);
+    CHECK_THAT(o.reason, ContainsSubstring("FORK"));
+    CHECK(count(*s.c, "SELECT count(*) FROM alarms WHERE kind = 'fork'") == 1);
+    CHECK(count(*s.c, "SELECT count(*) FROM signatures") == 1);
+
+    // The next batch of the diverged copy does not chain to what was imported.
+    submit(*b, submission(b->pack, "Ihar", "Losik"));
+    const fs::path fb2 = export_one(*b, s.tmp.path / "b2");
+    auto o2 = sync::import_batch(*s.c, fb2);
+    CHECK(o2.status == ImportStatus::rejected);
+    CHECK(o2.alarm);
+    CHECK(count(*s.c, "SELECT count(*) FROM signatures") == 1);
+}
+
+TEST_CASE("an unenrolled kiosk is rejected without a trace, then enrolled by fingerprint", "[sync][import]") {
+    Setup s;
+    auto k = make_kiosk(3);
+    submit(*k, submission(k->pack, "Paŭlina", "Łabanovič"));
+    const fs::path file = export_one(*k, s.out);
+    s.c.reset();
+    const std::string before = registry_bytes(s.cdir);
+    s.c = open_coordinator(s.cdir);
+    auto o = sync::import_batch(*s.c, file);
+    CHECK(o.status == ImportStatus::rejected);
+    CHECK_THAT(o.reason, ContainsSubstring("not enrolled"));
+    s.c.reset();
+    CHECK(registry_bytes(s.cdir) == before);
+    s.c = open_coordinator(s.cdir);
+
+    auto held = sync::held_batches_of(*s.c, sync::normalize_fingerprint(k->fingerprint));
+    REQUIRE(held.ok());
+    CHECK(held->kiosk_key == k->public_key);
+    REQUIRE(held->files.size() == 1);
+    CHECK_FALSE(sync::held_batches_of(*s.c, "0000 0000 0000 0000 0000").ok());
+    REQUIRE(s.c->enroll(held->kiosk_key, "found by fingerprint").ok());
+    auto r = sync::import_paths(*s.c, held->files);
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].status == ImportStatus::accepted);
+    CHECK(fs::is_empty(s.cdir / "quarantine"));
+}
+
+TEST_CASE("a batch encrypted to another coordinator is rejected and changes nothing", "[sync][import]") {
+    Setup s;
+    auto foreign = test::make_test_kiosk();  // bound to the kiosk fixture's own coordinator
+    REQUIRE(foreign->store->submit(test::sample_submission(foreign->pack, "Canary", "Foreign")).ok());
+    const fs::path file = [&] {
+        fs::create_directories(s.out);
+        auto r = sync::export_batch(*foreign->store, s.out);
+        REQUIRE(r.ok());
+        return r->path;
+    }();
+    REQUIRE(s.c->enroll(foreign->store->info().public_key, "enrolled, yet not ours").ok());
+    s.c.reset();
+    const std::string before = registry_bytes(s.cdir);
+    s.c = open_coordinator(s.cdir);
+    auto o = sync::import_batch(*s.c, file);
+    CHECK(o.status == ImportStatus::rejected);
+    s.c.reset();
+    CHECK(registry_bytes(s.cdir) == before);
+}
+
+TEST_CASE("tampered batch files are all rejected and leave the registry byte-identical", "[sync][import][tamper]") {
+    Setup s;
+    auto k = make_kiosk(0);
+    REQUIRE(s.c->enroll(k->public_key, "kiosk A").ok());
+    submit(*k, submission(k->pack, "Аляксандр", "Каваленка"));
+    const fs::path good1 = export_one(*k, s.tmp.path / "b1");
+    REQUIRE(sync::import_batch(*s.c, good1).status == ImportStatus::accepted);
+    submit(*k, submission(k->pack, "Вольга", "Шыманская", 1));
+    submit(*k, submission(k->pack, "Андрэй", "Мельнік"));
+    const fs::path good2 = export_one(*k, s.tmp.path / "b2");
+    const std::string bytes = slurp(good2);
+    s.c.reset();
+    const std::string before = registry_bytes(s.cdir);
+    s.c = open_coordinator(s.cdir);
+
+    const fs::path bad = s.tmp.path / "bad.embatch";
+    std::mt19937 rng(12345);
+    int tried = 0, rejected = 0;
+    // Every bit of the first 1,024 bytes (header, sealed key, stream header, first records) and
+    // 3,000 sampled bits across the rest.
+    std::vector<std::size_t> bits;
+    for (std::size_t i = 0; i < std::min<std::size_t>(bytes.size(), 1024) * 8; ++i) bits.push_back(i);
+    std::uniform_int_distribution<std::size_t> any(0, bytes.size() * 8 - 1);
+    for (int i = 0; i < 3000; ++i) bits.push_back(any(rng));
+    for (std::size_t bit : bits) {
+        std::string t = bytes;
+        t[bit / 8] = static_cast<char>(t[bit / 8] ^ (1 << (bit % 8)));
+        spit(bad, t);
+        ++tried;
+        if (sync::import_batch(*s.c, bad).status == ImportStatus::rejected) ++rejected;
+    }
+    // Truncations: at 1,000 random offsets and at every 17th byte near the end (the final tag).
+    std::uniform_int_distribution<std::size_t> cut(0, bytes.size() - 1);
+    for (int i = 0; i < 1000; ++i) {
+        spit(bad, bytes.substr(0, cut(rng)));
+        ++tried;
+        if (sync::import_batch(*s.c, bad).status == ImportStatus::rejected) ++rejected;
+    }
+    // Appended garbage.
+    spit(bad, bytes + "x");
+    ++tried;
+    if (sync::import_batch(*s.c, bad).status == ImportStatus::rejected) ++rejected;
+    INFO("tried " << tried << ", rejected " << rejected);
+    CHECK(rejected == tried);
+    s.c.reset();
+    CHECK(registry_bytes(s.cdir) == before);
+    CHECK_FALSE(fs::exists(s.cdir / "quarantine"));
+    // And the untouched file still imports.
+    s.c = open_coordinator(s.cdir);
+    CHECK(sync::import_batch(*s.c, good2).status == ImportStatus::accepted);
+}
+
+TEST_CASE("a record edited or deleted on the kiosk behind the API is detected at import", "[sync][import][log]") {
+    // Each kind of rewrite, on each position of a three-record batch that follows an imported one.
+    struct Case {
+        const char* what;
+        std::string sql;   // %d = the record's log position
+    };
+    const std::vector<Case> cases = {
+        {"edit a name", "UPDATE registrants SET given_name = 'Forged' WHERE seq = %d"},
+        {"edit the country", "UPDATE registrants SET country = 'DE' WHERE seq = %d"},
+        {"edit the appeal", "UPDATE signatures SET appeal_id = 'free-elections' WHERE seq = %d"},
+        {"edit the strokes", "UPDATE signatures SET strokes = substr(strokes, 1, length(strokes) - 4) WHERE seq = %d"},
+        {"drop a consent", "DELETE FROM consents WHERE registrant_seq = %d"},
+        {"delete the signature", "DELETE FROM signatures WHERE seq = %d"},
+    };
+    int detected = 0, total = 0, refused_by_export = 0;
+    for (const auto& cs : cases) {
+        for (int pos : {2, 3}) {  // positions 2 and 3 of the second batch (position 4 below)
+            Setup s;
+            auto k = make_kiosk(1);
+            REQUIRE(s.c->enroll(k->public_key, "kiosk B").ok());
+            submit(*k, submission(k->pack, "First", "Record"));
+            REQUIRE(sync::import_batch(*s.c, export_one(*k, s.tmp.path / "b1")).status == ImportStatus::accepted);
+            for (const char* n : {"Second", "Third", "Fourth"}) submit(*k, submission(k->pack, n, "Record"));
+            std::string sql = cs.sql;
+            sql.replace(sql.find("%d"), 2, std::to_string(pos));
+            REQUIRE(k->store->db().exec("PRAGMA foreign_keys = OFF").ok());
+            REQUIRE(k->store->db().exec(sql).ok());
+            REQUIRE(k->store->db().changes() >= 1);
+            auto exp = sync::export_batch(*k->store, s.tmp.path / "b2");
+            if (!exp.ok()) {  // an export that refuses is a detection too (the kiosk saw the damage)
+                ++total;
+                ++detected;
+                ++refused_by_export;
+                continue;
+            }
+            REQUIRE(exp->wrote);
+            auto o = sync::import_batch(*s.c, exp->path);
+            ++total;
+            INFO(cs.what << " at " << pos << ": " << sync::import_status_name(o.status) << ": " << o.reason);
+            CHECK(o.status == ImportStatus::rejected);
+            CHECK(o.alarm);
+            if (o.status == ImportStatus::rejected && o.alarm) ++detected;
+            CHECK(count(*s.c, "SELECT count(*) FROM signatures") == 1);
+            CHECK(count(*s.c, "SELECT count(*) FROM alarms WHERE kind = 'log'") == 1);
+        }
+    }
+    CHECK(detected == total);
+    WARN("log rewrites detected: " << detected << "/" << total << " (" << refused_by_export << " already refused by the kiosk's export)");
+}
+
+TEST_CASE("deleting the last record before export is caught by the next batch", "[sync][import][log]") {
+    Setup s;
+    auto k = make_kiosk(1);
+    REQUIRE(s.c->enroll(k->public_key, "kiosk B").ok());
+    submit(*k, submission(k->pack, "One", "Record"));
+    submit(*k, submission(k->pack, "Two", "Record"));
+    REQUIRE(k->store->db().exec("DELETE FROM signatures WHERE seq = 2").ok());
+    // The tail of a batch can vanish unseen (nothing after it commits to it) ...
+    REQUIRE(sync::import_batch(*s.c, export_one(*k, s.tmp.path / "b1")).status == ImportStatus::accepted);
+    submit(*k, submission(k->pack, "Three", "Record"));
+    // ... but the next record's log position shows the hole.
+    auto o = sync::import_batch(*s.c, export_one(*k, s.tmp.path / "b2"));
+    CHECK(o.status == ImportStatus::rejected);
+    CHECK(o.alarm);
+    CHECK_THAT(o.reason, ContainsSubstring("log position"));
+}
+
+namespace {
+
+// What malware on a kiosk could do that the kiosk's own export would not: decrypt its own batch
+// (here with the coordinator's key, standing in for the plaintext the kiosk had), change the
+// records, and sign the result with the kiosk's real key. The manifest keeps the log head of the
+// kiosk's real log, which the malware cannot rewrite without the change showing in the next batch.
+fs::path rewrite_batch(Kiosk& k, const fs::path& in, const fs::path& out_dir,
+                       const std::function<void(std::vector<sync::Record>&)>& mutate) {
+    const World& w = world();
+    auto r = sync::BatchReader::open(in, w.keys.box_secret, w.keys.identity.box_key);
+    REQUIRE(r.ok());
+    auto vm = r->verify();
+    REQUIRE(vm.ok());
+    std::vector<sync::Record> recs;
+    REQUIRE(r->for_each_record([&](const sync::Record& rec) -> Status {
+        recs.push_back(rec);
+        return {};
+    }).ok());
+    mutate(recs);
+    fs::create_directories(out_dir);
+    auto wr = sync::BatchWriter::open(out_dir / sync::random_batch_file_name(), w.keys.identity.box_key);
+    REQUIRE(wr.ok());
+    for (const auto& rec : recs) REQUIRE(wr->add(rec).ok());
+    auto info = wr->finish(vm->manifest.fields, [&k](std::span<const std::uint8_t> m) { return k.store->sign(m); });
+    REQUIRE(info.ok());
+    return info->path;
+}
+
+}  // namespace
+
+TEST_CASE("a batch rewritten and re-signed on a compromised kiosk fails the log check at the coordinator", "[sync][import][log]") {
+    using Mutation = std::function<void(std::vector<sync::Record>&, std::size_t)>;  // index of the nth signature
+    auto nth_signature = [](std::vector<sync::Record>& recs, std::size_t n) -> std::size_t {
+        std::size_t seen = 0;
+        for (std::size_t i = 0; i < recs.size(); ++i)
+            if (std::holds_alternative<sync::SignatureRecord>(recs[i]) && seen++ == n) return i;
+        FAIL("no such signature");
+        return 0;
+    };
+    const std::vector<std::pair<const char*, Mutation>> mutations = {
+        {"edit the registrant's name", [&](auto& recs, std::size_t n) {
+             auto i = nth_signature(recs, n);
+             const auto reg_seq = std::get<sync::SignatureRecord>(recs[i]).registrant_seq;
+             for (auto& r : recs)
+                 if (auto* g = std::get_if<sync::RegistrantRecord>(&r); g && g->seq == reg_seq) g->given_name = "Forged";
+         }},
+        {"change the appeal", [&](auto& recs, std::size_t n) {
+             std::get<sync::SignatureRecord>(recs[nth_signature(recs, n)]).appeal_id = "free-elections";
+         }},
+        {"truncate the strokes", [&](auto& recs, std::size_t n) {
+             auto& s = std::get<sync::SignatureRecord>(recs[nth_signature(recs, n)]);
+             s.strokes.resize(s.strokes.size() - 4);
+         }},
+        {"swap the receipt commitment", [&](auto& recs, std::size_t n) {
+             std::get<sync::SignatureRecord>(recs[nth_signature(recs, n)]).receipt_commitment[0] ^= 1;
+         }},
+        {"drop a consent", [&](auto& recs, std::size_t n) {
+             const auto reg_seq = std::get<sync::SignatureRecord>(recs[nth_signature(recs, n)]).registrant_seq;
+             for (std::size_t i = 0; i < recs.size(); ++i)
+                 if (auto* c = std::get_if<sync::ConsentRecord>(&recs[i]); c && c->registrant_seq == reg_seq) {
+                     recs.erase(recs.begin() + static_cast<std::ptrdiff_t>(i));
+                     return;
+                 }
+         }},
+        {"delete the signature", [&](auto& recs, std::size_t n) {
+             recs.erase(recs.begin() + static_cast<std::ptrdiff_t>(nth_signature(recs, n)));
+         }},
+        {"swap two signatures", [&](auto& recs, std::size_t n) {
+             auto i = nth_signature(recs, n), j = nth_signature(recs, (n + 1) % 3);
+             std::swap(std::get<sync::SignatureRecord>(recs[i]).log_position, std::get<sync::SignatureRecord>(recs[j]).log_position);
+         }},
+    };
+    int detected = 0, total = 0;
+    for (const auto& [what, mutate] : mutations) {
+        for (std::size_t n = 0; n < 3; ++n) {
+            Setup s;
+            auto k = make_kiosk(1);
+            REQUIRE(s.c->enroll(k->public_key, "kiosk B").ok());
+            submit(*k, submission(k->pack, "First", "Record"));
+            REQUIRE(sync::import_batch(*s.c, export_one(*k, s.tmp.path / "b1")).status == ImportStatus::accepted);
+            for (const char* g : {"Second", "Third", "Fourth"}) submit(*k, submission(k->pack, g, "Record"));
+            const fs::path honest = export_one(*k, s.tmp.path / "b2");
+            const fs::path forged = rewrite_batch(*k, honest, s.tmp.path / "forged",
+                                                  [&](std::vector<sync::Record>& recs) { mutate(recs, n); });
+            auto o = sync::import_batch(*s.c, forged);
+            ++total;
+            INFO(what << " (signature " << n << "): " << sync::import_status_name(o.status) << ": " << o.reason);
+            CHECK(o.status == ImportStatus::rejected);
+            CHECK(o.alarm);
+            if (o.status == ImportStatus::rejected && o.alarm) ++detected;
+            CHECK(count(*s.c, "SELECT count(*) FROM signatures") == 1);
+            CHECK(count(*s.c, "SELECT count(*) FROM alarms WHERE kind = 'log'") == 1);
+            // The honest batch is still accepted afterwards: the forged one left nothing behind but the alarm.
+            CHECK(sync::import_batch(*s.c, honest).status == ImportStatus::accepted);
+        }
+    }
+    CHECK(detected == total);
+    WARN("re-signed rewrites detected by the coordinator's log check: " << detected << "/" << total);
+}

@@ -1,0 +1,227 @@
+// After import: reports, signatories export, withdrawal, published receipts, acknowledgement and
+// the kiosk's purge (threat 14).
+#include "coord_fixture.hpp"
+
+#include "embassy/registry/db.hpp"
+#include "embassy/registry/receipt.hpp"
+#include "embassy/sync/coord_ops.hpp"
+#include "embassy/sync/kiosk_export.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+#include <sodium.h>
+
+#include <fstream>
+#include <iterator>
+
+using namespace coord_test;
+using Catch::Matchers::ContainsSubstring;
+using sync::ImportStatus;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Kiosk A: four people (one signs appeal 0 twice), two consent to passing their name on.
+struct Imported {
+    test::TempDir tmp;
+    std::unique_ptr<sync::Coordinator> c = open_coordinator(tmp.path / "coord");
+    std::unique_ptr<Kiosk> k = make_kiosk(0);
+    std::vector<std::string> codes;
+    Imported() {
+        REQUIRE(c->enroll(k->public_key, "kiosk A").ok());
+        codes.push_back(submit(*k, submission(k->pack, "Canaryanna", "O'Zzyzx", 0, true)));
+        codes.push_back(submit(*k, submission(k->pack, "Ales", "Bialiatski", 0, true, "LT")));
+        codes.push_back(submit(*k, submission(k->pack, "Maryja", "Kalesnikava", 0, false)));
+        codes.push_back(submit(*k, submission(k->pack, "Ales", "Bialiatski", 0, true, "LT")));   // duplicate
+        codes.push_back(submit(*k, submission(k->pack, "Ihar", "Losik", 1, true, "DE")));
+        auto o = sync::import_batch(*c, export_one(*k, tmp.path / "out"));
+        REQUIRE(o.status == ImportStatus::accepted);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("the report counts per appeal, country, kiosk and day without names", "[sync][report]") {
+    Imported w;
+    auto r = sync::build_report(*w.c, 1800000000);
+    REQUIRE(r.ok());
+    REQUIRE(r->appeals.size() == 2);
+    CHECK(r->appeals[0].key == "free-elections");
+    CHECK(r->appeals[0].counted == 1);
+    CHECK(r->appeals[1].key == "political-prisoners");
+    CHECK(r->appeals[1].received == 4);
+    CHECK(r->appeals[1].counted == 3);
+    CHECK(r->appeals[1].duplicates == 1);
+    CHECK(r->members == 4);
+    REQUIRE(r->kiosks.size() == 1);
+    CHECK(r->kiosks[0].signatures == 5);
+    std::int64_t by_country = 0;
+    for (const auto& t : r->countries) by_country += t.counted;
+    CHECK(by_country == 4);
+    const std::string csv = sync::report_csv(*r), html = sync::report_html(*r), text = sync::report_text(*r);
+    CHECK_THAT(csv, ContainsSubstring("section,key,appeal,received,counted,duplicates,withdrawn\r\n"));
+    CHECK_THAT(csv, ContainsSubstring("appeal,political-prisoners,political-prisoners,4,3,1,0\r\n"));
+    CHECK_THAT(csv, ContainsSubstring("total,all,,5,4,1,0\r\n"));
+    CHECK_THAT(html, ContainsSubstring("<svg"));
+    CHECK_THAT(html, ContainsSubstring("@media print"));
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("http") == std::string::npos);  // self-contained: nothing fetched
+    for (const std::string& doc : {csv, html, text}) {
+        CHECK(doc.find("Canaryanna") == std::string::npos);
+        CHECK(doc.find("Bialiatski") == std::string::npos);
+    }
+}
+
+TEST_CASE("signatories: only consenting, counted, not withdrawn; RFC 4180", "[sync][report]") {
+    Imported w;
+    const fs::path csv = w.tmp.path / "signatories.csv";
+    auto r = sync::export_signatories(*w.c, "political-prisoners", csv);
+    REQUIRE(r.ok());
+    CHECK(r->written == 2);
+    CHECK(r->counted_without_consent == 1);
+    CHECK(r->duplicates == 1);
+    const std::string text = slurp(csv);
+    CHECK(text.rfind("given_name,family_name,country,city,signed_on\r\n", 0) == 0);
+    CHECK_THAT(text, ContainsSubstring("Canaryanna,O'Zzyzx,PL,Warszawa,"));
+    CHECK_THAT(text, ContainsSubstring("Ales,Bialiatski,LT,"));
+    CHECK(text.find("Kalesnikava") == std::string::npos);
+    CHECK(text.find("Losik") == std::string::npos);  // other appeal
+    CHECK(sync::csv_cell("a\"b") == "\"a\"\"b\"");
+    CHECK(sync::csv_cell("=SUM(A1)") == "'=SUM(A1)");
+    CHECK(sync::csv_cell("line\nbreak") == "\"line\nbreak\"");
+    CHECK_FALSE(sync::export_signatories(*w.c, "no-such-appeal", csv).ok());
+
+    SECTION("withdrawing removes from export and counts; a duplicate takes the withdrawn one's place") {
+        auto code = registry::receipt_parse(w.codes[1]);
+        REQUIRE(code.ok());
+        auto wd = sync::withdraw_signature(*w.c, registry::receipt_commitment(*code), 1800000000);
+        REQUIRE(wd.ok());
+        CHECK(*wd);
+        // Ales signed twice: the second signature now counts, so he is still on the list once.
+        auto r2 = sync::export_signatories(*w.c, "political-prisoners", csv);
+        REQUIRE(r2.ok());
+        CHECK(r2->written == 2);
+        CHECK(r2->withdrawn == 1);
+        CHECK(r2->duplicates == 0);
+        // Withdraw the other one too: gone.
+        auto code2 = registry::receipt_parse(w.codes[3]);
+        REQUIRE(code2.ok());
+        REQUIRE(sync::withdraw_signature(*w.c, registry::receipt_commitment(*code2), 1800000000).ok());
+        auto r3 = sync::export_signatories(*w.c, "political-prisoners", csv);
+        REQUIRE(r3.ok());
+        CHECK(r3->written == 1);
+        CHECK(slurp(csv).find("Bialiatski") == std::string::npos);
+        auto rep = sync::build_report(*w.c, 1800000000);
+        REQUIRE(rep.ok());
+        CHECK(rep->appeals[1].counted == 2);
+        CHECK(rep->appeals[1].withdrawn == 2);
+        // Unknown code.
+        auto none = sync::withdraw_signature(*w.c, registry::receipt_commitment(registry::receipt_generate()), 1);
+        REQUIRE(none.ok());
+        CHECK_FALSE(*none);
+    }
+}
+
+TEST_CASE("published receipts: counted, not found, and a tampered root is refused", "[sync][report][receipts]") {
+    Imported w;
+    const fs::path pub = w.tmp.path / "published";
+    // Withdraw one first: it must not be published.
+    auto wcode = registry::receipt_parse(w.codes[4]);
+    REQUIRE(wcode.ok());
+    REQUIRE(sync::withdraw_signature(*w.c, registry::receipt_commitment(*wcode), 1).ok());
+    auto root = sync::publish_receipts(*w.c, pub, 1800000000);
+    REQUIRE(root.ok());
+    CHECK(root->tree_size == 3);  // 5 signatures - 1 duplicate - 1 withdrawn
+    for (int i : {0, 1, 2}) {
+        auto v = sync::verify_published_receipt(pub, w.codes[static_cast<std::size_t>(i)]);
+        REQUIRE(v.ok());
+        CHECK(v->counted);
+        CHECK(v->coordinator_fingerprint == world().keys.identity.fingerprint());
+    }
+    for (int i : {3, 4}) {  // the duplicate, the withdrawn one
+        auto v = sync::verify_published_receipt(pub, w.codes[static_cast<std::size_t>(i)]);
+        REQUIRE(v.ok());
+        CHECK_FALSE(v->counted);
+    }
+    auto unknown = sync::verify_published_receipt(pub, registry::receipt_generate().formatted());
+    REQUIRE(unknown.ok());
+    CHECK_FALSE(unknown->counted);
+    CHECK_FALSE(sync::verify_published_receipt(pub, "not a code").ok());
+
+    SECTION("a flipped byte in the root is refused") {
+        std::string r = slurp(pub / "receipts.root");
+        r[30] = static_cast<char>(r[30] ^ 1);
+        std::ofstream(pub / "receipts.root", std::ios::binary | std::ios::trunc) << r;
+        CHECK_FALSE(sync::verify_published_receipt(pub, w.codes[0]).ok());
+    }
+    SECTION("a leaf swapped for another is refused") {
+        std::string l = slurp(pub / "receipts.leaves");
+        l[l.size() - 1] = static_cast<char>(l[l.size() - 1] ^ 1);
+        std::ofstream(pub / "receipts.leaves", std::ios::binary | std::ios::trunc) << l;
+        CHECK_FALSE(sync::verify_published_receipt(pub, w.codes[0]).ok());
+    }
+    SECTION("another coordinator's identity is refused when pinned") {
+        registry::PublicIdentity other = world().keys.identity;
+        other.sign_key[0] ^= 1;
+        CHECK_FALSE(sync::verify_published_receipt(pub, w.codes[0], other).ok());
+        CHECK(sync::verify_published_receipt(pub, w.codes[0], world().keys.identity).ok());
+    }
+}
+
+TEST_CASE("the acknowledgement makes the kiosk purge: 0 personal rows, canary gone", "[sync][report][ack]") {
+    Imported w;
+    CHECK_FALSE(sync::make_ack(*w.c, "0000 0000 0000 0000 0000", 1).ok());
+    sync::Ack ack;
+    auto bytes = sync::make_ack(*w.c, w.k->fingerprint, 1800000000, &ack);
+    REQUIRE(bytes.ok());
+    CHECK(ack.first_seq == 1);
+    CHECK(ack.last_seq == 1);
+    CHECK(ack.kiosk_public_key == w.k->public_key);
+    // Not yet purged: the kiosk still holds the canary (through its own key).
+    CHECK(w.k->store->counts().registrants == 5);
+    auto p = sync::apply_ack(*w.k->store, *bytes);
+    INFO((p.ok() ? std::string() : p.message()));
+    REQUIRE(p.ok());
+    CHECK(p->purged == 5);
+    CHECK(w.k->store->counts().registrants == 0);
+    CHECK(w.k->store->counts().signatures == 5);
+    auto rows = w.k->store->db().query_int(
+        "SELECT count(*) FROM registrants WHERE given_name IS NOT NULL OR family_name IS NOT NULL OR email IS NOT NULL");
+    REQUIRE(rows.ok());
+    CHECK(*rows == 0);
+    auto canary = w.k->store->db().query_int("SELECT count(*) FROM signatures WHERE strokes IS NOT NULL OR typed_name IS NOT NULL");
+    REQUIRE(canary.ok());
+    CHECK(*canary == 0);
+    w.k->store->lock();
+    CHECK(test::count_hits_in_dir(w.k->dir.path, "Canaryanna") == 0);
+    CHECK(test::count_hits_in_dir(w.k->dir.path, "Zzyzx") == 0);
+    // Receipts stay checkable on the coordinator's side.
+    CHECK(sync::publish_receipts(*w.c, w.tmp.path / "pub", 1).ok());
+    auto v = sync::verify_published_receipt(w.tmp.path / "pub", w.codes[0]);
+    REQUIRE(v.ok());
+    CHECK(v->counted);
+}
+
+TEST_CASE("an acknowledgement from another coordinator is refused by the kiosk", "[sync][report][ack]") {
+    Imported w;
+    sync::CoordinatorKeys other;
+    other.identity = world().keys.identity;
+    other.box_secret = registry::SecretBytes(world().keys.box_secret.data(), 32);
+    other.sign_secret = registry::SecretBytes(64);
+    SignPublicKey pk{};
+    crypto_sign_keypair(pk.data(), other.sign_secret.data());
+    other.identity.sign_key = pk;
+    auto c2 = sync::Coordinator::open_with(w.tmp.path / "c2", other, world().db_key);
+    REQUIRE(c2.ok());
+    REQUIRE((*c2)->enroll(w.k->public_key, "A").ok());
+    // c2 has imported nothing; build an ack by hand that claims batch 1.
+    sync::Ack forged{w.k->public_key, 1, 1, {}, 5, 1};
+    auto bytes = sync::ack_write(forged, other.sign_secret);
+    REQUIRE(bytes.ok());
+    CHECK_FALSE(sync::apply_ack(*w.k->store, *bytes).ok());
+    CHECK(w.k->store->counts().registrants == 5);
+}
