@@ -1,6 +1,7 @@
 #include "embassy/registry/db.hpp"
 
 #include <sqlcipher/sqlite3.h>
+#include <sodium.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -14,25 +15,37 @@ namespace embassy::registry {
 
 Statement::Statement(sqlite3_stmt* stmt, Database* db, bool owned) : stmt_(stmt), db_(db), owned_(owned) {}
 
-Statement::~Statement() {
-    if (stmt_ == nullptr) return;
-    if (owned_) sqlite3_finalize(stmt_);
-    else {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);  // do not keep personal data bound in a cached statement
-        db_->checked_out_.erase(stmt_);
+Statement::~Statement() { release(); }
+
+void Statement::release() {
+    if (stmt_ != nullptr) {
+        if (owned_) {
+            sqlite3_finalize(stmt_);
+        } else {
+            sqlite3_reset(stmt_);
+            sqlite3_clear_bindings(stmt_);  // do not keep personal data bound in a cached statement
+            db_->checked_out_.erase(stmt_);
+        }
+        stmt_ = nullptr;
     }
+    for (auto& h : held_) sodium_memzero(h.data(), h.size());
+    held_.clear();
 }
 
-Statement::Statement(Statement&& o) noexcept : stmt_(o.stmt_), db_(o.db_), owned_(o.owned_) { o.stmt_ = nullptr; }
+Statement::Statement(Statement&& o) noexcept : stmt_(o.stmt_), db_(o.db_), owned_(o.owned_), held_(std::move(o.held_)) {
+    o.stmt_ = nullptr;
+    o.held_.clear();
+}
 
 Statement& Statement::operator=(Statement&& o) noexcept {
     if (this != &o) {
-        this->~Statement();
+        release();
         stmt_ = o.stmt_;
         db_ = o.db_;
         owned_ = o.owned_;
+        held_ = std::move(o.held_);
         o.stmt_ = nullptr;
+        o.held_.clear();
     }
     return *this;
 }
@@ -42,11 +55,13 @@ Statement& Statement::bind(int i, std::int64_t v) {
     return *this;
 }
 Statement& Statement::bind(int i, std::string_view t) {
-    sqlite3_bind_text64(stmt_, i, t.data(), t.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    held_.emplace_front(t);  // list nodes never move, so the pointer stays valid until release()
+    sqlite3_bind_text64(stmt_, i, held_.front().data(), t.size(), SQLITE_STATIC, SQLITE_UTF8);
     return *this;
 }
 Statement& Statement::bind_blob(int i, std::span<const std::uint8_t> b) {
-    sqlite3_bind_blob64(stmt_, i, b.empty() ? "" : static_cast<const void*>(b.data()), b.size(), SQLITE_TRANSIENT);
+    held_.emplace_front(reinterpret_cast<const char*>(b.data()), b.size());  // NOLINT
+    sqlite3_bind_blob64(stmt_, i, held_.front().data(), b.size(), SQLITE_STATIC);
     return *this;
 }
 Statement& Statement::bind_null(int i) {
@@ -84,6 +99,8 @@ bool Statement::column_is_null(int c) const { return sqlite3_column_type(stmt_, 
 void Statement::reset() {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
+    for (auto& h : held_) sodium_memzero(h.data(), h.size());
+    held_.clear();
 }
 
 // [SECTION] Database

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <forward_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,9 +58,14 @@ public:
     void reset();  // ready to bind and step again (clears bindings)
 
 private:
+    void release();
+
     sqlite3_stmt* stmt_ = nullptr;
     Database* db_ = nullptr;
     bool owned_ = true;  // cached statements belong to the Database
+    // Bound text and blobs are copied here and bound SQLITE_STATIC: a copy in SQLite's allocator
+    // would cost an mlock/munlock pair under cipher_memory_security. Wiped when released.
+    std::forward_list<std::string> held_;
 };
 
 class Database {
