@@ -127,6 +127,7 @@ void App::NoticeLine() {
     ImGui::PushStyleColor(ImGuiCol_Text, bad ? ui::colors::Danger() : ui::colors::Success());
     PushFontOr(Bold());
     Para(text.c_str());
+    uimap_.Add("notice:" + n.key);   // tests read the outcome of an action from the map
     ImGui::PopFont();
     ImGui::PopStyleColor();
     if (!n.detail.empty()) Para(n.detail.c_str(), true);   // technical, English, never personal data
@@ -867,10 +868,16 @@ void App::ScreenVolunteerHome() {
     ImGui::TextUnformatted(T("volunteer.counts.title"));
     ImGui::PopFont();
     if (counts_ && ImGui::BeginTable("##counts", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
+        // Number columns at least as wide as their header: cut to "This event,..." in be/ru/de, the
+        // "today" column read like the "this event" one beside it.
+        auto num_col = [&](const char* key, float min_w) {
+            const float w = ImGui::CalcTextSize(T(key)).x + 2 * ImGui::GetStyle().CellPadding.x + 4 * Scale();
+            ImGui::TableSetupColumn(T(key), ImGuiTableColumnFlags_WidthFixed, std::max(min_w * Scale(), w));
+        };
         ImGui::TableSetupColumn(T("volunteer.counts.appeal"), ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableSetupColumn(T("volunteer.counts.event_today"), ImGuiTableColumnFlags_WidthFixed, 200 * Scale());
-        ImGui::TableSetupColumn(T("volunteer.counts.event_total"), ImGuiTableColumnFlags_WidthFixed, 180 * Scale());
-        ImGui::TableSetupColumn(T("volunteer.counts.all_total"), ImGuiTableColumnFlags_WidthFixed, 180 * Scale());
+        num_col("volunteer.counts.event_today", 200);
+        num_col("volunteer.counts.event_total", 180);
+        num_col("volunteer.counts.all_total", 180);
         ImGui::TableHeadersRow();
         for (const auto& a : flow_.content.pack.appeals) {
             registry::AppealCount c{a.id, 0, 0, 0, 0};
@@ -1075,6 +1082,7 @@ void App::OverlayChooser() {
         std::string label = chooser_.roots[i].filename().string();
         if (label.empty()) label = chooser_.roots[i].string();
         if (ui::BigButton(label.c_str())) chooser_.Enter(chooser_.roots[i]);
+        uimap_.Add("root:" + label);
         ImGui::PopID();
     }
     ImGui::Dummy(ImVec2(0, 4 * Scale()));
