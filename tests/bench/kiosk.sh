@@ -76,4 +76,4 @@ awk '$3 == "Welcome" { print $1, $2 }' "$W/frames.txt" > "$W/sign.txt"
 echo "baseline, idle Welcome redraws ($(wc -l < "$W/sign.txt") frames): whole frame $(stat 1) (Xvfb: Mesa llvmpipe software OpenGL)"
 hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$KIOSK_PID/status")
 rss=$(awk '/VmRSS/ { print $2 }' "/proc/$KIOSK_PID/status")
-echo "peak RSS: $((hwm / 1024)) MB including the unlock KDF (Argon2id needs 256 MiB for a moment); RSS after it: $((rss / 1024)) MB (target <= 250 MB)"
+echo "peak RSS of the kiosk process: $((hwm / 1024)) MB, RSS now $((rss / 1024)) MB (target <= 250 MB; Argon2id's 256 MiB live in a short-lived child process)"
