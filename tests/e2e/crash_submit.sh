@@ -24,17 +24,26 @@ for ((i = 1; i <= CYCLES; i++)); do
       --names-file "$W/names" > "$W/out" 2>>"$W/stderr.log" &
   pid=$!
   # Unlocking takes 0.5–1 s; kill anywhere from during the unlock to well into the submits.
-  sleep "$(awk -v s="$i" 'BEGIN { srand(s); printf "%.3f", 0.4 + rand() * 1.4 }')"
+  sleep "$(awk -v s="$i" 'BEGIN { srand(s); printf "%.3f", 0.5 + rand() * 1.0 }')"
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   # Only a kill that landed after at least one commit tests the submit path (the rest hit the unlock).
   [ -s "$W/out" ] && killed_mid_run=$((killed_mid_run + 1))
   cat "$W/out" >> "$W/printed"
-  if ! result=$("$SYNC" kiosk check --data-dir "$W/kiosk" --passphrase-file "$W/kiosk.pass" --codes-file "$W/printed"); then
+  # After every kill: quick_check, and every receipt this run printed is in the database.
+  if ! result=$("$SYNC" kiosk check --data-dir "$W/kiosk" --passphrase-file "$W/kiosk.pass" --codes-file "$W/out" --skip-log); then
     echo "cycle $i: FAILED: $result" >&2
     exit 1
   fi
+  cycle_printed=$(awk 'length($0) == 26' "$W/out" | wc -l)
+  cycle_checked=$(sed -n 's/.*receipts checked \([0-9]*\),.*/\1/p' <<< "$result")
+  [ "$cycle_checked" = "$cycle_printed" ] || { echo "cycle $i: checked $cycle_checked of $cycle_printed receipts" >&2; exit 1; }
 done
+# At the end: every receipt printed in all cycles, and the whole hash-chained log.
+if ! result=$("$SYNC" kiosk check --data-dir "$W/kiosk" --passphrase-file "$W/kiosk.pass" --codes-file "$W/printed"); then
+  echo "final check FAILED: $result" >&2
+  exit 1
+fi
 rm -f "$W/names"
 hits=0
 for c in "${CANARIES[@]}"; do
