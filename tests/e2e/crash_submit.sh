@@ -19,12 +19,15 @@ for _ in 1 2 3 4 5 6 7 8; do csfx+=${cyr[RANDOM % ${#cyr[@]}]}; done
 CANARIES=("Zzkanareyka$sfx" "Qqcanarovich$sfx" "Жжканарэйка$csfx" "Щщканаровіч$csfx")
 printf '%s\t%s\n%s\t%s\n' "${CANARIES[@]}" > "$W/names"
 killed_mid_run=0
+# How long one unlock takes here (Argon2id): kills are spread from just before it ends to ~1 s after.
+t0=$(date +%s.%N)
+"$SYNC" kiosk info --data-dir "$W/kiosk" --passphrase-file "$W/kiosk.pass" > /dev/null
+unlock=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
 for ((i = 1; i <= CYCLES; i++)); do
   "$SYNC" kiosk simulate --data-dir "$W/kiosk" --passphrase-file "$W/kiosk.pass" --count 100000 --seed "$i" \
       --names-file "$W/names" > "$W/out" 2>>"$W/stderr.log" &
   pid=$!
-  # Unlocking takes 0.5–1 s; kill anywhere from during the unlock to well into the submits.
-  sleep "$(awk -v s="$i" 'BEGIN { srand(s); printf "%.3f", 0.5 + rand() * 1.0 }')"
+  sleep "$(awk -v s="$i" -v u="$unlock" 'BEGIN { srand(s); printf "%.3f", 0.8 * u + rand() * 1.0 }')"
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   # Only a kill that landed after at least one commit tests the submit path (the rest hit the unlock).
