@@ -232,6 +232,11 @@ Status KioskStore::set_active_event(std::int64_t event_id) {
 }
 
 std::optional<Event> KioskStore::active_event() const {
+    if (!active_event_cache_) active_event_cache_ = find_active_event();
+    return *active_event_cache_;
+}
+
+std::optional<Event> KioskStore::find_active_event() const {
     std::string id = setting("active_event");
     if (id.empty()) return std::nullopt;
     for (const auto& e : events())
@@ -277,6 +282,7 @@ std::string KioskStore::setting(std::string_view key, std::string_view fallback)
 }
 
 Status KioskStore::set_setting(std::string_view key, std::string_view value) {
+    active_event_cache_.reset();
     auto st = db_->cached("INSERT OR REPLACE INTO settings(key, value) VALUES(?1, ?2)");
     if (!st) return st.error();
     st->bind(1, key).bind(2, value);

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -118,9 +119,12 @@ public:
 
 private:
     KioskStore() = default;
+    std::optional<Event> find_active_event() const;
     std::filesystem::path dir_;
     std::unique_ptr<Database> db_;
     SecretBytes sign_secret_;
+    // The active event is read on every submit; kept here and dropped when settings change.
+    mutable std::optional<std::optional<Event>> active_event_cache_;
 };
 
 }  // namespace embassy::registry
