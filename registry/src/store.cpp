@@ -52,6 +52,38 @@ bool supported_lang(std::string_view l) {
     return false;
 }
 
+
+// Consents of one registrant: per consent u8 purpose, 32-byte text hash, u8 length + language tag.
+Bytes encode_consents(const std::vector<ConsentGiven>& consents) {
+    Bytes out;
+    for (const auto& c : consents) {
+        out.push_back(static_cast<std::uint8_t>(c.purpose));
+        out.insert(out.end(), c.text_hash.begin(), c.text_hash.end());
+        out.push_back(static_cast<std::uint8_t>(c.lang.size()));
+        out.insert(out.end(), c.lang.begin(), c.lang.end());
+    }
+    return out;
+}
+
+Result<std::vector<ConsentGiven>> decode_consents(const Bytes& b) {
+    std::vector<ConsentGiven> out;
+    std::size_t i = 0;
+    while (i < b.size()) {
+        if (b.size() - i < 34 || out.size() >= 8) return make_error("damaged consents");
+        ConsentGiven c;
+        if (b[i] < 1 || b[i] > 4) return make_error("damaged consents");
+        c.purpose = static_cast<Purpose>(b[i]);
+        std::copy_n(b.begin() + static_cast<std::ptrdiff_t>(i + 1), 32, c.text_hash.begin());
+        std::size_t n = b[i + 33];
+        i += 34;
+        if (b.size() - i < n) return make_error("damaged consents");
+        c.lang.assign(reinterpret_cast<const char*>(b.data() + i), n);  // NOLINT
+        i += n;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 }  // namespace
 
 // [SECTION] Opening and creating
@@ -377,17 +409,14 @@ Result<std::string> KioskStore::submit(const Submission& s) {
     }
     rec.seq = pos;
     {
-        auto st = db.cached("INSERT INTO registrants(seq, given_name, family_name, country, city, email, phone, lang, joined_registry) "
-                            "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+        // Consents travel in the registrant's row (schema 2): one page written instead of a table
+        // and its index per submit.
+        auto st = db.cached("INSERT INTO registrants(seq, given_name, family_name, country, city, email, phone, lang, joined_registry, "
+                            "consents) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
         if (!st) return st.error();
         st->bind(1, pos).bind(2, g.given_name).bind(3, g.family_name).bind(4, g.country).bind(5, g.city)
-            .bind(6, g.email).bind(7, g.phone).bind(8, g.lang).bind(9, std::int64_t{rec.joined_registry ? 1 : 0});
-        if (auto r = st->run(); !r) return r.error();
-    }
-    for (const auto& c : rec.consents) {
-        auto st = db.cached("INSERT INTO consents(registrant_seq, purpose, text_hash, lang) VALUES(?1,?2,?3,?4)");
-        if (!st) return st.error();
-        st->bind(1, pos).bind(2, std::int64_t{static_cast<int>(c.purpose)}).bind_blob(3, c.text_hash).bind(4, c.lang);
+            .bind(6, g.email).bind(7, g.phone).bind(8, g.lang).bind(9, std::int64_t{rec.joined_registry ? 1 : 0})
+            .bind_blob(10, encode_consents(rec.consents));
         if (auto r = st->run(); !r) return r.error();
     }
     {
@@ -519,7 +548,7 @@ Result<SignatureRecord> load_record(Database& db, std::int64_t seq, bool& purged
     auto st = db.cached(
         "SELECT s.event_id, e.name, e.city, e.country, e.date, s.appeal_id, s.appeal_version, s.text_hash, s.lang, "
         "s.signed_minute, s.strokes, s.typed_name, s.receipt_commitment, r.given_name, r.family_name, r.country, "
-        "r.city, r.email, r.phone, r.lang, r.joined_registry, r.purged "
+        "r.city, r.email, r.phone, r.lang, r.joined_registry, r.purged, r.consents "
         "FROM signatures s JOIN registrants r ON r.seq = s.seq LEFT JOIN events e ON e.id = s.event_id WHERE s.seq = ?1");
     if (!st) return st.error();
     st->bind(1, seq);
@@ -547,6 +576,13 @@ Result<SignatureRecord> load_record(Database& db, std::int64_t seq, bool& purged
                               st->column_text(17), st->column_text(18), st->column_text(19)};
     r.joined_registry = st->column_int(20) != 0;
     purged = st->column_int(21) != 0;
+    if (!st->column_is_null(22)) {
+        auto cs = decode_consents(st->column_blob(22));
+        if (!cs) return cs.error();
+        r.consents = std::move(*cs);
+        return r;
+    }
+    // Schema 1 rows keep their consents in the consents table.
     auto cs = db.cached("SELECT purpose, text_hash, lang FROM consents WHERE registrant_seq = ?1 ORDER BY id");
     if (!cs) return cs.error();
     cs->bind(1, seq);

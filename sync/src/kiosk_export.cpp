@@ -341,7 +341,7 @@ Result<PurgeResult> apply_ack(registry::KioskStore& store, std::span<const std::
         const std::string upto = std::to_string(ack->last_seq);
         for (const std::string& sql : {
                  "UPDATE registrants SET given_name = NULL, family_name = NULL, country = NULL, city = NULL, email = NULL, "
-                 "phone = NULL, lang = NULL, purged = 1 WHERE purged = 0 AND seq IN (SELECT seq FROM signatures WHERE batch_seq <= " + upto + ")",
+                 "phone = NULL, lang = NULL, consents = NULL, purged = 1 WHERE purged = 0 AND seq IN (SELECT seq FROM signatures WHERE batch_seq <= " + upto + ")",
                  "UPDATE signatures SET strokes = NULL, typed_name = NULL WHERE batch_seq <= " + upto,
              }) {
             if (auto s = db.exec(sql); !s) return s.error();
