@@ -7,6 +7,7 @@
 #include "embassy/registry/store.hpp"
 #include "embassy/registry/strokes.hpp"
 #include "embassy/sync/kiosk_export.hpp"
+#include "embassy/sync/simulate.hpp"
 
 #include <unistd.h>
 
@@ -137,37 +138,12 @@ int kiosk_passwd(const std::vector<std::string>& argv) {
 
 // [SECTION] simulate: the load and crash-test driver. Same submit path as the kiosk UI.
 
-const char* const kGiven[] = {"Аляксандр", "Сяргей", "Вольга", "Марыя", "Ілля", "Тацяна", "Андрэй", "Наталля",
-                              "Дзмітрый", "Святлана", "Paŭlina", "Maksim", "Kaciaryna", "Ян", "Алена", "Юрась"};
-const char* const kFamily[] = {"Каваленка", "Новік", "Шыманская", "Лукашэвіч", "Гуревіч", "Ціханоўская", "Мельнік",
-                               "Казлоў", "Łabanovič", "Sidarenka", "Зянковіч", "Бабарыка", "Kalesnikava", "Статкевіч"};
-const char* const kCountries[] = {"PL", "LT", "DE", "CZ", "GB", "US", "UA", "NL", "SE", "FR"};
-const char* const kLangs[] = {"be", "ru", "en", "pl", "lt", "uk", "de", "be-Latn"};
-
 long vm_hwm_kb() {
     std::ifstream in("/proc/self/status");
     std::string line;
     while (std::getline(in, line))
         if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
     return 0;
-}
-
-registry::Strokes synthetic_signature(std::mt19937_64& rng) {
-    std::uniform_int_distribution<int> nstrokes(1, 3), step(-40, 40), npoints(40, 120);
-    registry::Strokes out;
-    int strokes = nstrokes(rng);
-    for (int s = 0; s < strokes; ++s) {
-        registry::Stroke st;
-        double x = 300 + 1000.0 * s, y = 800;
-        int n = npoints(rng);
-        for (int i = 0; i < n; ++i) {
-            x = std::clamp(x + 18 + step(rng) / 4.0, 0.0, 4095.0);
-            y = std::clamp(y + step(rng) + 120 * std::sin(i / 4.0), 0.0, 1637.0);
-            st.push_back({static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y)});
-        }
-        out.push_back(std::move(st));
-    }
-    return out;
 }
 
 int kiosk_simulate(const std::vector<std::string>& argv) {
@@ -214,39 +190,17 @@ int kiosk_simulate(const std::vector<std::string>& argv) {
     std::vector<std::string> appeals = store.active_appeals();
     if (appeals.empty())
         for (const auto& ap : pack->appeals) appeals.push_back(ap.id);
-    std::uniform_int_distribution<std::size_t> pick(0, 1u << 30);
+    // The same synthetic people and submissions as simulate-batches (sync/simulate.hpp).
     for (long long i = 0; i < count; ++i) {
-        registry::Submission s;
-        std::string lang = kLangs[pick(rng) % std::size(kLangs)];
+        sync::SyntheticPerson who = sync::synthetic_person(rng());
         if (!names.empty()) {
             const auto& n = names[static_cast<std::size_t>(i) % names.size()];
-            s.registrant.given_name = n.first;
-            s.registrant.family_name = n.second;
-        } else {
-            s.registrant.given_name = kGiven[pick(rng) % std::size(kGiven)];
-            s.registrant.family_name = kFamily[pick(rng) % std::size(kFamily)];
+            who.given = n.first;
+            who.family = n.second;
         }
-        s.registrant.country = kCountries[pick(rng) % std::size(kCountries)];
-        s.registrant.city = "Warszawa";
-        if (pick(rng) % 3 == 0) s.registrant.email = "person" + std::to_string(pick(rng) % 100000) + "@example.org";
-        s.registrant.lang = lang;
-        const std::string& appeal_id = appeals[pick(rng) % appeals.size()];
-        const registry::Appeal* ap = nullptr;
-        for (const auto& x : pack->appeals)
-            if (x.id == appeal_id) ap = &x;
-        if (ap == nullptr || ap->text(lang) == nullptr) return fail("appeal " + appeal_id + " has no text in " + lang);
-        s.appeal_id = ap->id;
-        s.appeal_version = ap->version;
-        s.appeal_lang = lang;
-        auto consent = [&](registry::Purpose p) {
-            if (const auto* c = pack->consent(p, lang)) s.consents.push_back({p, c->hash, lang});
-        };
-        consent(registry::Purpose::sign_appeal);
-        if (pick(rng) % 2 == 0) consent(registry::Purpose::join_registry);
-        if (pick(rng) % 4 == 0) consent(registry::Purpose::be_contacted);
-        if (pick(rng) % 2 == 0) consent(registry::Purpose::pass_name_to_addressee);
-        if (pick(rng) % 20 == 0) s.typed_name = s.registrant.given_name + " " + s.registrant.family_name;
-        else s.strokes = synthetic_signature(rng);
+        auto sub = sync::synthetic_submission(rng, *pack, appeals, who);
+        if (!sub) return fail(sub.message());
+        registry::Submission& s = *sub;
         auto code = store.submit(s);
         if (!code) return fail("submission " + std::to_string(i + 1) + ": " + code.message());
         // Printed only after COMMIT returned: the crash test relies on this order.
