@@ -32,23 +32,7 @@ struct Template {
 };
 
 AppealPack build_pack(SecretBytes& sign_sk, Bytes& file) {
-    AppealPack p;
-    p.pack_id = "test-pack";
-    p.created_unix = 1700000000;
-    p.languages = {"en", "be"};
-    for (const char* id : {"political-prisoners", "free-elections"}) {
-        Appeal a;
-        a.id = id;
-        a.version = 1;
-        a.addressee = "Test addressee";
-        a.texts.push_back({"en", std::string("Title ") + id, "Body text of the appeal.", {}});
-        a.texts.push_back({"be", "Загаловак", "Тэкст звароту.", {}});
-        p.appeals.push_back(a);
-    }
-    for (int purpose = 1; purpose <= 4; ++purpose)
-        for (const char* lang : {"en", "be"})
-            p.consents.push_back({static_cast<Purpose>(purpose), 1, lang, std::string("Consent text ") + std::to_string(purpose) + " " + lang, {}});
-    compute_pack_hashes(p);
+    AppealPack p = test_pack("test-pack");
     auto bytes = pack_write(p, sign_sk);
     if (!bytes) throw std::runtime_error("pack_write: " + bytes.message());
     file = *bytes;
@@ -84,6 +68,27 @@ const Template& the_template() {
 }
 
 }  // namespace
+
+AppealPack test_pack(const std::string& pack_id) {
+    AppealPack p;
+    p.pack_id = pack_id;
+    p.created_unix = 1700000000;
+    p.languages = {"en", "be"};
+    for (const char* id : {"political-prisoners", "free-elections"}) {
+        Appeal a;
+        a.id = id;
+        a.version = 1;
+        a.addressee = "Test addressee";
+        a.texts.push_back({"en", std::string("Title ") + id, "Body text of the appeal.", {}});
+        a.texts.push_back({"be", "Загаловак", "Тэкст звароту.", {}});
+        p.appeals.push_back(a);
+    }
+    for (int purpose = 1; purpose <= 4; ++purpose)
+        for (const char* lang : {"en", "be"})
+            p.consents.push_back({static_cast<Purpose>(purpose), 1, lang, std::string("Consent text ") + std::to_string(purpose) + " " + lang, {}});
+    compute_pack_hashes(p);
+    return p;
+}
 
 std::unique_ptr<TestKiosk> make_test_kiosk() {
     const Template& t = the_template();

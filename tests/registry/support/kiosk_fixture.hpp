@@ -30,6 +30,9 @@ struct TestKiosk {
 
 std::unique_ptr<TestKiosk> make_test_kiosk();
 
+// An unsigned two-appeal pack (en, be) with all four consents and its hashes computed.
+registry::AppealPack test_pack(const std::string& pack_id);
+
 // A valid submission for the first appeal in `lang` ("en" or "be").
 registry::Submission sample_submission(const registry::AppealPack& pack, std::string given, std::string family,
                                        const std::string& lang = "en");

@@ -17,26 +17,7 @@ namespace {
 
 constexpr const char* kCoordPass = "coordinator passphrase for tests";
 
-registry::AppealPack build_pack() {
-    registry::AppealPack p;
-    p.pack_id = "coord-test-pack";
-    p.created_unix = 1700000000;
-    for (const char* id : {"political-prisoners", "free-elections"}) {
-        registry::Appeal a;
-        a.id = id;
-        a.version = 1;
-        a.addressee = "Test addressee";
-        a.texts.push_back({"en", std::string("Title ") + id, "Body text of the appeal.", {}});
-        a.texts.push_back({"be", "Загаловак", "Тэкст звароту.", {}});
-        p.appeals.push_back(a);
-    }
-    for (int purpose = 1; purpose <= 4; ++purpose)
-        for (const char* lang : {"en", "be"})
-            p.consents.push_back({static_cast<registry::Purpose>(purpose), 1, lang,
-                                  std::string("Consent text ") + std::to_string(purpose) + " " + lang, {}});
-    registry::compute_pack_hashes(p);
-    return p;
-}
+registry::AppealPack build_pack() { return test::test_pack("coord-test-pack"); }
 
 World* make_world() {
     auto* w = new World();
