@@ -1,5 +1,7 @@
 #include "embassy/registry/db.hpp"
 
+#include "embassy/registry/secure_heap.hpp"
+
 #include <sqlcipher/sqlite3.h>
 #include <sodium.h>
 #include <fcntl.h>
@@ -106,6 +108,7 @@ void Statement::reset() {
 // [SECTION] Database
 
 std::string Database::cipher_version() {
+    (void)secure_heap::install();  // must precede SQLite's initialisation, which the open below triggers
     sqlite3* db = nullptr;
     std::string v;
     if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
@@ -121,6 +124,9 @@ std::string Database::cipher_version() {
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path, const SecretBytes& key) {
     const std::string where = path.string();
+    // SQLite's heap: our locked, wipe-on-free allocator (secure_heap.hpp), or, if SQLite was
+    // initialised before we could install it, SQLCipher's per-allocation cipher_memory_security.
+    const bool own_heap = secure_heap::install();
     std::string version = cipher_version();
     if (version.empty() || std::atoi(version.c_str()) < 4)
         return make_error("database: SQLCipher 4 or newer is required (found \"" +
@@ -139,7 +145,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
 
     // SQLCipher logs decryption failures to stderr by default; our callers report them as values.
     (void)db->exec("PRAGMA cipher_log_level = NONE");
-    if (auto s = db->exec("PRAGMA cipher_memory_security = ON"); !s) return s.error();
+    if (!own_heap)
+        if (auto s = db->exec("PRAGMA cipher_memory_security = ON"); !s) return s.error();
     // Raw key: "x'<64 hex>'" — SQLCipher uses the bytes as the key and skips its PBKDF2.
     SecretBytes keyspec(3 + 64);
     keyspec.data()[0] = 'x';
@@ -164,9 +171,11 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
     if (rc != SQLITE_ROW)
         return make_error(where + ": cannot decrypt the database (wrong key, or not a kiosk database)");
 
-    auto mem_sec = db->query_int("PRAGMA cipher_memory_security");
-    if (!mem_sec || *mem_sec != 1)
-        return make_error("database: this SQLCipher ignores cipher_memory_security; refusing to run");
+    if (!own_heap) {
+        auto mem_sec = db->query_int("PRAGMA cipher_memory_security");
+        if (!mem_sec || *mem_sec != 1)
+            return make_error("database: this SQLCipher ignores cipher_memory_security; refusing to run");
+    }
     {
         auto wal = db->prepare("PRAGMA journal_mode = WAL");
         if (!wal) return wal.error();
@@ -177,6 +186,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
                                "PRAGMA secure_delete = ON", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"}) {
         if (auto s = db->exec(pragma); !s) return s.error();
     }
+    // Keying allocated and freed SQLCipher's key buffers, whose munlock() unlocked their pages.
+    if (own_heap) secure_heap::relock();
     return db;
 }
 
@@ -185,6 +196,7 @@ Database::~Database() {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);
     cache_.clear();
     if (db_ != nullptr) sqlite3_close_v2(db_);
+    if (secure_heap::active()) secure_heap::relock();  // as in open(): SQLCipher munlock()ed its key pages
 }
 
 Status Database::exec(std::string_view sql) {

@@ -3,8 +3,10 @@
 //
 // Database::open keys the connection with a raw 32-byte key (SQLCipher's x'…' blob form, so its own
 // PBKDF2 never runs on a passphrase), refuses SQLCipher older than 4, and sets the pragmas the threat
-// model requires: cipher_memory_security=ON, journal_mode=WAL, synchronous=FULL, temp_store=MEMORY,
-// secure_delete=ON, foreign_keys=ON.
+// model requires: journal_mode=WAL, synchronous=FULL, temp_store=MEMORY, secure_delete=ON,
+// foreign_keys=ON. SQLite's heap is locked and wiped on free by secure_heap.hpp, which does what
+// cipher_memory_security=ON would do without two system calls per allocation; only if that heap
+// could not be installed is the pragma turned on instead.
 #pragma once
 
 #include "embassy/registry/bytes.hpp"
@@ -63,8 +65,8 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
     Database* db_ = nullptr;
     bool owned_ = true;  // cached statements belong to the Database
-    // Bound text and blobs are copied here and bound SQLITE_STATIC: a copy in SQLite's allocator
-    // would cost an mlock/munlock pair under cipher_memory_security. Wiped when released.
+    // Bound text and blobs are copied here and bound SQLITE_STATIC (no second copy in SQLite's
+    // heap, which matters when it falls back to cipher_memory_security). Wiped when released.
     std::forward_list<std::string> held_;
 };
 
