@@ -20,6 +20,8 @@ using registry::SecretBytes;
 // user_version is the schema version; each migration runs in one transaction with its bump.
 // History:
 //   1  first release.
+//   2  import speed: one member index on name_key, receipt commitments in their own table, no
+//      index on registrations.member, a partial index of counted signatures by member.
 //
 // Personal data lives only in `registrations` (as the registrant typed it, one row per registration
 // at a kiosk) and in `signatures.typed_name` / `signatures.strokes`. `members` holds match keys
@@ -87,20 +89,65 @@ const char* const kCoordMigrations[] = {
                             UNIQUE(kiosk, log_position));
     CREATE INDEX signatures_by_member ON signatures(member, appeal_id, duplicate_of);
     )sql",
+    // 2
+    R"sql(
+    -- Fewer index pages in random key order. At each batch's commit, an index whose keys arrive in
+    -- random order costs about one encrypted page write per inserted row, a table in insertion
+    -- order a fraction of one (bench_import, docs/coordinator-guide.md "Import speed").
+    DROP INDEX registrations_by_member;  -- no query used it
+    DROP INDEX members_by_name;          -- every branch of the dedupe rule needs equal name keys:
+    DROP INDEX members_by_email;         -- one index on name_key serves them all
+    DROP INDEX members_by_phone;
+    CREATE INDEX members_by_name_key ON members(name_key);
+    -- Receipt commitments move from a UNIQUE index on a random 32-byte key to a narrow table in
+    -- signature order: they are looked up only to withdraw (a scan of 45 bytes a signature), and
+    -- publish-receipts checks that they are distinct.
+    CREATE TABLE signatures_v2(id INTEGER PRIMARY KEY, kiosk INTEGER NOT NULL REFERENCES kiosks(id),
+                            batch INTEGER NOT NULL REFERENCES batches(id), record_seq INTEGER NOT NULL,
+                            log_position INTEGER NOT NULL, registration INTEGER NOT NULL REFERENCES registrations(id),
+                            member INTEGER NOT NULL REFERENCES members(id), event INTEGER REFERENCES events(id),
+                            appeal_id TEXT NOT NULL, appeal_version INTEGER NOT NULL, text_hash BLOB NOT NULL,
+                            lang TEXT NOT NULL, unix_minute INTEGER NOT NULL, mode INTEGER NOT NULL,
+                            strokes BLOB NOT NULL, typed_name TEXT NOT NULL,
+                            duplicate_of INTEGER REFERENCES signatures(id), withdrawn_at INTEGER,
+                            UNIQUE(kiosk, log_position));
+    INSERT INTO signatures_v2 SELECT id, kiosk, batch, record_seq, log_position, registration, member, event, appeal_id,
+                                     appeal_version, text_hash, lang, unix_minute, mode, strokes, typed_name,
+                                     duplicate_of, withdrawn_at FROM signatures;
+    CREATE TABLE receipts(signature INTEGER PRIMARY KEY REFERENCES signatures_v2(id), commitment BLOB NOT NULL);
+    INSERT INTO receipts SELECT id, receipt_commitment FROM signatures;
+    DROP TABLE signatures;
+    ALTER TABLE signatures_v2 RENAME TO signatures;
+    -- Counted signatures by member: the duplicate check on import. Only counted ones, member only.
+    CREATE INDEX signatures_counted_by_member ON signatures(member) WHERE duplicate_of IS NULL;
+    )sql",
 };
 
-Status migrate(Database& db) {
+Status migrate(Database& db, int latest) {
     int current = db.user_version();
-    const int latest = coord_schema_latest();
     if (current < 0) return make_error("coordinator registry: cannot read schema version");
     if (current > latest)
         return make_error("coordinator registry: schema version " + std::to_string(current) +
                           " is newer than this program understands (" + std::to_string(latest) + ")");
+    if (current == latest) return {};
+    // Migrations that rebuild a table (2) follow SQLite's procedure: foreign keys off outside the
+    // transaction, foreign_key_check before the commit, on again afterwards whatever happened.
+    if (auto s = db.exec("PRAGMA foreign_keys = OFF"); !s) return s.error();
+    struct ForeignKeysOn {
+        Database& db;
+        ~ForeignKeysOn() { (void)db.exec("PRAGMA foreign_keys = ON"); }
+    } restore{db};
     for (int v = current + 1; v <= latest; ++v) {
         registry::Transaction tx(db);
         if (!tx.begun()) return tx.begun().error();
         if (auto s = db.exec(kCoordMigrations[v - 1]); !s)
             return make_error("coordinator registry: migration to " + std::to_string(v) + ": " + s.message());
+        auto fk = db.prepare("PRAGMA foreign_key_check");
+        if (!fk) return fk.error();
+        auto bad = fk->step();
+        if (!bad) return bad.error();
+        if (*bad) return make_error("coordinator registry: migration to " + std::to_string(v) + " broke a foreign key");
+        fk->reset();
         if (auto s = db.set_user_version(v); !s) return s.error();
         if (auto s = tx.commit(); !s) return s.error();
     }
@@ -116,6 +163,11 @@ void copy_blob(const Bytes& b, std::array<std::uint8_t, N>& out) {
 }  // namespace
 
 int coord_schema_latest() { return static_cast<int>(std::size(kCoordMigrations)); }
+
+Status coord_migrate_to(Database& db, int version) {
+    if (version < 0 || version > coord_schema_latest()) return make_error("coordinator registry: no schema version " + std::to_string(version));
+    return migrate(db, version);
+}
 
 // [SECTION] Opening
 
@@ -134,7 +186,11 @@ Result<std::unique_ptr<Coordinator>> Coordinator::open_db(const fs::path& dir, C
     if (!db) return make_error("coordinator registry: " + db.message());
     // A larger page cache keeps the index pages that deduplication probes decrypted in memory.
     if (auto s = (*db)->exec("PRAGMA cache_size = -65536"); !s) return s.error();
-    if (auto s = migrate(**db); !s) return s.error();
+    // Checkpoint every 64 MiB of WAL instead of every 4 MiB: index pages that every batch of an
+    // import touches again are then copied into the database file once per checkpoint, not once per
+    // batch. import_paths checkpoints (TRUNCATE) when it is done.
+    if (auto s = (*db)->exec("PRAGMA wal_autocheckpoint = 16384"); !s) return s.error();
+    if (auto s = migrate(**db, coord_schema_latest()); !s) return s.error();
     std::unique_ptr<Coordinator> c(new Coordinator());
     c->dir_ = dir;
     c->keys_ = std::move(keys);

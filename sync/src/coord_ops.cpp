@@ -6,6 +6,7 @@
 
 #include "embassy/registry/receipt.hpp"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -140,7 +141,8 @@ Result<Bytes> make_ack(Coordinator& c, std::string_view kiosk_fingerprint, std::
 
 Result<ReceiptsRoot> publish_receipts(Coordinator& c, const fs::path& out_dir, std::int64_t now_unix) {
     std::vector<Hash> leaves;
-    auto st = c.db().prepare("SELECT receipt_commitment FROM signatures WHERE duplicate_of IS NULL AND withdrawn_at IS NULL");
+    auto st = c.db().prepare("SELECT r.commitment FROM signatures s JOIN receipts r ON r.signature = s.id "
+                             "WHERE s.duplicate_of IS NULL AND s.withdrawn_at IS NULL");
     if (!st) return st.error();
     while (true) {
         auto row = st->step();
@@ -151,6 +153,15 @@ Result<ReceiptsRoot> publish_receipts(Coordinator& c, const fs::path& out_dir, s
         if (b.size() != h.size()) return make_error("registry: a receipt commitment has the wrong size");
         std::copy(b.begin(), b.end(), h.begin());
         leaves.push_back(h);
+    }
+    // Receipt codes are 100 random bits, so two equal commitments mean a kiosk that reused one: its
+    // signers could not tell their receipts apart. Say so rather than publish one leaf for two.
+    {
+        std::vector<Hash> sorted = leaves;
+        std::sort(sorted.begin(), sorted.end());
+        if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+            return make_error("registry: two counted signatures carry the same receipt commitment; not publishing "
+                              "(see the coordinator guide, \"Alarms\")");
     }
     std::error_code ec;
     fs::create_directories(out_dir, ec);

@@ -39,68 +39,41 @@ bool same_member(const MemberKeys& a, const MemberKeys& b) {
 
 namespace {
 
-}  // namespace
-
-namespace {
-
 struct Found {
     std::int64_t id = 0;
     std::string email_key, phone_key;
     std::int64_t joined = 0;
 };
 
-// First row of (id, email_key, phone_key, joined_registry) for a lookup by two keys.
-Result<Found> lookup(Database& db, const std::string& sql, std::string_view a, std::string_view b) {
-    auto st = db.cached(sql);
-    if (!st) return st.error();
-    st->bind(1, a).bind(2, b);
-    auto row = st->step();
-    if (!row) return row.error();
-    Found f;
-    if (*row) f = {st->column_int(0), st->column_text(1), st->column_text(2), st->column_int(3)};
-    st->reset();
-    return f;
-}
-
 }  // namespace
 
 Result<MemberMatch> find_or_create_member(Database& db, const MemberKeys& k, bool joined_registry) {
-    Found found;
-    if (!k.email_key.empty()) {
-        auto r = lookup(db, "SELECT id, email_key, phone_key, joined_registry FROM members WHERE email_key = ?1 AND name_key = ?2 "
-                            "ORDER BY id LIMIT 1", k.email_key, k.name_key);
-        if (!r) return r.error();
-        found = *r;
-    }
-    if (found.id == 0 && !k.phone_key.empty()) {
-        auto r = lookup(db, "SELECT id, email_key, phone_key, joined_registry FROM members WHERE phone_key = ?1 AND name_key = ?2 "
-                            "ORDER BY id LIMIT 1", k.phone_key, k.name_key);
-        if (!r) return r.error();
-        found = *r;
-    }
-    if (found.id == 0 && !k.name_key.empty() && !k.country.empty()) {
-        // (c): same name and country, no contradicting contact. With an email of our own, only members
-        // without an email qualify (one with the same email was found above), which the index serves
-        // directly; the phone condition is checked on the few rows that remain.
-        const bool have_email = !k.email_key.empty();
-        auto st = db.cached(have_email ? "SELECT id, email_key, phone_key, joined_registry FROM members "
-                                         "WHERE name_key = ?1 AND country = ?2 AND email_key = '' ORDER BY id"
-                                       : "SELECT id, email_key, phone_key, joined_registry FROM members "
-                                         "WHERE name_key = ?1 AND country = ?2 ORDER BY id");
-        if (!st) return st.error();
-        st->bind(1, k.name_key).bind(2, k.country);
-        while (true) {
-            auto row = st->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            std::string phone = st->column_text(2);
-            if (k.phone_key.empty() || phone.empty() || phone == k.phone_key) {
-                found = {st->column_int(0), st->column_text(1), std::move(phone), st->column_int(3)};
-                break;
-            }
+    // Every branch of the rule needs equal name keys, so one index on name_key finds all candidates
+    // (usually none or one; a common name gives a few) and the rule picks among them in its order:
+    // (a) same email, else (b) same phone, else (c) same country without a contradiction. The
+    // lowest member id wins within each branch, as the rows come in id order.
+    auto st = db.cached("SELECT id, country, email_key, phone_key, joined_registry FROM members WHERE name_key = ?1 ORDER BY id");
+    if (!st) return st.error();
+    st->bind(1, k.name_key);
+    Found by_email, by_phone, by_country;
+    const bool named = !k.name_key.empty();
+    while (by_email.id == 0) {
+        auto row = st->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        std::string email = st->column_text(2), phone = st->column_text(3);
+        auto found = [&] { return Found{st->column_int(0), email, phone, st->column_int(4)}; };
+        if (!k.email_key.empty() && email == k.email_key) {
+            by_email = found();
+        } else if (by_phone.id == 0 && !k.phone_key.empty() && phone == k.phone_key) {
+            by_phone = found();
+        } else if (by_country.id == 0 && named && !k.country.empty() && st->column_text(1) == k.country &&
+                   (k.email_key.empty() || email.empty()) && (k.phone_key.empty() || phone.empty() || phone == k.phone_key)) {
+            by_country = found();
         }
-        st->reset();
     }
+    st->reset();
+    const Found& found = by_email.id != 0 ? by_email : by_phone.id != 0 ? by_phone : by_country;
     MemberMatch m;
     const std::int64_t joined = joined_registry ? 1 : 0;
     if (found.id != 0) {

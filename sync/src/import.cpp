@@ -115,7 +115,9 @@ namespace {
 
 // Inside the caller's transaction.
 Result<bool> withdraw_in_tx(Database& db, const Hash& commitment, std::int64_t when) {
-    auto st = db.prepare("SELECT id, member, appeal_id, duplicate_of, withdrawn_at IS NOT NULL FROM signatures WHERE receipt_commitment = ?1");
+    // receipts has no index on the commitment (coord_db.cpp, schema 2): a scan of a narrow table.
+    auto st = db.prepare("SELECT s.id, s.member, s.appeal_id, s.duplicate_of, s.withdrawn_at IS NOT NULL "
+                         "FROM receipts r JOIN signatures s ON s.id = r.signature WHERE r.commitment = ?1");
     if (!st) return st.error();
     st->bind_blob(1, commitment);
     auto row = st->step();
@@ -291,20 +293,22 @@ struct Importer {
         if (!counted) return counted.error();
 
         auto ins = db.cached("INSERT INTO signatures(kiosk, batch, record_seq, log_position, registration, member, event, appeal_id, "
-                             "appeal_version, text_hash, lang, unix_minute, mode, strokes, typed_name, receipt_commitment, duplicate_of) "
-                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
+                             "appeal_version, text_hash, lang, unix_minute, mode, strokes, typed_name, duplicate_of) "
+                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
         if (!ins) return ins.error();
         ins->bind(1, kiosk).bind(2, batch).bind(3, i64(s.seq)).bind(4, i64(s.log_position)).bind(5, *reg).bind(6, member->member)
             .bind(7, ev->first).bind(8, s.appeal_id).bind(9, std::int64_t{s.appeal_version}).bind_blob(10, s.appeal_text_hash)
             .bind(11, s.lang).bind(12, i64(s.unix_minute)).bind(13, std::int64_t{static_cast<std::uint8_t>(s.mode)})
-            .bind_blob(14, s.strokes).bind(15, s.typed_name).bind_blob(16, s.receipt_commitment);
-        if (*counted != 0) ins->bind(17, *counted);
-        else ins->bind_null(17);
-        if (auto r = ins->run(); !r) {
-            if (row_exists(db, "SELECT 1 FROM signatures WHERE receipt_commitment = ?1", s.receipt_commitment))
-                return make_error("signature record " + std::to_string(s.seq) + ": its receipt commitment was already imported");
-            return make_error("signature record " + std::to_string(s.seq) + ": " + r.message());
-        }
+            .bind_blob(14, s.strokes).bind(15, s.typed_name);
+        if (*counted != 0) ins->bind(16, *counted);
+        else ins->bind_null(16);
+        if (auto r = ins->run(); !r) return make_error("signature record " + std::to_string(s.seq) + ": " + r.message());
+        // Commitments are not checked for uniqueness here (no index on a random key in the import
+        // path); publish-receipts refuses to publish if two counted signatures share one.
+        auto rc = db.cached("INSERT INTO receipts(signature, commitment) VALUES(?1, ?2)");
+        if (!rc) return rc.error();
+        rc->bind(1, db.last_insert_rowid()).bind_blob(2, s.receipt_commitment);
+        if (auto r = rc->run(); !r) return make_error("signature record " + std::to_string(s.seq) + ": " + r.message());
         ++signatures;
         if (*counted != 0) ++duplicates;
         return {};
@@ -623,6 +627,9 @@ std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<fs::pa
     }
     // What still waits has a real gap: quarantine it (and report the gap).
     for (const auto& w : waiting) emit(all, opts, import_batch(c, w.file, opts));
+    // The registry lets its WAL grow to 64 MiB between checkpoints (coord_db.cpp); empty it now so
+    // the import's pages are in the database file and nothing lingers in the -wal.
+    (void)c.db().checkpoint_truncate();
     return all;
 }
 

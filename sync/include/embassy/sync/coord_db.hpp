@@ -32,6 +32,8 @@ inline constexpr const char* coord_registry_db_file = "registry.db";
 inline constexpr const char* coord_quarantine_dir = "quarantine";
 
 int coord_schema_latest();
+// Bring a registry's schema up to `version` (tests of the migrations; Coordinator::open runs them all).
+Status coord_migrate_to(registry::Database& db, int version);
 
 struct EnrolledKiosk {
     std::int64_t id = 0;

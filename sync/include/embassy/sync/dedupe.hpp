@@ -1,8 +1,9 @@
 // Deduplication at the coordinator: which registry member a registration belongs to, and whether a
 // signature repeats one the same member already gave for the same appeal.
 //
-// It works by index lookups (members_by_name / members_by_email / members_by_phone), never by
-// comparing registrations pairwise, so importing n registrations costs O(n log n).
+// It works by index lookups (members_by_name_key: every branch of the rule needs equal name keys),
+// never by comparing registrations pairwise, so importing n registrations costs O(n log n) plus the
+// members that share one exact name key.
 //
 // The rule. Keys: the name key (registry/matchkey.hpp: robust to case, diacritics, Cyrillic vs
 // Latin spellings, field order), the country of residence, and the email and phone keys. An empty

@@ -1,0 +1,106 @@
+// The coordinator registry's schema migrations, and the checks that moved out of the import path
+// with schema 2 (receipt commitments without a UNIQUE index).
+#include "coord_fixture.hpp"
+
+#include "embassy/registry/receipt.hpp"
+#include "embassy/sync/coord_ops.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+#include <sodium.h>
+
+using namespace embassy;
+using namespace coord_test;
+using Catch::Matchers::ContainsSubstring;
+
+namespace {
+
+std::int64_t q(registry::Database& db, const std::string& sql) {
+    auto v = db.query_int(sql);
+    REQUIRE(v.ok());
+    return *v;
+}
+
+}  // namespace
+
+TEST_CASE("schema 1 -> 2 keeps every signature, moves commitments to receipts, and swaps the indexes", "[sync][schema]") {
+    test::TempDir t;
+    registry::SecretBytes key(32);
+    randombytes_buf(key.data(), 32);
+    auto db = registry::Database::open(t.path / "registry.db", key);
+    REQUIRE(db.ok());
+    registry::Database& d = **db;
+    REQUIRE(sync::coord_migrate_to(d, 1).ok());
+    REQUIRE(d.user_version() == 1);
+    // A small v1 registry: one kiosk, one batch, two members, three signatures (one a duplicate).
+    REQUIRE(d.exec("INSERT INTO kiosks(public_key, fingerprint, name, enrolled_at, last_batch_hash, log_head) "
+                   "VALUES(x'01', 'FP', 'k', 1, x'00', x'00');"
+                   "INSERT INTO batches(kiosk, seq, batch_id, batch_hash, file_hash, file_size, imported_at, first_record, "
+                   "last_record, signatures, log_size, log_head) VALUES(1, 1, x'02', x'03', x'04', 10, 1, 1, 9, 3, 3, x'05');"
+                   "INSERT INTO members(name_key, country, email_key, phone_key, joined_registry) VALUES('ales|b', 'LT', '', '', 1);"
+                   "INSERT INTO members(name_key, country, email_key, phone_key, joined_registry) VALUES('maryja|k', 'PL', '', '', 0);"
+                   "INSERT INTO registrations(member, kiosk, batch, record_seq, unix_minute, given_name, family_name, country, city, "
+                   "email, phone, lang, join_registry, consent_mask, consents) "
+                   "VALUES(1, 1, 1, 1, 5, 'A', 'B', 'LT', '', '', '', 'en', 1, 1, x'00'),"
+                   "      (2, 1, 1, 4, 5, 'M', 'K', 'PL', '', '', '', 'en', 0, 1, x'00'),"
+                   "      (1, 1, 1, 7, 5, 'A', 'B', 'LT', '', '', '', 'en', 1, 1, x'00');"
+                   "INSERT INTO signatures(kiosk, batch, record_seq, log_position, registration, member, appeal_id, appeal_version, "
+                   "text_hash, lang, unix_minute, mode, strokes, typed_name, receipt_commitment, duplicate_of) "
+                   "VALUES(1, 1, 3, 1, 1, 1, 'pp', 1, x'aa', 'en', 5, 1, x'0102', '', x'c1', NULL),"
+                   "      (1, 1, 6, 2, 2, 2, 'pp', 1, x'aa', 'en', 5, 1, x'0304', '', x'c2', NULL),"
+                   "      (1, 1, 9, 3, 3, 1, 'pp', 1, x'aa', 'en', 5, 2, x'', 'A B', x'c3', 1);")
+                .ok());
+
+    REQUIRE(sync::coord_migrate_to(d, sync::coord_schema_latest()).ok());
+    CHECK(d.user_version() == sync::coord_schema_latest());
+    CHECK(q(d, "SELECT count(*) FROM signatures") == 3);
+    CHECK(q(d, "SELECT count(*) FROM receipts") == 3);
+    CHECK(q(d, "SELECT count(*) FROM receipts r JOIN signatures s ON s.id = r.signature WHERE "
+               "(s.id = 1 AND r.commitment = x'c1') OR (s.id = 2 AND r.commitment = x'c2') OR (s.id = 3 AND r.commitment = x'c3')") == 3);
+    CHECK(q(d, "SELECT duplicate_of FROM signatures WHERE id = 3") == 1);
+    CHECK(q(d, "SELECT count(*) FROM signatures WHERE typed_name = 'A B' AND strokes = x''") == 1);
+    CHECK(q(d, "SELECT count(*) FROM pragma_table_info('signatures') WHERE name = 'receipt_commitment'") == 0);
+    auto has_index = [&](const std::string& name) {
+        return q(d, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '" + name + "'") == 1;
+    };
+    CHECK(has_index("members_by_name_key"));
+    CHECK(has_index("signatures_counted_by_member"));
+    CHECK_FALSE(has_index("members_by_email"));
+    CHECK_FALSE(has_index("members_by_phone"));
+    CHECK_FALSE(has_index("members_by_name"));
+    CHECK_FALSE(has_index("registrations_by_member"));
+    CHECK_FALSE(has_index("signatures_by_member"));
+    // No index left on a random 32-byte key: the only automatic indexes are the UNIQUE ones on
+    // (kiosk, log_position) and friends.
+    CHECK(q(d, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('signatures', 'receipts')") == 2);
+    CHECK(q(d, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+    CHECK(q(d, "PRAGMA foreign_keys") == 1);  // back on after the rebuild
+    auto ic = d.prepare("PRAGMA integrity_check");
+    REQUIRE(ic.ok());
+    REQUIRE(ic->step().value());
+    CHECK(ic->column_text(0) == "ok");
+    // The duplicate check of an import uses the new partial index.
+    auto plan = d.prepare("EXPLAIN QUERY PLAN SELECT id FROM signatures WHERE member = 1 AND appeal_id = 'pp' AND "
+                          "duplicate_of IS NULL AND withdrawn_at IS NULL ORDER BY id LIMIT 1");
+    REQUIRE(plan.ok());
+    std::string p;
+    while (plan->step().value()) p += plan->column_text(3) + "\n";
+    CHECK_THAT(p, ContainsSubstring("signatures_counted_by_member"));
+}
+
+TEST_CASE("publish-receipts refuses two counted signatures with one receipt commitment", "[sync][receipts]") {
+    test::TempDir tmp;
+    auto c = open_coordinator(tmp.path / "coord");
+    auto k = make_kiosk(0);
+    REQUIRE(c->enroll(k->public_key, "kiosk A").ok());
+    submit(*k, submission(k->pack, "Ales", "Bialiatski", 0, true, "LT"));
+    submit(*k, submission(k->pack, "Maryja", "Kalesnikava", 1, false));
+    REQUIRE(sync::import_batch(*c, export_one(*k, tmp.path / "out")).status == sync::ImportStatus::accepted);
+    REQUIRE(sync::publish_receipts(*c, tmp.path / "pub1", 1800000000).ok());  // control: distinct codes publish
+    // A kiosk that reused a code (simulated behind the API).
+    REQUIRE(c->db().exec("UPDATE receipts SET commitment = (SELECT commitment FROM receipts ORDER BY signature LIMIT 1)").ok());
+    auto r = sync::publish_receipts(*c, tmp.path / "pub2", 1800000000);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.message(), ContainsSubstring("same receipt commitment"));
+}
