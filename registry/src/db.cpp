@@ -255,6 +255,15 @@ int Database::user_version() {
 
 Status Database::set_user_version(int v) { return exec("PRAGMA user_version = " + std::to_string(v)); }
 
+Database::PageStats Database::take_page_stats() {
+    PageStats p;
+    int cur = 0, hi = 0;
+    if (sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_HIT, &cur, &hi, 1) == SQLITE_OK) p.hits = cur;
+    if (sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_MISS, &cur, &hi, 1) == SQLITE_OK) p.misses = cur;
+    if (sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_WRITE, &cur, &hi, 1) == SQLITE_OK) p.writes = cur;
+    return p;
+}
+
 Status Database::checkpoint_truncate() {
     int log = 0, ckpt = 0;
     int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &ckpt);

@@ -154,7 +154,7 @@ Result<std::unique_ptr<KioskStore>> KioskStore::open(const fs::path& dir, std::s
 KioskStore::~KioskStore() { lock(); }
 
 void KioskStore::lock() {
-    db_.reset();  // closes the connection; cipher_memory_security wipes SQLCipher's key copies
+    db_.reset();  // closes the connection; SQLCipher wipes its key copies, secure_heap every freed block
     sign_secret_.wipe();
 }
 

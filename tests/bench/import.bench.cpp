@@ -195,7 +195,6 @@ double bare_insert(const fs::path& dir, std::uint64_t n) {
     if (!db) die(db.message());
     registry::Database& d = **db;
     if (std::getenv("BENCH_SYNC_OFF")) (void)d.exec("PRAGMA synchronous = OFF");
-    if (std::getenv("BENCH_MEMSEC_OFF")) (void)d.exec("PRAGMA cipher_memory_security = OFF");
     if (auto s = d.exec("CREATE TABLE t(kiosk INTEGER, log_position INTEGER, given_name TEXT, family_name TEXT, country TEXT, "
                         "city TEXT, email TEXT, consents BLOB, appeal_id TEXT, text_hash BLOB, lang TEXT, unix_minute INTEGER, "
                         "strokes BLOB, typed_name TEXT, receipt_commitment BLOB)");
@@ -232,7 +231,11 @@ double bare_insert(const fs::path& dir, std::uint64_t n) {
         }
         if (auto s = tx.commit(); !s) die(s.message());
     }
-    return since(t0) - generating;
+    const double t = since(t0) - generating;
+    auto ps = d.take_page_stats();
+    std::printf("        bare:   pages read %lld, written %lld (cache hits %lld)\n", static_cast<long long>(ps.misses),
+                static_cast<long long>(ps.writes), static_cast<long long>(ps.hits));
+    return t;
 }
 
 void bench_import(std::uint64_t n) {
@@ -261,18 +264,21 @@ void bench_import(std::uint64_t n) {
     auto c = sync::Coordinator::open_with(t.path / "coord", keys, db_key);
     if (!c) die(c.message());
     if (std::getenv("BENCH_SYNC_OFF")) (void)(*c)->db().exec("PRAGMA synchronous = OFF");
-    if (std::getenv("BENCH_MEMSEC_OFF")) (void)(*c)->db().exec("PRAGMA cipher_memory_security = OFF");
     std::ifstream kf(t.path / "batches" / "kiosks.keys");
     std::string line;
     while (std::getline(kf, line)) {
         auto pk = sync::parse_kiosk_key(line);
         if (!pk || !(*c)->enroll(*pk, "bench").ok()) die("enroll");
     }
+    (void)(*c)->db().take_page_stats();
     reset_peak();
     const auto i0 = std::chrono::steady_clock::now();
     auto outcomes = sync::import_paths(**c, {t.path / "batches"});
     const double imp = since(i0);
     const long imp_rss = peak_kb();
+    auto ps = (*c)->db().take_page_stats();
+    std::printf("        import: pages read %lld, written %lld (cache hits %lld)\n", static_cast<long long>(ps.misses),
+                static_cast<long long>(ps.writes), static_cast<long long>(ps.hits));
     std::uint64_t accepted = 0, sigs = 0, dups = 0;
     for (const auto& o : outcomes) {
         if (o.status == sync::ImportStatus::accepted) ++accepted;

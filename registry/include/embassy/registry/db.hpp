@@ -91,6 +91,13 @@ public:
     int user_version();
     Status set_user_version(int v);
     Status checkpoint_truncate();  // PRAGMA wal_checkpoint(TRUNCATE)
+
+    // Page-cache counters since the last call (benchmarks): pages found in the cache, pages read
+    // (and decrypted) from disk, pages written (encrypted) at commits.
+    struct PageStats {
+        std::int64_t hits = 0, misses = 0, writes = 0;
+    };
+    PageStats take_page_stats();
     Status quick_check();
 
     std::string last_error() const;
