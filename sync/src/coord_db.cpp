@@ -20,8 +20,9 @@ using registry::SecretBytes;
 // user_version is the schema version; each migration runs in one transaction with its bump.
 // History:
 //   1  first release.
-//   2  import speed: one member index on name_key, receipt commitments in their own table, no
-//      index on registrations.member, a partial index of counted signatures by member.
+//   2  import speed: no index on members (deduplication's index is in memory), receipt
+//      commitments in their own table, no index on registrations.member, a partial index of
+//      counted signatures by member and appeal.
 //
 // Personal data lives only in `registrations` (as the registrant typed it, one row per registration
 // at a kiosk) and in `signatures.typed_name` / `signatures.strokes`. `members` holds match keys
@@ -95,10 +96,9 @@ const char* const kCoordMigrations[] = {
     -- random order costs about one encrypted page write per inserted row, a table in insertion
     -- order a fraction of one (bench_import, docs/coordinator-guide.md "Import speed").
     DROP INDEX registrations_by_member;  -- no query used it
-    DROP INDEX members_by_name;          -- every branch of the dedupe rule needs equal name keys:
-    DROP INDEX members_by_email;         -- one index on name_key serves them all
+    DROP INDEX members_by_name;          -- deduplication looks members up in memory (MemberIndex in
+    DROP INDEX members_by_email;         -- dedupe.hpp): every branch of its rule needs equal name keys
     DROP INDEX members_by_phone;
-    CREATE INDEX members_by_name_key ON members(name_key);
     -- Receipt commitments move from a UNIQUE index on a random 32-byte key to a narrow table in
     -- signature order: they are looked up only to withdraw (a scan of 45 bytes a signature), and
     -- publish-receipts checks that they are distinct.
@@ -109,8 +109,10 @@ const char* const kCoordMigrations[] = {
                             appeal_id TEXT NOT NULL, appeal_version INTEGER NOT NULL, text_hash BLOB NOT NULL,
                             lang TEXT NOT NULL, unix_minute INTEGER NOT NULL, mode INTEGER NOT NULL,
                             strokes BLOB NOT NULL, typed_name TEXT NOT NULL,
-                            duplicate_of INTEGER REFERENCES signatures(id), withdrawn_at INTEGER,
+                            duplicate_of INTEGER, withdrawn_at INTEGER,
                             UNIQUE(kiosk, log_position));
+    -- duplicate_of is no longer a foreign key: checking it read a random page of this, the largest
+    -- table, for every duplicate imported; only import and withdraw write it, both in one transaction.
     INSERT INTO signatures_v2 SELECT id, kiosk, batch, record_seq, log_position, registration, member, event, appeal_id,
                                      appeal_version, text_hash, lang, unix_minute, mode, strokes, typed_name,
                                      duplicate_of, withdrawn_at FROM signatures;

@@ -3,7 +3,10 @@
 
 #include "embassy/registry/matchkey.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <cstring>
 
 namespace embassy::sync {
 using registry::Database;
@@ -45,34 +48,97 @@ struct Found {
     std::int64_t joined = 0;
 };
 
+std::uint64_t name_hash(std::string_view name_key) {
+    unsigned char out[crypto_generichash_BYTES_MIN];  // BLAKE2b's shortest output; 8 bytes of it are used
+    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(name_key.data()), name_key.size(),  // NOLINT
+                       nullptr, 0);
+    std::uint64_t h = 0;
+    std::memcpy(&h, out, sizeof h);
+    return h;
+}
+
 }  // namespace
 
-Result<MemberMatch> find_or_create_member(Database& db, const MemberKeys& k, bool joined_registry) {
-    // Every branch of the rule needs equal name keys, so one index on name_key finds all candidates
-    // (usually none or one; a common name gives a few) and the rule picks among them in its order:
-    // (a) same email, else (b) same phone, else (c) same country without a contradiction. The
-    // lowest member id wins within each branch, as the rows come in id order.
-    auto st = db.cached("SELECT id, country, email_key, phone_key, joined_registry FROM members WHERE name_key = ?1 ORDER BY id");
+Status MemberIndex::sync(Database& db) {
+    auto st = db.cached("SELECT id, name_key FROM members WHERE id > ?1 ORDER BY id");
     if (!st) return st.error();
-    st->bind(1, k.name_key);
-    Found by_email, by_phone, by_country;
-    const bool named = !k.name_key.empty();
-    while (by_email.id == 0) {
+    st->bind(1, loaded_ ? max_id_ : std::int64_t{0});
+    std::vector<std::pair<std::uint64_t, std::int64_t>> more;
+    while (true) {
         auto row = st->step();
         if (!row) return row.error();
         if (!*row) break;
-        std::string email = st->column_text(2), phone = st->column_text(3);
-        auto found = [&] { return Found{st->column_int(0), email, phone, st->column_int(4)}; };
-        if (!k.email_key.empty() && email == k.email_key) {
-            by_email = found();
-        } else if (by_phone.id == 0 && !k.phone_key.empty() && phone == k.phone_key) {
-            by_phone = found();
-        } else if (by_country.id == 0 && named && !k.country.empty() && st->column_text(1) == k.country &&
-                   (k.email_key.empty() || email.empty()) && (k.phone_key.empty() || phone.empty() || phone == k.phone_key)) {
-            by_country = found();
-        }
+        const std::int64_t id = st->column_int(0);
+        more.emplace_back(name_hash(st->column_text(1)), id);
+        max_id_ = std::max(max_id_, id);
     }
     st->reset();
+    loaded_ = true;
+    if (more.empty()) return {};
+    std::sort(more.begin(), more.end());
+    const auto mid = static_cast<std::ptrdiff_t>(sorted_.size());
+    sorted_.insert(sorted_.end(), more.begin(), more.end());
+    std::inplace_merge(sorted_.begin(), sorted_.begin() + mid, sorted_.end());
+    return {};
+}
+
+void MemberIndex::commit() {
+    if (pending_.empty()) return;
+    std::sort(pending_.begin(), pending_.end());
+    const auto mid = static_cast<std::ptrdiff_t>(sorted_.size());
+    sorted_.insert(sorted_.end(), pending_.begin(), pending_.end());
+    std::inplace_merge(sorted_.begin(), sorted_.begin() + mid, sorted_.end());
+    for (const auto& [h, id] : pending_) max_id_ = std::max(max_id_, id);
+    pending_.clear();
+    pending_by_hash_.clear();
+}
+
+void MemberIndex::rollback() {
+    pending_.clear();
+    pending_by_hash_.clear();
+}
+
+Result<MemberMatch> MemberIndex::find_or_create(Database& db, const MemberKeys& k, bool joined_registry) {
+    if (!loaded_)
+        if (auto s = sync(db); !s) return s.error();
+    const std::uint64_t h = name_hash(k.name_key);
+    std::vector<std::int64_t> ids;
+    for (auto r = std::equal_range(sorted_.begin(), sorted_.end(), std::pair<std::uint64_t, std::int64_t>{h, 0},
+                                   [](const auto& a, const auto& b) { return a.first < b.first; });
+         r.first != r.second; ++r.first)
+        ids.push_back(r.first->second);
+    for (auto r = pending_by_hash_.equal_range(h); r.first != r.second; ++r.first) ids.push_back(r.first->second);
+    std::sort(ids.begin(), ids.end());
+
+    // The rule's branches in order: (a) same email, else (b) same phone, else (c) same country
+    // without a contradiction; the lowest member id wins within a branch.
+    Found by_email, by_phone, by_country;
+    const bool named = !k.name_key.empty();
+    if (!ids.empty()) {
+        auto st = db.cached("SELECT name_key, country, email_key, phone_key, joined_registry FROM members WHERE id = ?1");
+        if (!st) return st.error();
+        for (std::int64_t id : ids) {
+            st->bind(1, id);
+            auto row = st->step();
+            if (!row) return row.error();
+            if (!*row || st->column_text(0) != k.name_key) {  // a hash collision
+                st->reset();
+                continue;
+            }
+            std::string email = st->column_text(2), phone = st->column_text(3);
+            Found f{id, email, phone, st->column_int(4)};
+            const bool country = named && !k.country.empty() && st->column_text(1) == k.country;
+            st->reset();
+            if (!k.email_key.empty() && email == k.email_key) {
+                by_email = f;
+                break;
+            }
+            if (by_phone.id == 0 && !k.phone_key.empty() && phone == k.phone_key) by_phone = f;
+            else if (by_country.id == 0 && country && (k.email_key.empty() || email.empty()) &&
+                     (k.phone_key.empty() || phone.empty() || phone == k.phone_key))
+                by_country = f;
+        }
+    }
     const Found& found = by_email.id != 0 ? by_email : by_phone.id != 0 ? by_phone : by_country;
     MemberMatch m;
     const std::int64_t joined = joined_registry ? 1 : 0;
@@ -96,7 +162,15 @@ Result<MemberMatch> find_or_create_member(Database& db, const MemberKeys& k, boo
     if (auto r = ins->run(); !r) return r.error();
     m.member = db.last_insert_rowid();
     m.created = true;
+    pending_.emplace_back(h, m.member);
+    pending_by_hash_.emplace(h, m.member);
     return m;
+}
+
+Result<MemberMatch> find_or_create_member(Database& db, const MemberKeys& k, bool joined_registry) {
+    MemberIndex index;
+    if (auto s = index.sync(db); !s) return s.error();
+    return index.find_or_create(db, k, joined_registry);
 }
 
 Result<std::int64_t> counted_signature_of(Database& db, std::int64_t member, std::string_view appeal_id) {

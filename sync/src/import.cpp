@@ -180,8 +180,9 @@ struct PendingRegistrant {
 };
 
 struct Importer {
-    explicit Importer(Database& d) : db(d) {}
+    Importer(Database& d, MemberIndex& m) : db(d), members(m) {}
     Database& db;
+    MemberIndex& members;
     std::int64_t kiosk = 0;
     std::int64_t batch = 0;
     std::uint64_t log_size = 0;
@@ -260,7 +261,7 @@ struct Importer {
     }
 
     Result<MemberMatch> member_for(const RegistrantRecord& r) {
-        auto m = find_or_create_member(db, member_keys(r.given_name, r.family_name, r.country, r.email, r.phone), r.join_registry);
+        auto m = members.find_or_create(db, member_keys(r.given_name, r.family_name, r.country, r.email, r.phone), r.join_registry);
         if (m && m->created) ++new_members;
         return m;
     }
@@ -450,7 +451,16 @@ ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptio
     if (!fh) return reject(fh.message());
 
     // Everything from here is one transaction: any failure rolls it all back.
-    Importer imp(db);
+    Importer imp(db, c.member_index());
+    // Members created in this transaction are kept in the index only if it commits.
+    struct IndexGuard {
+        MemberIndex& index;
+        bool committed = false;
+        ~IndexGuard() {
+            if (committed) index.commit();
+            else index.rollback();
+        }
+    } index_guard{c.member_index()};
     imp.kiosk = kiosk->id;
     imp.log_size = kiosk->log_size;
     imp.log_head = kiosk->log_head;
@@ -458,6 +468,7 @@ ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptio
     {
         registry::Transaction tx(db);
         if (!tx.begun()) return reject(tx.begun().message());
+        if (auto x = c.member_index().sync(db); !x) return reject(x.message());
         auto st = db.prepare("INSERT INTO batches(kiosk, seq, batch_id, batch_hash, file_hash, file_size, imported_at, first_record, "
                              "last_record, signatures, log_size, log_head) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,0,?10,?11)");
         if (!st) return reject(st.message());
@@ -504,6 +515,7 @@ ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptio
         }
         if (s) s = tx.commit();
         if (!s) failure = s.message();
+        else index_guard.committed = true;
     }  // rolled back here unless committed
     if (!failure.empty()) {
         if (imp.log_broken) {

@@ -287,6 +287,14 @@ void bench_import(std::uint64_t n) {
         dups += o.duplicates;
     }
     auto members = (*c)->db().query_int("SELECT count(*) FROM members");
+    // After the clock stops: the deduplication left at most one counted signature per member and
+    // appeal, and every duplicate points at the counted one of the same member and appeal.
+    auto twice = (*c)->db().query_int("SELECT count(*) FROM (SELECT 1 FROM signatures WHERE duplicate_of IS NULL "
+                                      "GROUP BY member, appeal_id HAVING count(*) > 1)");
+    auto stray = (*c)->db().query_int("SELECT count(*) FROM signatures d LEFT JOIN signatures o ON o.id = d.duplicate_of "
+                                      "WHERE d.duplicate_of IS NOT NULL AND (o.id IS NULL OR o.member <> d.member OR "
+                                      "o.appeal_id <> d.appeal_id OR o.duplicate_of IS NOT NULL)");
+    if (!twice || !stray || *twice != 0 || *stray != 0) die("deduplication check failed after import");
     std::printf("import %7llu signatures: %6.1f s (%6.0f sig/s) vs bare SQLCipher insert %6.1f s -> ratio %.2fx (target <= 3x); "
                 "peak RSS import %ld MB (bare %ld MB; target <= 300 MB)\n",
                 static_cast<unsigned long long>(n), imp, static_cast<double>(sigs) / imp, bare, imp / bare, imp_rss / 1024,

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "embassy/registry/db.hpp"
+#include "embassy/sync/dedupe.hpp"
 #include "embassy/registry/keyfile.hpp"
 #include "embassy/sync/coordinator.hpp"
 #include "embassy/result.hpp"
@@ -64,6 +65,8 @@ public:
     const std::filesystem::path& dir() const { return dir_; }
     const CoordinatorKeys& keys() const { return keys_; }
     registry::Database& db() { return *db_; }
+    // Deduplication's index of members by name key, kept for the life of this object (dedupe.hpp).
+    MemberIndex& member_index() { return members_; }
 
     // Enrolled kiosks.
     Result<EnrolledKiosk> enroll(const SignPublicKey& kiosk_key, std::string_view name);
@@ -82,6 +85,7 @@ private:
     std::filesystem::path dir_;
     CoordinatorKeys keys_;
     std::unique_ptr<registry::Database> db_;
+    MemberIndex members_;
 };
 
 // "3F2A 9C01 77D4 0B1E 5A60" or "3f2a9c01…" → "3F2A9C0177D40B1E5A60"; "" if not 20 hex digits.

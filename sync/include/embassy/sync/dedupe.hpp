@@ -1,7 +1,7 @@
 // Deduplication at the coordinator: which registry member a registration belongs to, and whether a
 // signature repeats one the same member already gave for the same appeal.
 //
-// It works by index lookups (members_by_name_key: every branch of the rule needs equal name keys),
+// It works by index lookups (MemberIndex below: every branch of the rule needs equal name keys),
 // never by comparing registrations pairwise, so importing n registrations costs O(n log n) plus the
 // members that share one exact name key.
 //
@@ -22,6 +22,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace embassy::sync {
 
@@ -44,7 +47,35 @@ struct MemberMatch {
     bool created = false;
 };
 
-// Look the keys up; join the member found or create one. Runs inside the caller's transaction.
+// Members by name key, in memory: a 64-bit hash of each member's name key beside its id, sorted,
+// 16 bytes a member. Every branch of the rule needs equal name keys, so the hash finds all the
+// candidates; their rows are read by id (lowest first) and the rule picks among them.
+//
+// Why not a database index: its keys arrive in random order, so each batch's commit rewrites most
+// of its pages, encrypted — at a million signatures that was 40% of the pages an import wrote
+// (docs/coordinator-guide.md, "Import speed"). The table itself grows in id order.
+class MemberIndex {
+public:
+    // Catch up with the table: a full scan the first time, then only members above the highest id
+    // seen (members are never deleted and ids only grow, so this also picks up another process's).
+    Status sync(registry::Database& db);
+    // Look the keys up; join the member found or create one, inside the caller's transaction. A
+    // member created here stays pending until commit() keeps it or rollback() forgets it, as the
+    // transaction does.
+    Result<MemberMatch> find_or_create(registry::Database& db, const MemberKeys& keys, bool joined_registry);
+    void commit();
+    void rollback();
+    std::size_t size() const { return sorted_.size() + pending_.size(); }
+
+private:
+    std::vector<std::pair<std::uint64_t, std::int64_t>> sorted_;   // (hash, id), committed
+    std::vector<std::pair<std::uint64_t, std::int64_t>> pending_;  // created in the open transaction
+    std::unordered_multimap<std::uint64_t, std::int64_t> pending_by_hash_;
+    std::int64_t max_id_ = 0;
+    bool loaded_ = false;
+};
+
+// One lookup with a freshly loaded index (tests, one-off use: the load scans every member).
 Result<MemberMatch> find_or_create_member(registry::Database& db, const MemberKeys& keys, bool joined_registry);
 
 // The counted signature of this member for this appeal (not a duplicate, not withdrawn), or 0.
