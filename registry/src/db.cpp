@@ -56,12 +56,25 @@ Statement& Statement::bind(int i, std::int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
 }
+// With our heap in place SQLite's own copy (SQLITE_TRANSIENT) is locked and wiped when freed, and
+// cheaper than a list node and a string of our own. Without it (cipher_memory_security fallback)
+// each SQLite allocation costs two system calls, so the copy is kept here and bound SQLITE_STATIC.
 Statement& Statement::bind(int i, std::string_view t) {
+    if (secure_heap::active()) {
+        // A null pointer would bind NULL; an empty value must stay an empty text.
+        sqlite3_bind_text64(stmt_, i, t.empty() ? "" : t.data(), t.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        return *this;
+    }
     held_.emplace_front(t);  // list nodes never move, so the pointer stays valid until release()
     sqlite3_bind_text64(stmt_, i, held_.front().data(), t.size(), SQLITE_STATIC, SQLITE_UTF8);
     return *this;
 }
 Statement& Statement::bind_blob(int i, std::span<const std::uint8_t> b) {
+    if (secure_heap::active()) {
+        static const std::uint8_t empty = 0;  // as above: an empty blob, not NULL
+        sqlite3_bind_blob64(stmt_, i, b.empty() ? &empty : b.data(), b.size(), SQLITE_TRANSIENT);
+        return *this;
+    }
     held_.emplace_front(reinterpret_cast<const char*>(b.data()), b.size());  // NOLINT
     sqlite3_bind_blob64(stmt_, i, held_.front().data(), b.size(), SQLITE_STATIC);
     return *this;
