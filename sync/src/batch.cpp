@@ -173,7 +173,7 @@ private:
             state_ = State::signature;
             return {};
         }
-        const std::string where = "record " + std::to_string(total_ + 1) + ": ";
+        auto where = [n = total_ + 1] { return "record " + std::to_string(n) + ": "; };  // only on an error
         if (++total_ > kMaxRecordsPerBatch) return make_error("too many records");
         // Pass 1 (no consumer) reads only the frame and the leading u64 record_seq; record content is
         // decoded in pass 2, after the signature over the manifest has verified (threat 12).
@@ -181,15 +181,15 @@ private:
         std::uint64_t seq = 0;
         if (on_record_ && *on_record_) {
             auto d = decode_record(type_, body_);
-            if (!d) return make_error(where + d.message());
+            if (!d) return make_error(where() + d.message());
             seq = record_seq(*d);
             r = std::move(*d);
         } else {
-            if (body_.size() < 8) return make_error(where + "record too short");
+            if (body_.size() < 8) return make_error(where() + "record too short");
             seq = get_u64(body_.data());
         }
-        if (seq == 0) return make_error(where + "record sequence number is 0");
-        if (total_ > 1 && seq <= last_) return make_error(where + "record sequence does not increase");
+        if (seq == 0) return make_error(where() + "record sequence number is 0");
+        if (total_ > 1 && seq <= last_) return make_error(where() + "record sequence does not increase");
         if (total_ == 1) first_ = seq;
         last_ = seq;
         ++counts_[type_ - 1u];
@@ -254,8 +254,9 @@ Status open_header(FILE* f, const registry::SecretBytes& box_secret, const BoxPu
 }
 
 // Decrypt every chunk after the header and feed the plaintext to the parser.
+// raw, if given, is updated with every byte read (the file hash of VerifiedManifest).
 Status read_chunks(FILE* f, const std::uint8_t* stream_header, const registry::SecretBytes& file_key,
-                   StreamParser& parser, std::uint64_t& file_size) {
+                   StreamParser& parser, std::uint64_t& file_size, crypto_generichash_state* raw = nullptr) {
     registry::SecretBytes state(sizeof(StreamState));
     if (crypto_secretstream_xchacha20poly1305_init_pull(stream_state(state), stream_header, file_key.data()) != 0)
         return make_error("bad stream header");
@@ -271,6 +272,10 @@ Status read_chunks(FILE* f, const std::uint8_t* stream_header, const registry::S
             return make_error("chunk " + std::to_string(index) + " too large or too small");
         if (std::fread(cipher.data(), 1, len, f) != len) return make_error("truncated: no final chunk");
         file_size += 4 + len;
+        if (raw != nullptr) {
+            crypto_generichash_update(raw, lenbuf, sizeof lenbuf);
+            crypto_generichash_update(raw, cipher.data(), len);
+        }
         unsigned long long plen = 0;
         unsigned char tag = 0;
         if (crypto_secretstream_xchacha20poly1305_pull(stream_state(state), plain.data(), &plen, &tag,
@@ -735,11 +740,15 @@ Result<VerifiedManifest> BatchReader::verify() {
         return prefixed(d.src, make_error("file changed since it was opened"));
     StreamParser parser(nullptr);
     std::uint64_t size = 0;
-    if (auto s = read_chunks(f.get(), header.data() + 92, d.file_key, parser, size); !s)
+    crypto_generichash_state raw;
+    crypto_generichash_init(&raw, nullptr, 0, 32);
+    crypto_generichash_update(&raw, header.data(), header.size());
+    if (auto s = read_chunks(f.get(), header.data() + 92, d.file_key, parser, size, &raw); !s)
         return prefixed(d.src, s.error());
     auto v = parser.verified(d.expected_key_id);
     if (!v) return prefixed(d.src, v.error());
     v->file_size = size;
+    crypto_generichash_final(&raw, v->file_hash.data(), v->file_hash.size());
     d.payload_hash = v->manifest.payload_hash;
     d.verified = *v;
     return v;

@@ -447,8 +447,7 @@ ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptio
         return reject("ALARM: batch " + std::to_string(f.seq) + " starts at record " + std::to_string(m.first_record_seq) +
                       ", expected " + std::to_string(kiosk->last_record_seq + 1));
     }
-    auto fh = file_hash(file);
-    if (!fh) return reject(fh.message());
+    const Hash* fh = &vm->file_hash;  // hashed while verify() read the file
 
     // Everything from here is one transaction: any failure rolls it all back.
     Importer imp(db, c.member_index());

@@ -184,6 +184,7 @@ struct VerifiedManifest {
     std::array<std::uint8_t, kSignatureSize> signature{};
     Hash batch_hash{};
     std::uint64_t file_size = 0;
+    Hash file_hash{};  // BLAKE2b-256 of the whole file as verify() read it
 };
 
 // "<16 random hex digits>.embatch": says nothing about the kiosk, the date or the sequence.
