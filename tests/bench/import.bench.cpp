@@ -26,6 +26,7 @@
 
 #include <sodium.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -61,6 +62,11 @@ long peak_kb() {
     while (std::getline(f, line))
         if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
     return -1;
+}
+double cpu_seconds() {  // user + system time of this process, all threads
+    struct rusage ru {};
+    getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 double since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -273,12 +279,14 @@ void bench_import(std::uint64_t n) {
     (void)(*c)->db().take_page_stats();
     reset_peak();
     const auto i0 = std::chrono::steady_clock::now();
+    const double cpu0 = cpu_seconds();
     auto outcomes = sync::import_paths(**c, {t.path / "batches"});
     const double imp = since(i0);
+    const double imp_cpu = cpu_seconds() - cpu0;
     const long imp_rss = peak_kb();
     auto ps = (*c)->db().take_page_stats();
-    std::printf("        import: pages read %lld, written %lld (cache hits %lld)\n", static_cast<long long>(ps.misses),
-                static_cast<long long>(ps.writes), static_cast<long long>(ps.hits));
+    std::printf("        import: pages read %lld, written %lld (cache hits %lld); CPU time %.1f s over %.1f s wall\n",
+                static_cast<long long>(ps.misses), static_cast<long long>(ps.writes), static_cast<long long>(ps.hits), imp_cpu, imp);
     std::uint64_t accepted = 0, sigs = 0, dups = 0;
     for (const auto& o : outcomes) {
         if (o.status == sync::ImportStatus::accepted) ++accepted;

@@ -457,3 +457,39 @@ TEST_CASE("a batch rewritten and re-signed on a compromised kiosk fails the log 
     CHECK(detected == total);
     WARN("re-signed rewrites detected by the coordinator's log check: " << detected << "/" << total);
 }
+
+TEST_CASE("a failure early in a large batch stops the reading thread and changes nothing", "[sync][import]") {
+    // The registry fails on the first registration while the reader still has thousands of records
+    // to hand over: the import must stop, reject, and leave no row behind (one transaction per
+    // batch); once the obstacle is gone the same file imports whole.
+    Setup s;
+    auto k = make_kiosk(0);
+    REQUIRE(s.c->enroll(k->public_key, "kiosk A").ok());
+    constexpr int kSigners = 700;  // 700 x (registrant + consents + signature) > 2,000 records
+    REQUIRE(k->store->db().exec("PRAGMA synchronous = OFF").ok());  // set-up speed only
+    for (int i = 0; i < kSigners; ++i)
+        submit(*k, submission(k->pack, "Signer", "Number" + std::string(1, static_cast<char>('a' + i % 26)) +
+                                                     std::string(1, static_cast<char>('a' + i / 26 % 26)), i % 2));
+    const fs::path file = export_one(*k, s.out);
+    // An obstacle: registrations already holding this kiosk's first record numbers.
+    REQUIRE(s.c->db().exec("INSERT INTO members(name_key, country, email_key, phone_key, joined_registry) VALUES('x', 'PL', '', '', 0);"
+                           "INSERT INTO batches(kiosk, seq, batch_id, batch_hash, file_hash, file_size, imported_at, first_record, "
+                           "last_record, signatures, log_size, log_head) VALUES(1, 999, x'00', x'01', x'02', 0, 0, 0, 0, 0, 0, x'00');"
+                           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) "
+                           "INSERT INTO registrations(member, kiosk, batch, record_seq, unix_minute, given_name, family_name, country, "
+                           "city, email, phone, lang, join_registry, consent_mask, consents) "
+                           "SELECT 1, 1, 1, i, 0, 'a', 'b', 'PL', '', '', '', 'en', 0, 0, x'' FROM n;")
+                .ok());
+    auto o = sync::import_batch(*s.c, file);
+    CHECK(o.status == ImportStatus::rejected);
+    CHECK(count(*s.c, "SELECT count(*) FROM signatures") == 0);
+    CHECK(count(*s.c, "SELECT count(*) FROM members") == 1);
+    CHECK(count(*s.c, "SELECT count(*) FROM batches") == 1);
+
+    REQUIRE(s.c->db().exec("DELETE FROM registrations; DELETE FROM batches; DELETE FROM members").ok());
+    auto again = sync::import_batch(*s.c, file);
+    INFO(again.reason);
+    REQUIRE(again.status == ImportStatus::accepted);
+    CHECK(count(*s.c, "SELECT count(*) FROM signatures") == kSigners);
+    CHECK(count(*s.c, "SELECT count(*) FROM receipts") == kSigners);
+}
