@@ -21,12 +21,14 @@ using registry::SecretBytes;
 // History:
 //   1  first release.
 //   2  import speed: no index on members (deduplication's index is in memory), receipt
-//      commitments in their own table, no index on registrations.member, a partial index of
-//      counted signatures by member and appeal.
+//      commitments in their own table, each signature row carries its registration
+//      (`registrations` keeps those without a signature), no index on registrations.member, a
+//      partial index of counted signatures by member and appeal.
 //
-// Personal data lives only in `registrations` (as the registrant typed it, one row per registration
-// at a kiosk) and in `signatures.typed_name` / `signatures.strokes`. `members` holds match keys
-// only: a member is the set of registrations the deduplication judged to be one person.
+// Personal data lives only in `signatures` (the registration it was given with, as the registrant
+// typed it, and typed_name / strokes) and in `registrations` (registrations without a signature).
+// `members` holds match keys only: a member is the set of registrations the deduplication judged
+// to be one person.
 // Empty match keys are stored as '' (never NULL) so equality lookups use the indexes; '' is never
 // looked up.
 namespace {
@@ -101,23 +103,33 @@ const char* const kCoordMigrations[] = {
     DROP INDEX members_by_phone;
     -- Receipt commitments move from a UNIQUE index on a random 32-byte key to a narrow table in
     -- signature order: they are looked up only to withdraw (a scan of 45 bytes a signature), and
-    -- publish-receipts checks that they are distinct.
+    -- publish-receipts checks that they are distinct. Each signature row also carries the
+    -- registration it was given with (a kiosk writes exactly one registrant record per signature):
+    -- one row instead of two, and `registrations` keeps only registrations without a signature.
     CREATE TABLE signatures_v2(id INTEGER PRIMARY KEY, kiosk INTEGER NOT NULL REFERENCES kiosks(id),
                             batch INTEGER NOT NULL REFERENCES batches(id), record_seq INTEGER NOT NULL,
-                            log_position INTEGER NOT NULL, registration INTEGER NOT NULL REFERENCES registrations(id),
+                            log_position INTEGER NOT NULL,
                             member INTEGER NOT NULL REFERENCES members(id), event INTEGER REFERENCES events(id),
                             appeal_id TEXT NOT NULL, appeal_version INTEGER NOT NULL, text_hash BLOB NOT NULL,
                             lang TEXT NOT NULL, unix_minute INTEGER NOT NULL, mode INTEGER NOT NULL,
                             strokes BLOB NOT NULL, typed_name TEXT NOT NULL,
                             duplicate_of INTEGER, withdrawn_at INTEGER,
+                            reg_seq INTEGER NOT NULL, reg_event INTEGER REFERENCES events(id), reg_minute INTEGER NOT NULL,
+                            given_name TEXT NOT NULL, family_name TEXT NOT NULL, country TEXT NOT NULL, city TEXT NOT NULL,
+                            email TEXT NOT NULL, phone TEXT NOT NULL, reg_lang TEXT NOT NULL, join_registry INTEGER NOT NULL,
+                            consent_mask INTEGER NOT NULL, consents BLOB NOT NULL,
                             UNIQUE(kiosk, log_position));
     -- duplicate_of is no longer a foreign key: checking it read a random page of this, the largest
     -- table, for every duplicate imported; only import and withdraw write it, both in one transaction.
-    INSERT INTO signatures_v2 SELECT id, kiosk, batch, record_seq, log_position, registration, member, event, appeal_id,
-                                     appeal_version, text_hash, lang, unix_minute, mode, strokes, typed_name,
-                                     duplicate_of, withdrawn_at FROM signatures;
+    INSERT INTO signatures_v2 SELECT s.id, s.kiosk, s.batch, s.record_seq, s.log_position, s.member, s.event, s.appeal_id,
+                                     s.appeal_version, s.text_hash, s.lang, s.unix_minute, s.mode, s.strokes, s.typed_name,
+                                     s.duplicate_of, s.withdrawn_at, r.record_seq, r.event, r.unix_minute, r.given_name,
+                                     r.family_name, r.country, r.city, r.email, r.phone, r.lang, r.join_registry,
+                                     r.consent_mask, r.consents
+                              FROM signatures s JOIN registrations r ON r.id = s.registration;
     CREATE TABLE receipts(signature INTEGER PRIMARY KEY REFERENCES signatures_v2(id), commitment BLOB NOT NULL);
     INSERT INTO receipts SELECT id, receipt_commitment FROM signatures;
+    DELETE FROM registrations WHERE id IN (SELECT registration FROM signatures);
     DROP TABLE signatures;
     ALTER TABLE signatures_v2 RENAME TO signatures;
     -- Counted signatures by member and appeal: the duplicate check on import, answered from the

@@ -76,10 +76,9 @@ Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view ap
     FdWriter w(fd);
     w.put("given_name,family_name,country,city,signed_on\r\n");
     // Consent bit 4 (pass_name_to_addressee) is bit 3 of consent_mask.
-    auto st = db.prepare("SELECT s.duplicate_of IS NOT NULL, s.withdrawn_at IS NOT NULL, (r.consent_mask >> 3) & 1, "
-                         "r.given_name, r.family_name, r.country, r.city, date(s.unix_minute * 60, 'unixepoch') "
-                         "FROM signatures s JOIN registrations r ON r.id = s.registration WHERE s.appeal_id = ?1 "
-                         "ORDER BY r.family_name, r.given_name, s.id");
+    auto st = db.prepare("SELECT duplicate_of IS NOT NULL, withdrawn_at IS NOT NULL, (consent_mask >> 3) & 1, "
+                         "given_name, family_name, country, city, date(unix_minute * 60, 'unixepoch') "
+                         "FROM signatures WHERE appeal_id = ?1 ORDER BY family_name, given_name, id");
     if (!st) {
         ::close(fd);
         return st.error();

@@ -72,7 +72,7 @@ Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
                      "JOIN events e ON e.id = s.event", "1, 2");
     if (!e) return e.error();
     r.events = std::move(*e);
-    auto co = tallies(db, "r.country", false, "JOIN registrations r ON r.id = s.registration", "3 DESC, 1");
+    auto co = tallies(db, "s.country", false, "", "3 DESC, 1");
     if (!co) return co.error();
     r.countries = std::move(*co);
     auto d = tallies(db, "date(s.unix_minute * 60, 'unixepoch')", false, "", "1");

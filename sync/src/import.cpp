@@ -241,6 +241,7 @@ struct Importer {
         return ins->run();
     }
 
+    // A registration that came without a signature (signatures carry their own).
     Result<std::int64_t> store_registration(const PendingRegistrant& p, std::int64_t member) {
         std::int64_t event_row = 0;
         if (auto ev = events.find(p.reg.event_id); ev != events.end()) event_row = ev->second.first;
@@ -283,27 +284,42 @@ struct Importer {
         log_head = registry::log_chain_next(log_head, i64(s.log_position), registry::log_record_hash(canon));
         log_size = s.log_position;
 
-        auto member = member_for(it->second.reg);
+        const PendingRegistrant& p = it->second;
+        auto member = member_for(p.reg);
         if (!member) return member.error();
-        auto reg = store_registration(it->second, member->member);
-        if (!reg) return reg.error();
-        pending.erase(it);
         // A member created just now has signed nothing before.
         Result<std::int64_t> counted = std::int64_t{0};
         if (!member->created) counted = counted_signature_of(db, member->member, s.appeal_id);
         if (!counted) return counted.error();
 
-        auto ins = db.cached("INSERT INTO signatures(kiosk, batch, record_seq, log_position, registration, member, event, appeal_id, "
-                             "appeal_version, text_hash, lang, unix_minute, mode, strokes, typed_name, duplicate_of) "
-                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
+        // The signature row carries its registration (one registrant record per signature): one
+        // row and one statement instead of two (coord_db.cpp, schema 2).
+        std::int64_t reg_event = 0;
+        if (auto e = events.find(p.reg.event_id); e != events.end()) reg_event = e->second.first;
+        std::int64_t mask = 0;
+        const Bytes consents = pack_consents(p.consents, mask);
+        auto ins = db.cached("INSERT INTO signatures(kiosk, batch, record_seq, log_position, member, event, appeal_id, "
+                             "appeal_version, text_hash, lang, unix_minute, mode, strokes, typed_name, duplicate_of, "
+                             "reg_seq, reg_event, reg_minute, given_name, family_name, country, city, email, phone, reg_lang, "
+                             "join_registry, consent_mask, consents) "
+                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,"
+                             "?26,?27,?28)");
         if (!ins) return ins.error();
-        ins->bind(1, kiosk).bind(2, batch).bind(3, i64(s.seq)).bind(4, i64(s.log_position)).bind(5, *reg).bind(6, member->member)
-            .bind(7, ev->first).bind(8, s.appeal_id).bind(9, std::int64_t{s.appeal_version}).bind_blob(10, s.appeal_text_hash)
-            .bind(11, s.lang).bind(12, i64(s.unix_minute)).bind(13, std::int64_t{static_cast<std::uint8_t>(s.mode)})
-            .bind_blob(14, s.strokes).bind(15, s.typed_name);
-        if (*counted != 0) ins->bind(16, *counted);
-        else ins->bind_null(16);
-        if (auto r = ins->run(); !r) return make_error("signature record " + std::to_string(s.seq) + ": " + r.message());
+        ins->bind(1, kiosk).bind(2, batch).bind(3, i64(s.seq)).bind(4, i64(s.log_position)).bind(5, member->member)
+            .bind(6, ev->first).bind(7, s.appeal_id).bind(8, std::int64_t{s.appeal_version}).bind_blob(9, s.appeal_text_hash)
+            .bind(10, s.lang).bind(11, i64(s.unix_minute)).bind(12, std::int64_t{static_cast<std::uint8_t>(s.mode)})
+            .bind_blob(13, s.strokes).bind(14, s.typed_name);
+        if (*counted != 0) ins->bind(15, *counted);
+        else ins->bind_null(15);
+        ins->bind(16, i64(p.reg.seq));
+        if (reg_event != 0) ins->bind(17, reg_event);
+        else ins->bind_null(17);
+        ins->bind(18, i64(p.reg.unix_minute)).bind(19, p.reg.given_name).bind(20, p.reg.family_name).bind(21, p.reg.country)
+            .bind(22, p.reg.city).bind(23, p.reg.email).bind(24, p.reg.phone).bind(25, p.reg.lang)
+            .bind(26, std::int64_t{p.reg.join_registry ? 1 : 0}).bind(27, mask).bind_blob(28, consents);
+        auto ran = ins->run();
+        pending.erase(it);
+        if (!ran) return make_error("signature record " + std::to_string(s.seq) + ": " + ran.message());
         // Commitments are not checked for uniqueness here (no index on a random key in the import
         // path); publish-receipts refuses to publish if two counted signatures share one.
         auto rc = db.cached("INSERT INTO receipts(signature, commitment) VALUES(?1, ?2)");

@@ -60,6 +60,11 @@ TEST_CASE("schema 1 -> 2 keeps every signature, moves commitments to receipts, a
                "(s.id = 1 AND r.commitment = x'c1') OR (s.id = 2 AND r.commitment = x'c2') OR (s.id = 3 AND r.commitment = x'c3')") == 3);
     CHECK(q(d, "SELECT duplicate_of FROM signatures WHERE id = 3") == 1);
     CHECK(q(d, "SELECT count(*) FROM signatures WHERE typed_name = 'A B' AND strokes = x''") == 1);
+    // Each signature now carries its registration; `registrations` keeps none of them.
+    CHECK(q(d, "SELECT count(*) FROM registrations") == 0);
+    CHECK(q(d, "SELECT count(*) FROM signatures WHERE id = 2 AND given_name = 'M' AND family_name = 'K' AND country = 'PL' "
+               "AND reg_seq = 4 AND reg_minute = 5 AND reg_lang = 'en' AND consent_mask = 1 AND join_registry = 0") == 1);
+    CHECK(q(d, "SELECT count(*) FROM pragma_table_info('signatures') WHERE name = 'registration'") == 0);
     CHECK(q(d, "SELECT count(*) FROM pragma_table_info('signatures') WHERE name = 'receipt_commitment'") == 0);
     auto has_index = [&](const std::string& name) {
         return q(d, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '" + name + "'") == 1;
