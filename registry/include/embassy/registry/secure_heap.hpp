@@ -16,7 +16,9 @@
 // cipher_memory_security stays OFF because this heap already does its job. If the heap cannot be
 // installed (SQLite was initialised before us), Database::open falls back to the pragma.
 //
-// What it does not do: memory beyond RLIMIT_MEMLOCK cannot be locked (the soft limit is raised to
+// What it does not do: shrink. Arenas stay mapped (and locked) at the process's peak, which SQLite's
+// cache sizes bound; a kiosk holds one database, a coordinator command runs in its own process.
+// Memory beyond RLIMIT_MEMLOCK cannot be locked (the soft limit is raised to
 // the hard one first; the rest is counted in Stats::unlocked_bytes — SQLCipher's mlock() fails in
 // the same place, silently). SQLCipher's key buffers are allocated from this heap too and its
 // sqlcipher_free() munlock()s their page; relock() locks every arena again and Database calls it
