@@ -38,8 +38,8 @@ struct MemberKeys {
 MemberKeys member_keys(std::string_view given, std::string_view family, std::string_view country,
                        std::string_view email, std::string_view phone);
 
-// The rule above for two registrations (tests, documentation). find_or_create_member applies the
-// same rule through the indexes.
+// The rule above for two registrations (tests, documentation). MemberIndex::find_or_create applies
+// the same rule through its index.
 bool same_member(const MemberKeys& a, const MemberKeys& b);
 
 struct MemberMatch {
