@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <ctime>
-#include <fstream>
 #include <map>
 #include <optional>
 
@@ -38,23 +37,6 @@ const char* import_status_name(ImportStatus s) {
 namespace {
 
 std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
-
-Result<Hash> file_hash(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return make_error(p.filename().string() + ": cannot read");
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, nullptr, 0, 32);
-    std::vector<char> buf(1 << 16);
-    while (in) {
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        auto n = in.gcount();
-        if (n > 0) crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),  // NOLINT
-                                             static_cast<unsigned long long>(n));
-    }
-    Hash h{};
-    crypto_generichash_final(&st, h.data(), h.size());
-    return h;
-}
 
 // <dir>/quarantine/<first 32 hex digits of the batch hash>.embatch: neutral, and the same batch
 // always lands on the same name.
@@ -438,13 +420,11 @@ ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptio
             out.reason += " (already quarantined)";
             return out;
         }
-        auto fh = file_hash(file);
-        if (!fh) return reject(fh.message());
         if (auto s = hold_copy(c, file, vm->batch_hash); !s) return reject(s.message());
         auto st = db.prepare("INSERT INTO quarantine(kiosk, seq, batch_hash, file_hash, stored_file, reason, added_at) "
                              "VALUES(?1,?2,?3,?4,?5,?6,?7)");
         if (!st) return reject(st.message());
-        st->bind(1, kiosk->id).bind(2, i64(f.seq)).bind_blob(3, vm->batch_hash).bind_blob(4, *fh)
+        st->bind(1, kiosk->id).bind(2, i64(f.seq)).bind_blob(3, vm->batch_hash).bind_blob(4, vm->file_hash)
             .bind(5, held_path(c, vm->batch_hash).filename().string()).bind(6, out.reason)
             .bind(7, static_cast<std::int64_t>(std::time(nullptr)));
         if (auto r = st->run(); !r) return reject(r.message());
@@ -463,7 +443,6 @@ ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptio
         return reject("ALARM: batch " + std::to_string(f.seq) + " starts at record " + std::to_string(m.first_record_seq) +
                       ", expected " + std::to_string(kiosk->last_record_seq + 1));
     }
-    const Hash* fh = &vm->file_hash;  // hashed while verify() read the file
 
     // Everything from here is one transaction: any failure rolls it all back.
     Importer imp(db, c.member_index());
@@ -487,7 +466,7 @@ ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptio
         auto st = db.prepare("INSERT INTO batches(kiosk, seq, batch_id, batch_hash, file_hash, file_size, imported_at, first_record, "
                              "last_record, signatures, log_size, log_head) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,0,?10,?11)");
         if (!st) return reject(st.message());
-        st->bind(1, kiosk->id).bind(2, i64(f.seq)).bind_blob(3, m.batch_id).bind_blob(4, vm->batch_hash).bind_blob(5, *fh)
+        st->bind(1, kiosk->id).bind(2, i64(f.seq)).bind_blob(3, m.batch_id).bind_blob(4, vm->batch_hash).bind_blob(5, vm->file_hash)
             .bind(6, i64(vm->file_size)).bind(7, static_cast<std::int64_t>(std::time(nullptr)))
             .bind(8, i64(m.first_record_seq)).bind(9, i64(m.last_record_seq)).bind(10, i64(f.log.size)).bind_blob(11, f.log.hash);
         if (auto r = st->run(); !r) return reject(r.message());
