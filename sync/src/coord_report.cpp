@@ -60,7 +60,9 @@ Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
     auto members = db.query_int("SELECT count(*) FROM members");
     if (!members) return members.error();
     r.members = *members;
-    auto joins = db.query_int("SELECT count(*) FROM members WHERE joined_registry = 1");
+    // A member joined if any of their registrations asked to (signatures carry their registration).
+    auto joins = db.query_int("SELECT count(*) FROM (SELECT member FROM signatures WHERE join_registry = 1 "
+                              "UNION SELECT member FROM registrations WHERE join_registry = 1)");
     if (!joins) return joins.error();
     r.registry_joins = *joins;
 

@@ -95,8 +95,9 @@ Bytes pack_consents(const std::vector<ConsentRecord>& cs, std::int64_t& mask) {
 // [SECTION] Withdrawal
 namespace {
 
-// Inside the caller's transaction.
-Result<bool> withdraw_in_tx(Database& db, const Hash& commitment, std::int64_t when) {
+// Inside the caller's transaction; `counted` learns where the count went and keeps it pending
+// until the caller commits or rolls back.
+Result<bool> withdraw_in_tx(Database& db, CountedIndex& counted, const Hash& commitment, std::int64_t when) {
     // receipts has no index on the commitment (coord_db.cpp, schema 2): a scan of a narrow table.
     auto st = db.prepare("SELECT s.id, s.member, s.appeal_id, s.duplicate_of, s.withdrawn_at IS NOT NULL "
                          "FROM receipts r JOIN signatures s ON s.id = r.signature WHERE r.commitment = ?1");
@@ -114,19 +115,24 @@ Result<bool> withdraw_in_tx(Database& db, const Hash& commitment, std::int64_t w
     if (!up) return up.error();
     up->bind(1, id).bind(2, when);
     if (auto r = up->run(); !r) return r.error();
+    std::int64_t heir = 0;
     if (was_counted) {
-        // The member's next signature of this appeal (if any) is counted instead; the rest point to it.
-        auto next = db.prepare("SELECT id FROM signatures WHERE duplicate_of = ?1 AND withdrawn_at IS NULL ORDER BY id LIMIT 1");
+        // The member's next signature of this appeal (if any) is counted instead; the rest point to
+        // it. The member's signatures are found in the narrow receipts table (no index: a scan).
+        auto next = db.prepare("SELECT g.signature FROM receipts g JOIN signatures s ON s.id = g.signature "
+                               "WHERE g.member = ?1 AND g.appeal_id = ?2 AND g.signature <> ?3 AND s.withdrawn_at IS NULL "
+                               "ORDER BY g.signature LIMIT 1");
         if (!next) return next.error();
-        next->bind(1, id);
+        next->bind(1, member).bind(2, appeal).bind(3, id);
         auto nr = next->step();
         if (!nr) return nr.error();
         if (*nr) {
-            const std::int64_t heir = next->column_int(0);
+            heir = next->column_int(0);
             next->reset();
-            auto a = db.prepare("UPDATE signatures SET duplicate_of = ?2 WHERE duplicate_of = ?1 AND id <> ?2");
+            auto a = db.prepare("UPDATE signatures SET duplicate_of = ?2 WHERE duplicate_of = ?1 AND id <> ?2 AND id IN "
+                                "(SELECT signature FROM receipts WHERE member = ?3 AND appeal_id = ?4)");
             if (!a) return a.error();
-            a->bind(1, id).bind(2, heir);
+            a->bind(1, id).bind(2, heir).bind(3, member).bind(4, appeal);
             if (auto r = a->run(); !r) return r.error();
             auto b = db.prepare("UPDATE signatures SET duplicate_of = NULL WHERE id = ?1");
             if (!b) return b.error();
@@ -134,20 +140,28 @@ Result<bool> withdraw_in_tx(Database& db, const Hash& commitment, std::int64_t w
             if (auto r = b->run(); !r) return r.error();
         }
     }
-    (void)member;
-    (void)appeal;
+    if (auto s = counted.note_withdrawal(member, appeal, was_counted, heir); !s) return s.error();
     return true;
 }
 
 }  // namespace
 
 Result<bool> withdraw_signature(Coordinator& c, const Hash& commitment, std::int64_t when_unix) {
+    CountedIndex& counted = c.counted_index();
     registry::Transaction tx(c.db());
     if (!tx.begun()) return tx.begun().error();
-    auto r = withdraw_in_tx(c.db(), commitment, when_unix);
-    if (!r) return r.error();
-    if (!*r) return false;
-    if (auto s = tx.commit(); !s) return s.error();
+    if (auto s = counted.sync(c.db()); !s) return s.error();
+    auto r = withdraw_in_tx(c.db(), counted, commitment, when_unix);
+    if (!r || !*r) {
+        counted.rollback();
+        if (!r) return r.error();
+        return false;
+    }
+    if (auto s = tx.commit(); !s) {
+        counted.rollback();
+        return s.error();
+    }
+    counted.commit();
     return true;
 }
 
@@ -162,9 +176,10 @@ struct PendingRegistrant {
 };
 
 struct Importer {
-    Importer(Database& d, MemberIndex& m) : db(d), members(m) {}
+    Importer(Database& d, MemberIndex& m, CountedIndex& c) : db(d), members(m), counted(c) {}
     Database& db;
     MemberIndex& members;
+    CountedIndex& counted;
     std::int64_t kiosk = 0;
     std::int64_t batch = 0;
     std::uint64_t log_size = 0;
@@ -244,7 +259,7 @@ struct Importer {
     }
 
     Result<MemberMatch> member_for(const RegistrantRecord& r) {
-        auto m = members.find_or_create(db, member_keys(r.given_name, r.family_name, r.country, r.email, r.phone), r.join_registry);
+        auto m = members.find_or_create(db, member_keys(r.given_name, r.family_name, r.country, r.email, r.phone));
         if (m && m->created) ++new_members;
         return m;
     }
@@ -270,9 +285,7 @@ struct Importer {
         auto member = member_for(p.reg);
         if (!member) return member.error();
         // A member created just now has signed nothing before.
-        Result<std::int64_t> counted = std::int64_t{0};
-        if (!member->created) counted = counted_signature_of(db, member->member, s.appeal_id);
-        if (!counted) return counted.error();
+        const std::int64_t counted_as = member->created ? 0 : counted.find(member->member, s.appeal_id);
 
         // The signature row carries its registration (one registrant record per signature): one
         // row and one statement instead of two (coord_db.cpp, schema 2).
@@ -291,7 +304,7 @@ struct Importer {
             .bind(6, ev->first).bind(7, s.appeal_id).bind(8, std::int64_t{s.appeal_version}).bind_blob(9, s.appeal_text_hash)
             .bind(10, s.lang).bind(11, i64(s.unix_minute)).bind(12, std::int64_t{static_cast<std::uint8_t>(s.mode)})
             .bind_blob(13, s.strokes).bind(14, s.typed_name);
-        if (*counted != 0) ins->bind(15, *counted);
+        if (counted_as != 0) ins->bind(15, counted_as);
         else ins->bind_null(15);
         ins->bind(16, i64(p.reg.seq));
         if (reg_event != 0) ins->bind(17, reg_event);
@@ -304,12 +317,15 @@ struct Importer {
         if (!ran) return make_error("signature record " + std::to_string(s.seq) + ": " + ran.message());
         // Commitments are not checked for uniqueness here (no index on a random key in the import
         // path); publish-receipts refuses to publish if two counted signatures share one.
-        auto rc = db.cached("INSERT INTO receipts(signature, commitment) VALUES(?1, ?2)");
+        const std::int64_t id = db.last_insert_rowid();
+        // Beside the commitment, who signed what: CountedIndex is rebuilt from this table (dedupe.hpp).
+        auto rc = db.cached("INSERT INTO receipts(signature, commitment, member, appeal_id) VALUES(?1, ?2, ?3, ?4)");
         if (!rc) return rc.error();
-        rc->bind(1, db.last_insert_rowid()).bind_blob(2, s.receipt_commitment);
+        rc->bind(1, id).bind_blob(2, s.receipt_commitment).bind(3, member->member).bind(4, s.appeal_id);
         if (auto r = rc->run(); !r) return make_error("signature record " + std::to_string(s.seq) + ": " + r.message());
+        if (auto x = counted.note_signature(member->member, s.appeal_id, id); !x) return x;
         ++signatures;
-        if (*counted != 0) ++duplicates;
+        if (counted_as != 0) ++duplicates;
         return {};
     }
 
@@ -342,7 +358,7 @@ struct Importer {
                     return {};  // the signature record carries its commitment
                 } else {
                     static_assert(std::is_same_v<T, WithdrawalRecord>);
-                    auto w = withdraw_in_tx(db, rec.commitment, static_cast<std::int64_t>(rec.unix_minute) * 60);
+                    auto w = withdraw_in_tx(db, counted, rec.commitment, static_cast<std::int64_t>(rec.unix_minute) * 60);
                     if (!w) return w.error();
                     return {};
                 }
@@ -445,16 +461,22 @@ ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptio
     }
 
     // Everything from here is one transaction: any failure rolls it all back.
-    Importer imp(db, c.member_index());
-    // Members created in this transaction are kept in the index only if it commits.
+    Importer imp(db, c.member_index(), c.counted_index());
+    // What this transaction added to the in-memory indexes is kept only if it commits.
     struct IndexGuard {
-        MemberIndex& index;
+        MemberIndex& members;
+        CountedIndex& counted;
         bool committed = false;
         ~IndexGuard() {
-            if (committed) index.commit();
-            else index.rollback();
+            if (committed) {
+                members.commit();
+                counted.commit();
+            } else {
+                members.rollback();
+                counted.rollback();
+            }
         }
-    } index_guard{c.member_index()};
+    } index_guard{c.member_index(), c.counted_index()};
     imp.kiosk = kiosk->id;
     imp.log_size = kiosk->log_size;
     imp.log_head = kiosk->log_head;
@@ -463,6 +485,7 @@ ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptio
         registry::Transaction tx(db);
         if (!tx.begun()) return reject(tx.begun().message());
         if (auto x = c.member_index().sync(db); !x) return reject(x.message());
+        if (auto x = c.counted_index().sync(db); !x) return reject(x.message());
         auto st = db.prepare("INSERT INTO batches(kiosk, seq, batch_id, batch_hash, file_hash, file_size, imported_at, first_record, "
                              "last_record, signatures, log_size, log_head) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,0,?10,?11)");
         if (!st) return reject(st.message());

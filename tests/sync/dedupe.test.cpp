@@ -3,6 +3,8 @@
 #include "coord_fixture.hpp"
 
 #include "embassy/registry/db.hpp"
+#include "embassy/registry/receipt.hpp"
+#include "embassy/sync/coord_ops.hpp"
 #include "embassy/sync/dedupe.hpp"
 
 #include <catch2/catch_test_macros.hpp>
@@ -57,6 +59,82 @@ TEST_CASE("one person at two kiosks and events becomes one member and counts onc
     CHECK(count(*c, "SELECT count(*) FROM signatures WHERE appeal_id = 'free-elections' AND duplicate_of IS NULL") == 2);
 }
 
+TEST_CASE("the counted signature follows withdrawals: same object, reopened, and another process's", "[sync][dedupe]") {
+    // Which signature counts is kept in memory (CountedIndex); the database rows are the truth.
+    test::TempDir tmp;
+    const fs::path dir = tmp.path / "coord";
+    auto c = open_coordinator(dir);
+    auto k = make_kiosk(0);
+    REQUIRE(c->enroll(k->public_key, "A").ok());
+    auto commitment = [](const std::string& code) {
+        auto p = registry::receipt_parse(code);
+        REQUIRE(p.ok());
+        return registry::receipt_commitment(*p);
+    };
+    auto where = [&](const std::string& code) { return " WHERE r.commitment = x'" + to_hex(commitment(code)) + "'"; };
+    auto id_of = [&](sync::Coordinator& co, const std::string& code) {
+        return count(co, "SELECT r.signature FROM receipts r" + where(code));
+    };
+    auto duplicate_of = [&](sync::Coordinator& co, const std::string& code) {
+        return count(co, "SELECT coalesce(s.duplicate_of, 0) FROM receipts r JOIN signatures s ON s.id = r.signature" + where(code));
+    };
+    auto withdraw = [&](sync::Coordinator& co, const std::string& code) {
+        auto w = sync::withdraw_signature(co, commitment(code), 1800000000);
+        REQUIRE(w.ok());
+        REQUIRE(*w);
+    };
+    auto import = [&](sync::Coordinator& co, const char* out) {
+        auto o = sync::import_batch(co, export_one(*k, tmp.path / out));
+        REQUIRE(o.status == ImportStatus::accepted);
+    };
+    // One counted signature per member and appeal among those not withdrawn, and every duplicate
+    // points at it.
+    auto consistent = [&](sync::Coordinator& co) {
+        CHECK(count(co, "SELECT count(*) FROM (SELECT 1 FROM signatures WHERE duplicate_of IS NULL AND withdrawn_at IS NULL "
+                        "GROUP BY member, appeal_id HAVING count(*) > 1)") == 0);
+        CHECK(count(co, "SELECT count(*) FROM signatures d JOIN signatures o ON o.id = d.duplicate_of "
+                        "WHERE o.duplicate_of IS NOT NULL OR o.withdrawn_at IS NOT NULL OR o.member <> d.member") == 0);
+    };
+
+    const std::string s1 = submit(*k, submission(k->pack, "Аляксандра", "Ціханоўская", 0));
+    const std::string s2 = submit(*k, submission(k->pack, "Aliaksandra", "Tsikhanouskaya", 0));
+    const std::string other = submit(*k, submission(k->pack, "Aliaksandra", "Tsikhanouskaya", 1));
+    import(*c, "b1");
+    CHECK(duplicate_of(*c, s2) == id_of(*c, s1));
+    CHECK(duplicate_of(*c, other) == 0);  // another appeal counts on its own
+
+    withdraw(*c, s1);  // the count moves to s2
+    CHECK(duplicate_of(*c, s2) == 0);
+    const std::string s3 = submit(*k, submission(k->pack, "Aliaksandra", "Tsikhanouskaya", 0));
+    import(*c, "b2");  // the same object: its index followed the withdrawal
+    CHECK(duplicate_of(*c, s3) == id_of(*c, s2));
+    consistent(*c);
+
+    {
+        auto other_process = open_coordinator(dir);  // a second connection, its own index
+        withdraw(*other_process, s2);                // the count moves to s3 behind c's back
+        CHECK(duplicate_of(*other_process, s3) == 0);
+    }
+    const std::string s4 = submit(*k, submission(k->pack, "Aliaksandra", "Tsikhanouskaya", 0));
+    import(*c, "b3");  // c notices the withdrawal it did not make and reloads
+    CHECK(duplicate_of(*c, s4) == id_of(*c, s3));
+    consistent(*c);
+
+    c.reset();
+    auto reopened = open_coordinator(dir);  // a fresh index, loaded from the tables
+    withdraw(*reopened, s4);                // a duplicate: the count stays with s3
+    const std::string s5 = submit(*k, submission(k->pack, "Aliaksandra", "Tsikhanouskaya", 0));
+    const std::string other2 = submit(*k, submission(k->pack, "Аляксандра", "Ціханоўская", 1));
+    import(*reopened, "b4");
+    CHECK(duplicate_of(*reopened, s5) == id_of(*reopened, s3));
+    CHECK(duplicate_of(*reopened, other2) == id_of(*reopened, other));
+    consistent(*reopened);
+    auto rep = sync::build_report(*reopened, 1800000000);
+    REQUIRE(rep.ok());
+    CHECK(rep->members == 1);
+    for (const auto& a : rep->appeals) CHECK(a.counted == 1);
+}
+
 TEST_CASE("precision and recall of the coordinator's dedupe on the labelled name pairs", "[sync][dedupe]") {
     test::TempDir tmp;
     auto c = open_coordinator(tmp.path / "coord");
@@ -81,8 +159,8 @@ TEST_CASE("precision and recall of the coordinator's dedupe on the labelled name
         // it up; then roll back so pairs do not see each other.
         registry::Transaction tx(c->db());
         REQUIRE(tx.begun().ok());
-        auto m1 = sync::find_or_create_member(c->db(), sync::member_keys(f[0], f[1], "PL", "", ""), false);
-        auto m2 = sync::find_or_create_member(c->db(), sync::member_keys(f[2], f[3], "PL", "", ""), false);
+        auto m1 = sync::find_or_create_member(c->db(), sync::member_keys(f[0], f[1], "PL", "", ""));
+        auto m2 = sync::find_or_create_member(c->db(), sync::member_keys(f[2], f[3], "PL", "", ""));
         REQUIRE(m1.ok());
         REQUIRE(m2.ok());
         const bool matched = m1->member == m2->member;

@@ -67,6 +67,8 @@ public:
     registry::Database& db() { return *db_; }
     // Deduplication's index of members by name key, kept for the life of this object (dedupe.hpp).
     MemberIndex& member_index() { return members_; }
+    // And its index of counted signatures by member and appeal (dedupe.hpp).
+    CountedIndex& counted_index() { return counted_; }
 
     // Enrolled kiosks.
     Result<EnrolledKiosk> enroll(const SignPublicKey& kiosk_key, std::string_view name);
@@ -86,6 +88,7 @@ private:
     CoordinatorKeys keys_;
     std::unique_ptr<registry::Database> db_;
     MemberIndex members_;
+    CountedIndex counted_;
 };
 
 // "3F2A 9C01 77D4 0B1E 5A60" or "3f2a9c01…" → "3F2A9C0177D40B1E5A60"; "" if not 20 hex digits.

@@ -20,6 +20,7 @@
 #include "embassy/result.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -62,7 +63,7 @@ public:
     // Look the keys up; join the member found or create one, inside the caller's transaction. A
     // member created here stays pending until commit() keeps it or rollback() forgets it, as the
     // transaction does.
-    Result<MemberMatch> find_or_create(registry::Database& db, const MemberKeys& keys, bool joined_registry);
+    Result<MemberMatch> find_or_create(registry::Database& db, const MemberKeys& keys);
     void commit();
     void rollback();
     std::size_t size() const { return sorted_.size() + pending_.size(); }
@@ -76,9 +77,53 @@ private:
 };
 
 // One lookup with a freshly loaded index (tests, one-off use: the load scans every member).
-Result<MemberMatch> find_or_create_member(registry::Database& db, const MemberKeys& keys, bool joined_registry);
+Result<MemberMatch> find_or_create_member(registry::Database& db, const MemberKeys& keys);
 
-// The counted signature of this member for this appeal (not a duplicate, not withdrawn), or 0.
-Result<std::int64_t> counted_signature_of(registry::Database& db, std::int64_t member, std::string_view appeal_id);
+// Counted signatures by member and appeal, in memory: which signature of a member counts for an
+// appeal (the others are duplicates pointing at it). 16 bytes a counted signature.
+//
+// The counted one is always the lowest-id signature of that member and appeal that is not
+// withdrawn: import counts the first and marks later ones duplicates of it; a withdrawal hands the
+// count to the next. So the index is rebuilt by one scan of the narrow, append-only `receipts`
+// table (signature, commitment, member, appeal) skipping withdrawn signatures, and caught up by id
+// at each batch.
+// Why not a database index: as for members, its keys arrive in random order and each batch's
+// commit rewrote most of its pages (coord_db.cpp, schema 3).
+class CountedIndex {
+public:
+    // Catch up with the tables: a full load the first time, and again when the number of
+    // withdrawn signatures differs from what this index has seen (another process withdrew one);
+    // otherwise only signatures above the highest id seen.
+    Status sync(registry::Database& db);
+    // The counted signature of this member for this appeal, or 0 if none.
+    std::int64_t find(std::int64_t member, std::string_view appeal_id) const;
+    // A signature was written in the open transaction; it counts if find() gave 0 for it.
+    Status note_signature(std::int64_t member, std::string_view appeal_id, std::int64_t signature);
+    // A signature was withdrawn in the open transaction. If it was the counted one, the count of
+    // this member and appeal moved to `heir` (0: none left). Either way the index notes one more
+    // withdrawal, which is how sync() tells its own from another process's.
+    Status note_withdrawal(std::int64_t member, std::string_view appeal_id, bool was_counted, std::int64_t heir);
+    void commit();
+    void rollback();
+    std::size_t size() const { return sorted_.size(); }
+
+private:
+    Result<std::uint64_t> key(std::int64_t member, std::string_view appeal_id, bool add);
+    std::uint64_t key_if_known(std::int64_t member, std::string_view appeal_id) const;  // 0: unknown appeal
+    Status load_all(registry::Database& db, std::int64_t withdrawn);
+    Status catch_up(registry::Database& db);
+
+    std::vector<std::pair<std::uint64_t, std::int64_t>> sorted_;  // (member·appeal key, counted id), committed
+    std::unordered_map<std::uint64_t, std::int64_t> pending_;     // changes in the open transaction (0: none counted)
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    // appeal id → small number (this process only)
+    std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> appeal_codes_;
+    std::int64_t max_id_ = 0, pending_max_id_ = 0;
+    std::int64_t withdrawn_ = 0, pending_withdrawn_ = 0;
+    bool loaded_ = false;
+};
 
 }  // namespace embassy::sync
