@@ -135,7 +135,7 @@ std::string Database::cipher_version() {
     return v;
 }
 
-Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path, const SecretBytes& key) {
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& path, const SecretBytes& key, const OpenOptions& options) {
     const std::string where = path.string();
     // SQLite's heap: our locked, wipe-on-free allocator (secure_heap.hpp), or, if SQLite was
     // initialised before we could install it, SQLCipher's per-allocation cipher_memory_security.
@@ -175,6 +175,11 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
     if (sqlite3_key(db->db_, keyspec.data(), static_cast<int>(keyspec.size())) != SQLITE_OK)
         return make_error(where + ": cannot key database");
     keyspec.wipe();
+    if (options.page_size != 4096) {
+        if (options.page_size < 512 || options.page_size > 65536 || (options.page_size & (options.page_size - 1)) != 0)
+            return make_error("database: page size must be a power of two from 512 to 65536");
+        if (auto s = db->exec("PRAGMA cipher_page_size = " + std::to_string(options.page_size)); !s) return s.error();
+    }
 
     // The first read proves the key: a wrong one gives SQLITE_NOTADB.
     sqlite3_stmt* st = nullptr;
@@ -189,11 +194,19 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
         if (!mem_sec || *mem_sec != 1)
             return make_error("database: this SQLCipher ignores cipher_memory_security; refusing to run");
     }
-    {
+    if (options.journal == Journal::wal) {
         auto wal = db->prepare("PRAGMA journal_mode = WAL");
         if (!wal) return wal.error();
         auto row = wal->step();
         if (!row || !*row || wal->column_text(0) != "wal") return make_error(where + ": cannot switch the database to WAL mode");
+    } else {
+        // TRUNCATE: the journal file is emptied at commit rather than deleted and created again.
+        // Leaving WAL needs the only connection; with another one open the file stays in WAL mode.
+        auto mode = db->prepare("PRAGMA journal_mode = TRUNCATE");
+        if (!mode) return mode.error();
+        auto row = mode->step();
+        if (row && *row && mode->column_text(0) != "truncate" && mode->column_text(0) != "wal")
+            return make_error(where + ": cannot set the journal mode");
     }
     for (const char* pragma : {"PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY",
                                "PRAGMA secure_delete = ON", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"}) {

@@ -15,9 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <new>
+#include <optional>
 #include <string_view>
 #include <system_error>
 
@@ -74,7 +77,10 @@ std::string seq_rule_error(std::uint64_t seq, const Hash& prev) {
 class StreamParser {
 public:
     using OnRecord = std::function<Status(const Record&)>;
-    explicit StreamParser(const OnRecord* on_record) : on_record_(on_record) { hash_init(hs_, kPayloadDomain); }
+    // hash: keep the payload hash (off only when replaying plaintext already verified).
+    explicit StreamParser(const OnRecord* on_record, bool hash = true) : on_record_(on_record), hash_(hash) {
+        hash_init(hs_, kPayloadDomain);
+    }
     ~StreamParser() { sodium_memzero(body_.data(), body_.size()); }
     StreamParser(const StreamParser&) = delete;
     StreamParser& operator=(const StreamParser&) = delete;
@@ -193,14 +199,17 @@ private:
         if (total_ == 1) first_ = seq;
         last_ = seq;
         ++counts_[type_ - 1u];
-        crypto_generichash_update(&hs_, hdr_.data(), hdr_.size());
-        crypto_generichash_update(&hs_, body_.data(), body_.size());
+        if (hash_) {
+            crypto_generichash_update(&hs_, hdr_.data(), hdr_.size());
+            crypto_generichash_update(&hs_, body_.data(), body_.size());
+        }
         state_ = State::header;
         if (r) return (*on_record_)(*r);
         return {};
     }
 
     const OnRecord* on_record_;
+    bool hash_ = true;
     State state_ = State::header;
     std::array<std::uint8_t, 5> hdr_{};
     std::size_t hdr_have_ = 0;
@@ -253,10 +262,18 @@ Status open_header(FILE* f, const registry::SecretBytes& box_secret, const BoxPu
     return {};
 }
 
+// Where verify() keeps the plaintext of a small file for for_each_record (BatchReader, 4.3).
+struct Retained {
+    registry::SecretBytes bytes;  // sized to the file: the plaintext is shorter than the ciphertext
+    std::size_t used = 0;
+};
+
 // Decrypt every chunk after the header and feed the plaintext to the parser.
-// raw, if given, is updated with every byte read (the file hash of VerifiedManifest).
+// raw, if given, is updated with every byte read (the file hash of VerifiedManifest); retain, if
+// given, receives the plaintext (dropped if it would not fit).
 Status read_chunks(FILE* f, const std::uint8_t* stream_header, const registry::SecretBytes& file_key,
-                   StreamParser& parser, std::uint64_t& file_size, crypto_generichash_state* raw = nullptr) {
+                   StreamParser& parser, std::uint64_t& file_size, crypto_generichash_state* raw = nullptr,
+                   std::optional<Retained>* retain = nullptr) {
     registry::SecretBytes state(sizeof(StreamState));
     if (crypto_secretstream_xchacha20poly1305_init_pull(stream_state(state), stream_header, file_key.data()) != 0)
         return make_error("bad stream header");
@@ -287,6 +304,15 @@ Status read_chunks(FILE* f, const std::uint8_t* stream_header, const registry::S
         if ((!final && plen != kChunkSize) || (final && plen == 0))
             return make_error("chunk " + std::to_string(index) + " has the wrong size");
         EMBASSY_TRY(parser.feed({plain.data(), static_cast<std::size_t>(plen)}));
+        if (retain != nullptr && retain->has_value()) {
+            Retained& r = **retain;
+            if (r.used + plen <= r.bytes.size()) {
+                std::memcpy(r.bytes.data() + r.used, plain.data(), static_cast<std::size_t>(plen));
+                r.used += static_cast<std::size_t>(plen);
+            } else {
+                retain->reset();  // wiped; pass 2 reads the file
+            }
+        }
         if (final) {
             if (std::fgetc(f) != EOF) return make_error("data after the final chunk");
             return parser.finish();
@@ -708,7 +734,28 @@ struct BatchReader::Impl {
     std::optional<Hash> expected_key_id;
     std::optional<VerifiedManifest> verified;
     Hash payload_hash{};
+    std::optional<Retained> plaintext;  // verify()'s plaintext of a small file, for one pass 2
 };
+
+namespace {
+std::atomic<std::uint64_t> retained_limit{kRetainedPlaintextLimit};
+
+// Room for the plaintext of a file of `size` bytes, if it is small enough and locked memory can be
+// had (sodium_malloc: guard pages, wiped on free); otherwise none and pass 2 reads the file.
+std::optional<Retained> retain_for(std::uint64_t size) {
+    if (size == 0 || size > retained_limit.load()) return std::nullopt;
+    std::optional<Retained> r;
+    try {
+        r.emplace();
+        r->bytes = registry::SecretBytes(static_cast<std::size_t>(size));
+    } catch (const std::bad_alloc&) {
+        return std::nullopt;
+    }
+    return r;
+}
+}  // namespace
+
+std::uint64_t detail::set_retained_plaintext_limit(std::uint64_t bytes) { return retained_limit.exchange(bytes); }
 
 BatchReader::BatchReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 BatchReader::BatchReader(BatchReader&&) noexcept = default;
@@ -743,10 +790,16 @@ Result<VerifiedManifest> BatchReader::verify() {
     crypto_generichash_state raw;
     crypto_generichash_init(&raw, nullptr, 0, 32);
     crypto_generichash_update(&raw, header.data(), header.size());
-    if (auto s = read_chunks(f.get(), header.data() + 92, d.file_key, parser, size, &raw); !s)
+    std::optional<Retained> plain;
+    if (!d.src.in_memory) {
+        struct stat st {};
+        if (::fstat(::fileno(f.get()), &st) == 0 && st.st_size > 0) plain = retain_for(static_cast<std::uint64_t>(st.st_size));
+    }
+    if (auto s = read_chunks(f.get(), header.data() + 92, d.file_key, parser, size, &raw, &plain); !s)
         return prefixed(d.src, s.error());
     auto v = parser.verified(d.expected_key_id);
     if (!v) return prefixed(d.src, v.error());
+    d.plaintext = std::move(plain);
     v->file_size = size;
     crypto_generichash_final(&raw, v->file_hash.data(), v->file_hash.size());
     d.payload_hash = v->manifest.payload_hash;
@@ -757,17 +810,27 @@ Result<VerifiedManifest> BatchReader::verify() {
 Status BatchReader::for_each_record(const std::function<Status(const Record&)>& fn) {
     auto& d = *impl_;
     if (!d.verified) return prefixed(d.src, make_error("for_each_record before a successful verify()"));
-    FilePtr f(d.src.open());
-    if (!f) return prefixed(d.src, make_error(std::string("cannot open: ") + std::strerror(errno)));
-    std::array<std::uint8_t, kBatchHeaderSize> header{};
-    if (std::fread(header.data(), 1, header.size(), f.get()) != header.size() || header != d.header)
-        return prefixed(d.src, make_error("file changed since verification"));
     bool user_error = false;
     std::function<Status(const Record&)> wrapped = [&](const Record& r) -> Status {
         auto s = fn(r);
         if (!s) user_error = true;
         return s;
     };
+    if (d.plaintext) {
+        // The bytes verify() checked: no second decryption, and no payload hash to compare.
+        std::optional<Retained> plain = std::move(d.plaintext);
+        d.plaintext.reset();
+        StreamParser parser(&wrapped, false);
+        Status s = parser.feed({plain->bytes.data(), plain->used});
+        if (s) s = parser.finish();
+        if (!s) return user_error ? s : Status(prefixed(d.src, s.error()));
+        return {};
+    }
+    FilePtr f(d.src.open());
+    if (!f) return prefixed(d.src, make_error(std::string("cannot open: ") + std::strerror(errno)));
+    std::array<std::uint8_t, kBatchHeaderSize> header{};
+    if (std::fread(header.data(), 1, header.size(), f.get()) != header.size() || header != d.header)
+        return prefixed(d.src, make_error("file changed since verification"));
     StreamParser parser(&wrapped);
     std::uint64_t size = 0;
     if (auto s = read_chunks(f.get(), header.data() + 92, d.file_key, parser, size); !s)

@@ -33,6 +33,8 @@ using registry::SecretBytes;
 // looked up.
 namespace {
 
+constexpr int kCoordPageSize = 16384;
+
 const char* const kCoordMigrations[] = {
     // 1
     R"sql(
@@ -219,13 +221,21 @@ void Coordinator::close() {
 Result<std::unique_ptr<Coordinator>> Coordinator::open_db(const fs::path& dir, CoordinatorKeys keys, const SecretBytes& db_key) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    auto db = Database::open(dir / coord_registry_db_file, db_key);
+    // A rollback journal rather than WAL: an import appends nearly every page it writes, and WAL
+    // would write each twice (db.hpp, Journal). One process imports at a time (the CLI). 16 KiB
+    // pages: a quarter of the pages to encrypt, authenticate and write for the same rows.
+    // Registries made before schema 3 have 4 KiB pages; they are opened as they are.
+    registry::OpenOptions options{registry::Journal::rollback, kCoordPageSize};
+    auto db = Database::open(dir / coord_registry_db_file, db_key, options);
+    if (!db && fs::file_size(dir / coord_registry_db_file, ec) > 0 && !ec) {
+        options.page_size = 4096;
+        if (auto legacy = Database::open(dir / coord_registry_db_file, db_key, options)) db = std::move(legacy);
+    }
     if (!db) return make_error("coordinator registry: " + db.message());
-    // A larger page cache keeps the index pages that deduplication probes decrypted in memory.
+    // A larger page cache keeps the pages that deduplication reads again decrypted in memory.
     if (auto s = (*db)->exec("PRAGMA cache_size = -65536"); !s) return s.error();
-    // Checkpoint every 64 MiB of WAL instead of every 4 MiB: index pages that every batch of an
-    // import touches again are then copied into the database file once per checkpoint, not once per
-    // batch. import_paths checkpoints (TRUNCATE) when it is done.
+    // If another connection kept the file in WAL mode: checkpoint every 64 MiB instead of every
+    // 4 MiB (import_paths checkpoints, TRUNCATE, when it is done).
     if (auto s = (*db)->exec("PRAGMA wal_autocheckpoint = 16384"); !s) return s.error();
     if (auto s = migrate(**db, coord_schema_latest()); !s) return s.error();
     std::unique_ptr<Coordinator> c(new Coordinator());

@@ -304,6 +304,9 @@ void bench_import(std::uint64_t n) {
                                       "WHERE d.duplicate_of IS NOT NULL AND (o.id IS NULL OR o.member <> d.member OR "
                                       "o.appeal_id <> d.appeal_id OR o.duplicate_of IS NOT NULL)");
     if (!twice || !stray || *twice != 0 || *stray != 0) die("deduplication check failed after import");
+    // The import writes with foreign keys unenforced (import.cpp); every reference must hold.
+    auto fk = (*c)->db().query_int("SELECT count(*) FROM pragma_foreign_key_check");
+    if (!fk || *fk != 0) die("foreign key check failed after import");
     std::printf("import %7llu signatures: %6.1f s (%6.0f sig/s) vs bare SQLCipher insert %6.1f s -> ratio %.2fx (target <= 3x); "
                 "peak RSS import %ld MB (bare %ld MB; target <= 300 MB)\n",
                 static_cast<unsigned long long>(n), imp, static_cast<double>(sigs) / imp, bare, imp / bare, imp_rss / 1024,

@@ -478,21 +478,56 @@ TEST_CASE("the writer's heap does not grow with the number of records", "[sync][
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a file changed between verify and for_each_record is refused", "[sync][batch]") {
+TEST_CASE("between the passes: a large file changed is refused, a small one's verified bytes are what pass 2 hands out",
+          "[sync][batch]") {
     Keys k;
     auto dir = temp_dir("swap");
     const auto path = dir / random_batch_file_name();
-    write_batch(path, k, make_records(50));
-    auto r = BatchReader::open(path, k.box_sk, k.box_pk);
-    REQUIRE(r.ok());
-    REQUIRE(r->verify().ok());
-    // Replace the file with a different, validly signed batch under the same header is impossible
-    // (fresh file key), so the header check must catch the swap.
-    std::filesystem::remove(path);
-    write_batch(path, k, make_records(50, 8));
-    std::size_t seen = 0;
-    CHECK_FALSE(r->for_each_record([&](const Record&) { ++seen; return Status{}; }).ok());
-    CHECK(seen == 0);
+    const auto original = make_records(50);
+    write_batch(path, k, original);
+    struct RestoreLimit {
+        std::uint64_t was;
+        ~RestoreLimit() { detail::set_retained_plaintext_limit(was); }
+    } restore{detail::set_retained_plaintext_limit(kRetainedPlaintextLimit)};
+    std::vector<Record> seen;
+    auto collect = [&](const Record& r) {
+        seen.push_back(r);
+        return Status{};
+    };
+    SECTION("read twice (larger than the retained limit): the swap is caught") {
+        detail::set_retained_plaintext_limit(0);
+        auto r = BatchReader::open(path, k.box_sk, k.box_pk);
+        REQUIRE(r.ok());
+        REQUIRE(r->verify().ok());
+        // A different, validly signed batch under the same header is impossible (fresh file key),
+        // so the header check must catch the swap.
+        std::filesystem::remove(path);
+        write_batch(path, k, make_records(50, 8));
+        CHECK_FALSE(r->for_each_record(collect).ok());
+        CHECK(seen.empty());
+        SECTION("control: unchanged, the same reader gives every record") {
+            std::filesystem::remove(path);
+            write_batch(path, k, original);
+            auto again = BatchReader::open(path, k.box_sk, k.box_pk);
+            REQUIRE(again.ok());
+            REQUIRE(again->verify().ok());
+            REQUIRE(again->for_each_record(collect).ok());
+            CHECK(seen == original);
+        }
+    }
+    SECTION("retained (small file): pass 2 gives exactly the records verify() checked, whatever the file became") {
+        auto r = BatchReader::open(path, k.box_sk, k.box_pk);
+        REQUIRE(r.ok());
+        REQUIRE(r->verify().ok());
+        std::filesystem::remove(path);
+        write_batch(path, k, make_records(50, 8));
+        REQUIRE(r->for_each_record(collect).ok());
+        CHECK(seen == original);
+        // The plaintext is released after one pass; a second pass reads the (changed) file and fails.
+        seen.clear();
+        CHECK_FALSE(r->for_each_record(collect).ok());
+        CHECK(seen.empty());
+    }
     std::filesystem::remove_all(dir);
 }
 

@@ -117,3 +117,42 @@ TEST_CASE("publish-receipts refuses two counted signatures with one receipt comm
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.message(), ContainsSubstring("same receipt commitment"));
 }
+
+TEST_CASE("the coordinator registry: 16 KiB pages, a rollback journal; a registry with 4 KiB pages still opens",
+          "[sync][schema]") {
+    test::TempDir tmp;
+    auto str = [](sync::Coordinator& c, const char* sql) {
+        auto st = c.db().prepare(sql);
+        REQUIRE(st.ok());
+        REQUIRE(st->step().value());
+        return st->column_text(0);
+    };
+    {
+        auto c = open_coordinator(tmp.path / "new");
+        CHECK(q(c->db(), "PRAGMA page_size") == 16384);
+        CHECK(str(*c, "PRAGMA journal_mode") == "truncate");
+    }
+    // Made the way registries were before schema 3: 4 KiB pages, WAL.
+    const fs::path old_dir = tmp.path / "old";
+    fs::create_directories(old_dir);
+    {
+        auto db = registry::Database::open(old_dir / sync::coord_registry_db_file, world().db_key);
+        REQUIRE(db.ok());
+        REQUIRE(sync::coord_migrate_to(**db, 2).ok());
+    }
+    auto c = open_coordinator(old_dir);  // REQUIREs success
+    CHECK(q(c->db(), "PRAGMA page_size") == 4096);
+    CHECK(c->db().user_version() == sync::coord_schema_latest());
+    CHECK(str(*c, "PRAGMA journal_mode") == "truncate");
+    // A wrong key still fails, after both page sizes were tried.
+    registry::SecretBytes wrong(32);
+    randombytes_buf(wrong.data(), 32);
+    c.reset();
+    auto bad = sync::Coordinator::open_with(old_dir, world().keys, wrong);
+    REQUIRE_FALSE(bad.ok());
+    CHECK_THAT(bad.message(), ContainsSubstring("cannot decrypt"));
+    // An invalid page size is an error, not a corrupt file.
+    registry::OpenOptions odd;
+    odd.page_size = 5000;
+    CHECK_FALSE(registry::Database::open(tmp.path / "odd.db", world().db_key, odd).ok());
+}

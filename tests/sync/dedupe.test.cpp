@@ -129,6 +129,7 @@ TEST_CASE("the counted signature follows withdrawals: same object, reopened, and
     CHECK(duplicate_of(*reopened, s5) == id_of(*reopened, s3));
     CHECK(duplicate_of(*reopened, other2) == id_of(*reopened, other));
     consistent(*reopened);
+    CHECK(count(*reopened, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
     auto rep = sync::build_report(*reopened, 1800000000);
     REQUIRE(rep.ok());
     CHECK(rep->members == 1);

@@ -8,6 +8,7 @@
 #include "embassy/sync/kiosk_export.hpp"
 
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
 #include <fstream>
@@ -44,6 +45,13 @@ struct Setup {
 }  // namespace
 
 TEST_CASE("a kiosk's batch arrives at the coordinator intact: counts, strokes and texts identical", "[sync][import]") {
+    // Both ways of reading pass 2: from the plaintext verify() kept (a small file) and from the file
+    // a second time (what a file above kRetainedPlaintextLimit gets).
+    const std::uint64_t limit = GENERATE(sync::kRetainedPlaintextLimit, std::uint64_t{0});
+    struct RestoreLimit {
+        std::uint64_t was;
+        ~RestoreLimit() { sync::detail::set_retained_plaintext_limit(was); }
+    } restore{sync::detail::set_retained_plaintext_limit(limit)};
     Setup s;
     auto k = make_kiosk(0);
     REQUIRE(s.c->enroll(k->public_key, "kiosk A").ok());
@@ -68,6 +76,10 @@ TEST_CASE("a kiosk's batch arrives at the coordinator intact: counts, strokes an
     CHECK(count(*s.c, "SELECT count(*) FROM members") == 3);
     CHECK(count(*s.c, "SELECT last_seq FROM kiosks") == 1);
     CHECK(count(*s.c, "SELECT log_size FROM kiosks") == 3);
+    // Written with foreign keys unenforced (import.cpp): every reference holds, and enforcement is
+    // back on for other writers.
+    CHECK(count(*s.c, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+    CHECK(count(*s.c, "PRAGMA foreign_keys") == 1);
 
     // Byte for byte: names, typed name, strokes, the appeal text hash.
     auto st = s.c->db().prepare("SELECT given_name, family_name, country, strokes, typed_name, text_hash, appeal_id "
@@ -491,4 +503,6 @@ TEST_CASE("a failure early in a large batch stops the reading thread and changes
     REQUIRE(again.status == ImportStatus::accepted);
     CHECK(count(*s.c, "SELECT count(*) FROM signatures") == kSigners);
     CHECK(count(*s.c, "SELECT count(*) FROM receipts") == kSigners);
+    CHECK(count(*s.c, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+    CHECK(count(*s.c, "PRAGMA foreign_keys") == 1);  // on again after the rejected import too
 }

@@ -70,10 +70,29 @@ private:
     std::forward_list<std::string> held_;
 };
 
+// How a database keeps its transactions atomic. WAL (the kiosk): readers never wait for the writer,
+// and a commit is one append and one fsync. Rollback journal (the coordinator's registry, written
+// in bulk by one process at a time): a page appended by a transaction is written once, straight
+// into the database file, where WAL writes it twice (log, then checkpoint); the journal holds only
+// the (encrypted) original images of pages the transaction changes, and is truncated at commit.
+enum class Journal { wal, rollback };
+
+struct OpenOptions {
+    Journal journal = Journal::wal;
+    // SQLCipher's page size (its header is encrypted, so it is given at every open and a file made
+    // with one size does not open with another). Each page is encrypted and authenticated on its
+    // own: larger pages spread that cost over more rows (the coordinator's registry, written in
+    // bulk), smaller ones write less for a small change (the kiosk's one-row commits).
+    int page_size = 4096;
+};
+
 class Database {
 public:
     // Open (creating with mode 0600 if absent) and key. A wrong key is an Error, not a crash.
-    static Result<std::unique_ptr<Database>> open(const std::filesystem::path& path, const SecretBytes& key);
+    // Journal::rollback falls back to WAL, equally safe, while another connection keeps the file in
+    // WAL mode.
+    static Result<std::unique_ptr<Database>> open(const std::filesystem::path& path, const SecretBytes& key,
+                                                  const OpenOptions& options = {});
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;

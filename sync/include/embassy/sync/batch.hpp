@@ -179,6 +179,10 @@ struct BatchInfo {
     std::uint64_t file_size = 0;
 };
 
+// Batch files up to this size are decrypted once (BatchReader::for_each_record). 16 MiB: about
+// 20,000 signatures with strokes, more than a long rally day at one kiosk.
+inline constexpr std::uint64_t kRetainedPlaintextLimit = 16u << 20;
+
 struct VerifiedManifest {
     Manifest manifest;
     std::array<std::uint8_t, kSignatureSize> signature{};
@@ -245,6 +249,10 @@ public:
     // Pass 2 (only after verify() succeeded): hand out each record in order. Fails if the file changed
     // since verify(); the consumer must then discard what it received (roll back).
     // An error returned by fn stops the pass and is returned as is.
+    // A file of at most kRetainedPlaintextLimit bytes keeps its verified plaintext from verify() in
+    // locked memory (wiped when freed), so the records come from exactly the bytes the signature
+    // covered without decrypting and hashing the file again (spec 4.3); it is released after the
+    // first for_each_record. Larger files are read a second time, as the spec describes.
     Status for_each_record(const std::function<Status(const Record&)>& fn);
 
 private:
@@ -277,6 +285,10 @@ Result<VerifiedManifest> verify_batch_bytes(std::span<const std::uint8_t> file,
                                             const BoxPublicKey& coordinator_box_public);
 
 bool valid_utf8(std::span<const std::uint8_t> s);
+
+// Tests: the largest file whose plaintext BatchReader keeps between the passes (default
+// kRetainedPlaintextLimit; 0 makes every reader read the file twice). Returns the previous value.
+std::uint64_t set_retained_plaintext_limit(std::uint64_t bytes);
 
 // The plaintext stream an honest writer produces for these records (for corpora and tests).
 Result<Bytes> make_plaintext_stream(std::span<const Record> records, const ManifestFields& fields,
