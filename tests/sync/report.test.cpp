@@ -45,6 +45,26 @@ struct Imported {
 
 }  // namespace
 
+TEST_CASE("no plaintext in the coordinator's directory: registry, journal, held files", "[sync][report][canary]") {
+    Imported w;
+    // Positive control: the name is in the registry, readable through its key.
+    CHECK(count(*w.c, "SELECT count(*) FROM signatures WHERE given_name = 'Canaryanna'") == 1);
+    // A withdrawal is one more write transaction through the rollback journal.
+    auto code = registry::receipt_parse(w.codes[2]);
+    REQUIRE(code.ok());
+    REQUIRE(sync::withdraw_signature(*w.c, registry::receipt_commitment(*code), 1800000000).ok());
+    for (const char* needle : {"Canaryanna", "Zzyzx", "Kalesnikava"}) {
+        INFO(needle);
+        CHECK(test::count_hits_in_dir(w.c->dir(), needle) == 0);  // open
+    }
+    const fs::path dir = w.c->dir();
+    w.c.reset();
+    for (const char* needle : {"Canaryanna", "Zzyzx", "Kalesnikava"}) {
+        INFO(needle);
+        CHECK(test::count_hits_in_dir(dir, needle) == 0);  // closed
+    }
+}
+
 TEST_CASE("the report counts per appeal, country, kiosk and day without names", "[sync][report]") {
     Imported w;
     auto r = sync::build_report(*w.c, 1800000000);

@@ -121,7 +121,7 @@ fs::path export_one(Kiosk& k, const fs::path& out_dir) {
 
 std::string registry_bytes(const fs::path& dir) {
     std::string out;
-    for (const char* name : {"registry.db", "registry.db-wal"}) {
+    for (const char* name : {"registry.db", "registry.db-wal", "registry.db-journal"}) {
         std::ifstream in(dir / name, std::ios::binary);
         if (!in) continue;
         out += std::string(name) + ":";

@@ -53,7 +53,7 @@ std::string submit(Kiosk& k, const registry::Submission& s);
 // Export a batch (REQUIREs one was written) and return its path, in out_dir.
 fs::path export_one(Kiosk& k, const fs::path& out_dir);
 
-// The registry files' bytes (registry.db and, if present, -wal), for "changed nothing" checks.
+// The registry files' bytes (registry.db and, if present, -wal and -journal), for "changed nothing" checks.
 std::string registry_bytes(const fs::path& dir);
 
 std::int64_t count(sync::Coordinator& c, const std::string& sql);
