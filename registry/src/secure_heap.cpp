@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <atomic>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -65,7 +66,7 @@ struct Heap {
     std::uint8_t* bump = nullptr;                                // next unused byte of the newest arena
     std::uint8_t* bump_end = nullptr;
     Stats st;
-    bool installed = false;
+    std::atomic<bool> installed{false};
 };
 
 Heap& heap() {
@@ -243,19 +244,16 @@ bool install() {
             rl.rlim_cur = rl.rlim_max;
             (void)::setrlimit(RLIMIT_MEMLOCK, &rl);
         }
+        // No global memory statistics: SQLite would take its own mutex around every allocation to
+        // keep them, and nothing here reads them (stats() counts in this heap).
+        (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         ok = sqlite3_config(SQLITE_CONFIG_MALLOC, &kMethods) == SQLITE_OK;
-        Heap& h = heap();
-        std::lock_guard lock(h.mu);
-        h.installed = ok;
+        heap().installed.store(ok);
     });
     return ok;
 }
 
-bool active() {
-    Heap& h = heap();
-    std::lock_guard lock(h.mu);
-    return h.installed;
-}
+bool active() { return heap().installed.load(std::memory_order_relaxed); }  // set once, before SQLite starts
 
 Stats stats() {
     Heap& h = heap();

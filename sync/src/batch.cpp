@@ -807,6 +807,12 @@ Result<VerifiedManifest> BatchReader::verify() {
     return v;
 }
 
+std::size_t BatchReader::retained_plaintext_bytes() const {
+    return impl_->plaintext ? impl_->plaintext->bytes.size() : 0;
+}
+
+void BatchReader::drop_retained_plaintext() { impl_->plaintext.reset(); }
+
 Status BatchReader::for_each_record(const std::function<Status(const Record&)>& fn) {
     auto& d = *impl_;
     if (!d.verified) return prefixed(d.src, make_error("for_each_record before a successful verify()"));

@@ -388,6 +388,29 @@ struct Importer {
 // [SECTION] One file
 namespace {
 
+// Foreign keys are not enforced row by row during an import run: every id an import writes comes
+// from rows it read or inserted itself (kiosk, batch, event, member, signature), and probing five
+// parent rows per signature was 6% of an import (bench_import). Tests and the benchmark run
+// foreign_key_check after importing; other writers keep enforcement. Switched once per run, not per
+// batch: changing the setting makes SQLite prepare every cached statement again.
+class ForeignKeysOffDuringImport {
+public:
+    explicit ForeignKeysOffDuringImport(Database& db) : db_(db) {
+        auto on = db_.query_int("PRAGMA foreign_keys");
+        was_on_ = !on || *on != 0;
+        if (was_on_) (void)db_.exec("PRAGMA foreign_keys = OFF");
+    }
+    ~ForeignKeysOffDuringImport() {
+        if (was_on_) (void)db_.exec("PRAGMA foreign_keys = ON");
+    }
+    ForeignKeysOffDuringImport(const ForeignKeysOffDuringImport&) = delete;
+    ForeignKeysOffDuringImport& operator=(const ForeignKeysOffDuringImport&) = delete;
+
+private:
+    Database& db_;
+    bool was_on_ = true;
+};
+
 enum class GapMode { quarantine, report };
 
 // Pass 1 of a file (decrypt, check the chunks, records, counts, payload hash and the kiosk's
@@ -418,7 +441,9 @@ Verified verify_file(const CoordinatorKeys& keys, const fs::path& file) {
     return v;
 }
 
-ImportOutcome import_verified(Coordinator& c, Verified v, const ImportOptions& opts, GapMode gap_mode, bool& gap) {
+// `v` is left as it was if the outcome is a gap in GapMode::report (the caller may keep it for
+// when the missing batch has arrived); otherwise it is used up.
+ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& opts, GapMode gap_mode, bool& gap) {
     gap = false;
     ImportOutcome out;
     const fs::path& file = v.file;
@@ -512,15 +537,6 @@ ImportOutcome import_verified(Coordinator& c, Verified v, const ImportOptions& o
     imp.log_size = kiosk->log_size;
     imp.log_head = kiosk->log_head;
     std::string failure;
-    // Foreign keys are not enforced row by row while the records go in: every id written here comes
-    // from the rows this import read or inserted itself (kiosk, batch, event, member, signature),
-    // and probing five parent rows per signature was 6% of an import (bench_import). Tests run
-    // foreign_key_check after their imports; other writers keep enforcement.
-    if (auto x = db.exec("PRAGMA foreign_keys = OFF"); !x) return reject(x.message());
-    struct ForeignKeysOn {
-        Database& db;
-        ~ForeignKeysOn() { (void)db.exec("PRAGMA foreign_keys = ON"); }
-    } fk_on_after{db};
     {
         registry::Transaction tx(db);
         if (!tx.begun()) return reject(tx.begun().message());
@@ -592,12 +608,14 @@ ImportOutcome import_verified(Coordinator& c, Verified v, const ImportOptions& o
 }
 
 ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptions& opts, GapMode gap_mode, bool& gap) {
-    return import_verified(c, verify_file(c.keys(), file), opts, gap_mode, gap);
+    Verified v = verify_file(c.keys(), file);
+    return import_verified(c, v, opts, gap_mode, gap);
 }
 
 }  // namespace
 
 ImportOutcome import_batch(Coordinator& c, const fs::path& file, const ImportOptions& opts) {
+    ForeignKeysOffDuringImport fk_off(c.db());
     bool gap = false;
     return import_one(c, file, opts, GapMode::quarantine, gap);
 }
@@ -662,11 +680,17 @@ private:
     bool stop_ = false;
 };
 
+// A file that arrived before an earlier batch of its kiosk. It stays verified, so it is not
+// decrypted and checked again when its turn comes (in a run over files in name order, which is
+// random, most batches wait for one); its plaintext too while the waiting ones together hold at most
+// kWaitingPlaintextBudget, otherwise the second pass reads the file.
 struct Waiting {
     fs::path file;
     std::string kiosk;
     std::uint64_t seq = 0;
+    std::optional<Verified> verified;
 };
+constexpr std::size_t kWaitingPlaintextBudget = std::size_t{48} << 20;
 
 void emit(std::vector<ImportOutcome>& all, const ImportOptions& opts, ImportOutcome o) {
     if (opts.on_outcome) opts.on_outcome(o);
@@ -682,10 +706,12 @@ void retry_after(Coordinator& c, const std::string& kiosk_fp, std::vector<Waitin
         if (!k) return;
         const std::uint64_t next = k->last_seq + 1;
         std::optional<fs::path> candidate;
+        std::optional<Verified> verified;
         bool from_quarantine = false;
         for (auto it = waiting.begin(); it != waiting.end(); ++it)
             if (it->kiosk == kiosk_fp && it->seq == next) {
                 candidate = it->file;
+                verified = std::move(it->verified);
                 waiting.erase(it);
                 break;
             }
@@ -699,7 +725,8 @@ void retry_after(Coordinator& c, const std::string& kiosk_fp, std::vector<Waitin
             from_quarantine = true;
         }
         bool gap = false;
-        ImportOutcome o = import_one(c, *candidate, opts, GapMode::quarantine, gap);
+        ImportOutcome o = verified ? import_verified(c, *verified, opts, GapMode::quarantine, gap)
+                                   : import_one(c, *candidate, opts, GapMode::quarantine, gap);
         o.from_quarantine = from_quarantine;
         const bool accepted = o.status == ImportStatus::accepted;
         if (from_quarantine && !accepted && o.status != ImportStatus::quarantined) {
@@ -744,25 +771,40 @@ std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<fs::pa
     std::vector<ImportOutcome> all;
     std::vector<Waiting> waiting;
     const std::vector<fs::path> files = expand(paths, all, opts);
+    ForeignKeysOffDuringImport fk_off(c.db());
     // Two files in flight: pass 1 of the next on a second thread, the registry writes of this one
     // here. The next file's outcome does not depend on this one's until its registry checks, which
     // run here, in file order, after this one committed.
     Prefetcher ahead(c.keys(), files);
+    std::size_t waiting_plaintext = 0;
     for (std::size_t i = 0; i < files.size(); ++i) {
         Verified v = ahead.take(i);
         bool gap = false;
-        ImportOutcome o = import_verified(c, std::move(v), opts, GapMode::report, gap);
+        ImportOutcome o = import_verified(c, v, opts, GapMode::report, gap);
         if (gap) {
-            waiting.push_back({files[i], o.kiosk, o.seq});
+            if (v.reader) {
+                const std::size_t n = v.reader->retained_plaintext_bytes();
+                if (waiting_plaintext + n <= kWaitingPlaintextBudget) waiting_plaintext += n;
+                else v.reader->drop_retained_plaintext();
+            }
+            waiting.push_back({files[i], o.kiosk, o.seq, std::move(v)});
             continue;
         }
         const bool accepted = o.status == ImportStatus::accepted;
         std::string fp = o.kiosk;
         emit(all, opts, std::move(o));
-        if (accepted) retry_after(c, fp, waiting, all, opts);
+        if (accepted) {
+            retry_after(c, fp, waiting, all, opts);
+            waiting_plaintext = 0;  // what still waits, counted again
+            for (const auto& w : waiting)
+                if (w.verified && w.verified->reader) waiting_plaintext += w.verified->reader->retained_plaintext_bytes();
+        }
     }
     // What still waits has a real gap: quarantine it (and report the gap).
-    for (const auto& w : waiting) emit(all, opts, import_batch(c, w.file, opts));
+    for (auto& w : waiting) {
+        bool gap = false;
+        emit(all, opts, w.verified ? import_verified(c, *w.verified, opts, GapMode::quarantine, gap) : import_batch(c, w.file, opts));
+    }
     // The registry lets its WAL grow to 64 MiB between checkpoints (coord_db.cpp); empty it now so
     // the import's pages are in the database file and nothing lingers in the -wal.
     (void)c.db().checkpoint_truncate();

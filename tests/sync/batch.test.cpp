@@ -524,7 +524,20 @@ TEST_CASE("between the passes: a large file changed is refused, a small one's ve
         REQUIRE(r->for_each_record(collect).ok());
         CHECK(seen == original);
         // The plaintext is released after one pass; a second pass reads the (changed) file and fails.
+        CHECK(r->retained_plaintext_bytes() == 0);
         seen.clear();
+        CHECK_FALSE(r->for_each_record(collect).ok());
+        CHECK(seen.empty());
+    }
+    SECTION("retained, then given up before pass 2: the file is read again and the swap is caught") {
+        auto r = BatchReader::open(path, k.box_sk, k.box_pk);
+        REQUIRE(r.ok());
+        REQUIRE(r->verify().ok());
+        CHECK(r->retained_plaintext_bytes() > 0);
+        r->drop_retained_plaintext();
+        CHECK(r->retained_plaintext_bytes() == 0);
+        std::filesystem::remove(path);
+        write_batch(path, k, make_records(50, 8));
         CHECK_FALSE(r->for_each_record(collect).ok());
         CHECK(seen.empty());
     }

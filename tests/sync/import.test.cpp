@@ -160,6 +160,37 @@ TEST_CASE("a missing batch quarantines the next one until it arrives", "[sync][i
     CHECK(fs::is_empty(s.cdir / "quarantine"));
 }
 
+TEST_CASE("in one run, a batch whose predecessor never comes is quarantined from its first verification", "[sync][import]") {
+    // import_paths keeps a waiting file verified (and its plaintext) until the run ends; a real gap
+    // then goes to quarantine from that state, and imports later once the missing batch arrives.
+    Setup s;
+    auto k = make_kiosk(2);
+    REQUIRE(s.c->enroll(k->public_key, "kiosk C").ok());
+    std::vector<fs::path> files;
+    for (int b = 0; b < 4; ++b) {
+        submit(*k, submission(k->pack, "Maria", "Kalesnikava" + std::string(1, static_cast<char>('a' + b))));
+        files.push_back(export_one(*k, s.tmp.path / ("g" + std::to_string(b))));
+    }
+    auto r = sync::import_paths(*s.c, {files[3], files[2], files[0]});
+    REQUIRE(r.size() == 3);
+    CHECK(r[0].status == ImportStatus::accepted);
+    CHECK(r[0].seq == 1);
+    for (int i : {1, 2}) {
+        CHECK(r[static_cast<std::size_t>(i)].status == ImportStatus::quarantined);
+        CHECK_THAT(r[static_cast<std::size_t>(i)].reason, ContainsSubstring("gap: batch 2"));
+    }
+    CHECK(count(*s.c, "SELECT count(*) FROM quarantine") == 2);
+    CHECK(count(*s.c, "SELECT count(*) FROM signatures") == 1);
+    fs::remove(files[2]);
+    fs::remove(files[3]);
+    auto later = sync::import_paths(*s.c, {files[1]});
+    REQUIRE(later.size() == 3);
+    for (const auto& o : later) CHECK(o.status == ImportStatus::accepted);
+    CHECK(count(*s.c, "SELECT count(*) FROM signatures") == 4);
+    CHECK(count(*s.c, "SELECT count(*) FROM quarantine") == 0);
+    CHECK(count(*s.c, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+}
+
 TEST_CASE("batches given out of order in one run are imported in order without quarantine", "[sync][import]") {
     Setup s;
     auto k = make_kiosk(1);

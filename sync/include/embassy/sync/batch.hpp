@@ -254,6 +254,10 @@ public:
     // covered without decrypting and hashing the file again (spec 4.3); it is released after the
     // first for_each_record. Larger files are read a second time, as the spec describes.
     Status for_each_record(const std::function<Status(const Record&)>& fn);
+    // Bytes of plaintext kept from verify() (0 if none), and a way to give them up early (the next
+    // for_each_record then reads the file).
+    std::size_t retained_plaintext_bytes() const;
+    void drop_retained_plaintext();
 
 private:
     struct Impl;
