@@ -7,6 +7,9 @@ set_tests_properties("crash: kill -9 during submits" PROPERTIES LABELS "crash;sl
 add_test(NAME "crash: kill -9 during export" COMMAND ${E2E}/crash_export.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
 set_tests_properties("crash: kill -9 during export" PROPERTIES LABELS "crash;slow" TIMEOUT 1800)
 
+add_test(NAME "crash: kill -9 during import" COMMAND ${E2E}/crash_import.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
+set_tests_properties("crash: kill -9 during import" PROPERTIES LABELS "crash;slow" TIMEOUT 1800)
+
 # The kiosk app end to end in a real window under Xvfb, driven by xdotool (tests/e2e/kiosk_*.sh).
 if(EMBASSY_BUILD_KIOSK)
   foreach(t path privacy volunteer)

@@ -203,4 +203,49 @@ Result<ReceiptVerdict> verify_published_receipt(const fs::path& dir, std::string
     return v;
 }
 
+// [SECTION] Integrity check
+
+Result<RegistryCheck> check_registry(Coordinator& c) {
+    auto& db = c.db();
+    if (auto s = db.quick_check(); !s) return make_error("registry check: " + s.message());
+    struct Rule {
+        const char* what;
+        const char* sql;  // counts the rows that break the rule
+    };
+    static const Rule rules[] = {
+        {"foreign keys", "SELECT count(*) FROM pragma_foreign_key_check"},
+        {"a receipt row for every signature",
+         "SELECT (SELECT count(*) FROM signatures s WHERE NOT EXISTS (SELECT 1 FROM receipts r WHERE r.signature = s.id)) + "
+         "(SELECT count(*) FROM receipts r WHERE NOT EXISTS (SELECT 1 FROM signatures s WHERE s.id = r.signature))"},
+        {"receipts say who signed what",
+         "SELECT count(*) FROM receipts r JOIN signatures s ON s.id = r.signature "
+         "WHERE r.member <> s.member OR r.appeal_id <> s.appeal_id"},
+        {"batch signature counts",
+         "SELECT count(*) FROM batches b LEFT JOIN (SELECT batch, count(*) AS n FROM signatures GROUP BY batch) s "
+         "ON s.batch = b.id WHERE b.signatures <> coalesce(s.n, 0)"},
+        {"kiosk log sizes", "SELECT count(*) FROM kiosks k WHERE k.log_size <> (SELECT count(*) FROM signatures s WHERE s.kiosk = k.id)"},
+        {"one counted signature per member and appeal",
+         "SELECT count(*) FROM (SELECT 1 FROM signatures WHERE duplicate_of IS NULL AND withdrawn_at IS NULL "
+         "GROUP BY member, appeal_id HAVING count(*) > 1)"},
+        {"duplicates point at a counted signature of the same member and appeal",
+         "SELECT count(*) FROM signatures d LEFT JOIN signatures o ON o.id = d.duplicate_of WHERE d.duplicate_of IS NOT NULL "
+         "AND (o.id IS NULL OR o.member <> d.member OR o.appeal_id <> d.appeal_id OR o.duplicate_of IS NOT NULL "
+         "OR o.withdrawn_at IS NOT NULL)"},
+    };
+    for (const Rule& r : rules) {
+        auto bad = db.query_int(r.sql);
+        if (!bad) return make_error(std::string("registry check (") + r.what + "): " + bad.message());
+        if (*bad != 0) return make_error(std::string("registry check failed: ") + r.what + " (" + std::to_string(*bad) + " rows)");
+    }
+    RegistryCheck out;
+    auto b = db.query_int("SELECT count(*) FROM batches");
+    auto s = db.query_int("SELECT count(*) FROM signatures");
+    auto m = db.query_int("SELECT count(*) FROM members");
+    if (!b || !s || !m) return make_error("registry check: cannot count rows");
+    out.batches = *b;
+    out.signatures = *s;
+    out.members = *m;
+    return out;
+}
+
 }  // namespace embassy::sync

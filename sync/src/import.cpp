@@ -13,8 +13,10 @@
 #include "embassy/sync/kiosk_export.hpp"
 
 #include <sodium.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <condition_variable>
 #include <mutex>
@@ -285,6 +287,13 @@ struct Importer {
         log_head = registry::log_chain_next(log_head, i64(s.log_position), registry::log_record_hash(canon));
         log_size = s.log_position;
 
+        // Crash tests widen the window in which a kill lands inside a batch's transaction
+        // (EMBASSY_TEST_IMPORT_DELAY_US per signature; tests/e2e/crash_import.sh).
+        static const useconds_t test_delay_us = [] {
+            const char* v = std::getenv("EMBASSY_TEST_IMPORT_DELAY_US");
+            return v ? static_cast<useconds_t>(std::strtoul(v, nullptr, 10)) : 0u;
+        }();
+        if (test_delay_us != 0) ::usleep(test_delay_us);
         const PendingRegistrant& p = it->second;
         auto member = member_for(p.reg);
         if (!member) return member.error();

@@ -65,6 +65,32 @@ TEST_CASE("no plaintext in the coordinator's directory: registry, journal, held 
     }
 }
 
+TEST_CASE("coord check: a sound registry passes, each broken rule is named", "[sync][report][check]") {
+    Imported w;
+    auto ok = sync::check_registry(*w.c);
+    REQUIRE(ok.ok());
+    CHECK(ok->batches == 1);
+    CHECK(ok->signatures == 5);
+    CHECK(ok->members == 4);
+    auto broken = [&](const char* sql, const char* rule) {
+        REQUIRE(w.c->db().exec("SAVEPOINT t").ok());
+        REQUIRE(w.c->db().exec(sql).ok());
+        auto r = sync::check_registry(*w.c);
+        CHECK_FALSE(r.ok());
+        if (!r.ok()) CHECK_THAT(r.message(), ContainsSubstring(rule));
+        CHECK(r.message().find("Canaryanna") == std::string::npos);
+        REQUIRE(w.c->db().exec("ROLLBACK TO t; RELEASE t").ok());
+    };
+    broken("DELETE FROM receipts WHERE signature = (SELECT max(signature) FROM receipts)", "a receipt row for every signature");
+    broken("UPDATE receipts SET member = member + 100 WHERE signature = 1", "receipts say who signed what");
+    broken("UPDATE batches SET signatures = signatures + 1", "batch signature counts");
+    broken("UPDATE kiosks SET log_size = log_size - 1", "kiosk log sizes");
+    broken("UPDATE signatures SET duplicate_of = NULL", "one counted signature per member and appeal");
+    broken("UPDATE signatures SET duplicate_of = (SELECT min(id) FROM signatures WHERE appeal_id <> 'political-prisoners') "
+           "WHERE duplicate_of IS NOT NULL", "duplicates point at a counted signature");
+    REQUIRE(sync::check_registry(*w.c).ok());  // all rolled back
+}
+
 TEST_CASE("the report counts per appeal, country, kiosk and day without names", "[sync][report]") {
     Imported w;
     auto r = sync::build_report(*w.c, 1800000000);

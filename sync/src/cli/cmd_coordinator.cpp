@@ -159,6 +159,20 @@ int coord_report(const std::vector<std::string>& argv) {
     return 0;
 }
 
+// [SECTION] check
+
+int coord_check(const std::vector<std::string>& argv) {
+    Args a(argv, {"dir", "passphrase-file"}, {});
+    if (!a.error().empty()) return fail(a.error());
+    auto c = open_coordinator(a);
+    if (!c) return fail(c.message());
+    auto r = sync::check_registry(**c);
+    if (!r) return fail(r.message());
+    std::cout << "registry ok: quick_check, foreign keys, receipts, batch and log counts, deduplication (" << r->batches
+              << " batches, " << r->signatures << " signatures, " << r->members << " members)\n";
+    return 0;
+}
+
 // [SECTION] export-signatories
 
 int coord_export_signatories(const std::vector<std::string>& argv) {
@@ -304,6 +318,8 @@ void add_coordinator_commands(std::vector<Command>& out) {
                    "enroll a kiosk (its public key file, or the fingerprint of a held batch)", coord_enroll});
     out.push_back({"coord", "import", "--dir DIR [--json] [--quiet] [--passphrase-file F] PATH...",
                    "verify and import batch files or directories (exit 1 if any was rejected)", coord_import});
+    out.push_back({"coord", "check", "--dir DIR [--passphrase-file F]",
+                   "integrity check of the registry (after a crash, before a report)", coord_check});
     out.push_back({"coord", "report", "--dir DIR [--csv FILE] [--html FILE] [--passphrase-file F]",
                    "totals per appeal, event, country, kiosk and day; gaps; alarms (no names)", coord_report});
     out.push_back({"coord", "export-signatories", "--dir DIR --appeal ID --csv FILE [--passphrase-file F]",

@@ -86,4 +86,14 @@ struct ReceiptVerdict {
 Result<ReceiptVerdict> verify_published_receipt(const std::filesystem::path& dir, std::string_view code,
                                                 const std::optional<registry::PublicIdentity>& pinned = std::nullopt);
 
+// Integrity of the coordinator registry (`coord check`; the import crash test runs it after every
+// kill): SQLite's quick_check, every foreign key, one receipt row per signature, each batch's and
+// each kiosk's signature counts against the rows, and the deduplication (one counted signature per
+// member and appeal among those not withdrawn, every duplicate pointing at one). The error names
+// the check that failed, never a person.
+struct RegistryCheck {
+    std::int64_t batches = 0, signatures = 0, members = 0;
+};
+Result<RegistryCheck> check_registry(Coordinator& c);
+
 }  // namespace embassy::sync
