@@ -178,24 +178,24 @@ Result<MemberMatch> find_or_create_member(Database& db, const MemberKeys& k) {
 namespace {
 constexpr int kAppealBits = 20;                                     // up to ~10⁶ distinct appeal ids
 constexpr std::int64_t kMaxMember = std::int64_t{1} << (63 - kAppealBits);  // member ids below 2⁴³
+// (member·appeal key, signature id) pairs are ordered and compared by key alone.
+constexpr auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+constexpr auto same_key = [](const auto& a, const auto& b) { return a.first == b.first; };
 }  // namespace
-
-Result<std::uint64_t> CountedIndex::key(std::int64_t member, std::string_view appeal_id, bool add) {
-    if (member <= 0 || member >= kMaxMember) return make_error("counted signatures: member id out of range");
-    auto it = appeal_codes_.find(appeal_id);
-    if (it == appeal_codes_.end()) {
-        if (!add) return std::uint64_t{0};
-        if (appeal_codes_.size() + 1 >= (std::size_t{1} << kAppealBits)) return make_error("counted signatures: too many appeals");
-        it = appeal_codes_.emplace(std::string(appeal_id), static_cast<std::uint32_t>(appeal_codes_.size() + 1)).first;
-    }
-    return (static_cast<std::uint64_t>(member) << kAppealBits) | it->second;
-}
 
 std::uint64_t CountedIndex::key_if_known(std::int64_t member, std::string_view appeal_id) const {
     if (member <= 0 || member >= kMaxMember) return 0;
     auto it = appeal_codes_.find(appeal_id);
     if (it == appeal_codes_.end()) return 0;
     return (static_cast<std::uint64_t>(member) << kAppealBits) | it->second;
+}
+
+Result<std::uint64_t> CountedIndex::key(std::int64_t member, std::string_view appeal_id) {
+    if (const std::uint64_t k = key_if_known(member, appeal_id); k != 0) return k;
+    if (member <= 0 || member >= kMaxMember) return make_error("counted signatures: member id out of range");
+    if (appeal_codes_.size() + 1 >= (std::size_t{1} << kAppealBits)) return make_error("counted signatures: too many appeals");
+    appeal_codes_.emplace(std::string(appeal_id), static_cast<std::uint32_t>(appeal_codes_.size() + 1));
+    return key_if_known(member, appeal_id);
 }
 
 Status CountedIndex::load_all(Database& db, std::int64_t withdrawn_count) {
@@ -223,7 +223,7 @@ Status CountedIndex::load_all(Database& db, std::int64_t withdrawn_count) {
         const std::int64_t id = st->column_int(0);
         max_id_ = std::max(max_id_, id);
         if (std::binary_search(withdrawn.begin(), withdrawn.end(), id)) continue;
-        auto k = key(st->column_int(1), st->column_text(2), true);
+        auto k = key(st->column_int(1), st->column_text(2));
         if (!k) {
             st->reset();
             return k.error();
@@ -232,9 +232,8 @@ Status CountedIndex::load_all(Database& db, std::int64_t withdrawn_count) {
     }
     st->reset();
     // In id order, so the stable sort keeps each key's lowest id first: that one counts.
-    std::stable_sort(sorted_.begin(), sorted_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    sorted_.erase(std::unique(sorted_.begin(), sorted_.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
-                  sorted_.end());
+    std::stable_sort(sorted_.begin(), sorted_.end(), by_key);
+    sorted_.erase(std::unique(sorted_.begin(), sorted_.end(), same_key), sorted_.end());
     sorted_.shrink_to_fit();
     withdrawn_ = withdrawn_count;
     loaded_ = true;
@@ -281,15 +280,14 @@ std::int64_t CountedIndex::find(std::int64_t member, std::string_view appeal_id)
     const std::uint64_t k = key_if_known(member, appeal_id);
     if (k == 0) return 0;
     if (auto p = pending_.find(k); p != pending_.end()) return p->second;
-    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), std::pair<std::uint64_t, std::int64_t>{k, 0},
-                               [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), std::pair<std::uint64_t, std::int64_t>{k, 0}, by_key);
     return it != sorted_.end() && it->first == k ? it->second : 0;
 }
 
 Status CountedIndex::note_signature(std::int64_t member, std::string_view appeal_id, std::int64_t signature) {
     pending_max_id_ = std::max(pending_max_id_, signature);
     if (find(member, appeal_id) != 0) return {};
-    auto k = key(member, appeal_id, true);
+    auto k = key(member, appeal_id);
     if (!k) return k.error();
     pending_[*k] = signature;
     return {};
@@ -298,18 +296,17 @@ Status CountedIndex::note_signature(std::int64_t member, std::string_view appeal
 Status CountedIndex::note_withdrawal(std::int64_t member, std::string_view appeal_id, bool was_counted, std::int64_t heir) {
     ++pending_withdrawn_;
     if (!was_counted) return {};
-    auto k = key(member, appeal_id, true);
+    auto k = key(member, appeal_id);
     if (!k) return k.error();
     pending_[*k] = heir;
     return {};
 }
 
 void CountedIndex::commit() {
-    const auto less = [](const auto& a, const auto& b) { return a.first < b.first; };
     std::vector<std::pair<std::uint64_t, std::int64_t>> added;
     bool removed = false;
     for (const auto& [k, id] : pending_) {
-        auto it = std::lower_bound(sorted_.begin(), sorted_.end(), std::pair<std::uint64_t, std::int64_t>{k, 0}, less);
+        auto it = std::lower_bound(sorted_.begin(), sorted_.end(), std::pair<std::uint64_t, std::int64_t>{k, 0}, by_key);
         if (it != sorted_.end() && it->first == k) {
             it->second = id;  // a withdrawal moved the count (0: removed below)
             removed = removed || id == 0;
@@ -321,7 +318,7 @@ void CountedIndex::commit() {
     std::sort(added.begin(), added.end());
     const auto mid = static_cast<std::ptrdiff_t>(sorted_.size());
     sorted_.insert(sorted_.end(), added.begin(), added.end());
-    std::inplace_merge(sorted_.begin(), sorted_.begin() + mid, sorted_.end(), less);
+    std::inplace_merge(sorted_.begin(), sorted_.begin() + mid, sorted_.end(), by_key);
     max_id_ = std::max(max_id_, pending_max_id_);
     withdrawn_ += pending_withdrawn_;
     rollback();

@@ -108,8 +108,8 @@ public:
     std::size_t size() const { return sorted_.size(); }
 
 private:
-    Result<std::uint64_t> key(std::int64_t member, std::string_view appeal_id, bool add);
-    std::uint64_t key_if_known(std::int64_t member, std::string_view appeal_id) const;  // 0: unknown appeal
+    std::uint64_t key_if_known(std::int64_t member, std::string_view appeal_id) const;  // 0: appeal not seen yet
+    Result<std::uint64_t> key(std::int64_t member, std::string_view appeal_id);          // gives a new appeal a code
     Status load_all(registry::Database& db, std::int64_t withdrawn);
     Status catch_up(registry::Database& db);
 
