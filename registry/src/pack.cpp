@@ -13,6 +13,8 @@
 // bytes actually left before anything is allocated for it.
 #include "embassy/registry/pack.hpp"
 
+#include "embassy/registry/validate.hpp"
+
 #include <sodium.h>
 
 #include <algorithm>
@@ -27,8 +29,6 @@ namespace {
 constexpr char pack_magic[8] = {'E', 'M', 'B', 'P', 'A', 'C', 'K', '1'};
 constexpr std::uint16_t pack_version = 1;
 constexpr std::string_view signature_domain = "embassy-appeal-pack-v1";
-
-constexpr std::string_view allowed_langs[] = {"be", "be-Latn", "ru", "en", "pl", "lt", "uk", "de"};
 
 const char* purpose_str(Purpose p) {
     switch (p) {
@@ -47,7 +47,7 @@ bool purpose_known(std::uint8_t v) { return v >= 1 && v <= 4; }
 // [SECTION] Text checks: UTF-8, ids, language tags
 
 bool pack_lang_allowed(std::string_view tag) {
-    return std::find(std::begin(allowed_langs), std::end(allowed_langs), tag) != std::end(allowed_langs);
+    return is_supported_language(tag);  // validate.hpp keeps the one list
 }
 
 bool pack_utf8_valid(std::string_view s) {

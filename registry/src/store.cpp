@@ -12,6 +12,7 @@
 #include "embassy/registry/record.hpp"
 #include "embassy/registry/strokes.hpp"
 #include "embassy/registry/text.hpp"
+#include "embassy/registry/validate.hpp"
 #include "schema.hpp"
 
 #include <sodium.h>
@@ -43,13 +44,6 @@ Result<Bytes> get_meta(const Database& cdb, std::string_view key) {
     if (!row) return row.error();
     if (!*row) return make_error("kiosk database: missing " + std::string(key) + " (not a kiosk database?)");
     return st->column_blob(0);
-}
-
-const char* const kSupportedLangs[] = {"be", "be-Latn", "ru", "en", "pl", "lt", "uk", "de"};
-bool supported_lang(std::string_view l) {
-    for (auto* s : kSupportedLangs)
-        if (l == s) return true;
-    return false;
 }
 
 
@@ -232,15 +226,11 @@ Result<AppealPack> KioskStore::current_pack() const {
 }
 
 Result<std::int64_t> KioskStore::create_event(const Event& e) {
-    auto name = normalize_city(e.name, "event name");
-    if (!name) return name.error();
-    auto city = normalize_city(e.city, "city");
-    if (!city) return city.error();
-    if (!is_country_code(e.country)) return make_error("country: not an ISO 3166-1 country code");
-    if (e.date.size() != 10 || e.date[4] != '-' || e.date[7] != '-') return make_error("date: expected YYYY-MM-DD");
+    auto ev = normalize_event(e);  // validate.hpp: the importer checks events by the same rules
+    if (!ev) return ev.error();
     auto st = db_->prepare("INSERT INTO events(name, city, country, date, created_at) VALUES(?1,?2,?3,?4,?5)");
     if (!st) return st.error();
-    st->bind(1, *name).bind(2, *city).bind(3, e.country).bind(4, e.date).bind(5, unix_now());
+    st->bind(1, ev->name).bind(2, ev->city).bind(3, ev->country).bind(4, ev->date).bind(5, unix_now());
     if (auto s = st->run(); !s) return s.error();
     return db_->last_insert_rowid();
 }
@@ -328,27 +318,18 @@ Result<std::string> KioskStore::submit(const Submission& s) {
     // 1. Validate and normalize everything before touching the database.
     SignatureRecord rec;
     Registrant& g = rec.registrant;
+    // The rules are validate.hpp's: the coordinator's importer checks every batch by the same ones.
     {
-        auto given = normalize_name(s.registrant.given_name, "given name");
-        if (!given) return given.error();
-        auto family = normalize_name(s.registrant.family_name, "family name");
-        if (!family) return family.error();
-        auto city = normalize_city(s.registrant.city, "city");
-        if (!city) return city.error();
-        auto email = normalize_email(s.registrant.email);
-        if (!email) return email.error();
-        auto phone = normalize_phone(s.registrant.phone);
-        if (!phone) return phone.error();
-        if (!is_country_code(s.registrant.country)) return make_error("country: choose a country from the list");
-        if (!supported_lang(s.registrant.lang) || !supported_lang(s.appeal_lang)) return make_error("language: not supported");
-        g = Registrant{std::move(*given), std::move(*family), s.registrant.country, std::move(*city),
-                       std::move(*email), std::move(*phone), s.registrant.lang};
+        auto reg = normalize_registrant(s.registrant);
+        if (!reg) return reg.error();
+        if (!is_supported_language(s.appeal_lang)) return make_error("language: not supported");
+        g = std::move(*reg);
     }
     if (!s.strokes.empty()) {
         if (auto v = validate_strokes(s.strokes); !v) return v.error();
         rec.strokes = encode_strokes(s.strokes);
     } else {
-        auto typed = normalize_name(s.typed_name, "typed name");
+        auto typed = normalize_typed_name(s.typed_name);
         if (!typed) return make_error("signature: draw a signature or type your full name");
         rec.typed_name = std::move(*typed);
     }
@@ -372,7 +353,7 @@ Result<std::string> KioskStore::submit(const Submission& s) {
     rec.appeal_id = s.appeal_id;
     rec.appeal_version = s.appeal_version;
     rec.lang = s.appeal_lang;
-    bool signs = false;
+    ConsentPurposes purposes;
     for (const auto& c : s.consents) {
         auto st = db.cached("SELECT 1 FROM consent_texts WHERE purpose = ?1 AND hash = ?2 AND lang = ?3");
         if (!st) return st.error();
@@ -380,14 +361,14 @@ Result<std::string> KioskStore::submit(const Submission& s) {
         auto row = st->step();
         if (!row) return row.error();
         if (!*row) return make_error(std::string("consent '") + purpose_name(c.purpose) + "': text not from the loaded appeal pack");
-        for (const auto& other : rec.consents)
-            if (other.purpose == c.purpose) return make_error(std::string("consent '") + purpose_name(c.purpose) + "' given twice");
-        if (c.purpose == Purpose::sign_appeal) signs = true;
+        if (auto p = purposes.add(static_cast<std::uint8_t>(c.purpose)); !p) return p.error();
         if (c.purpose == Purpose::join_registry) rec.joined_registry = true;
         rec.consents.push_back(c);
     }
-    if (!signs) return make_error("consent 'sign_appeal' is required to sign");
+    if (auto p = purposes.require_sign_appeal(); !p) return p.error();
     rec.signed_minute = unix_now() / 60;
+    // A kiosk whose clock was never set would write batches the coordinator refuses: say so now.
+    if (auto t = check_unix_minute(static_cast<std::uint64_t>(rec.signed_minute), unix_now()); !t) return t.error();
     ReceiptCode code = receipt_generate();
     rec.receipt_commitment = receipt_commitment(code);
 

@@ -24,6 +24,9 @@ using registry::SecretBytes;
 //      commitments in their own table, each signature row carries its registration
 //      (`registrations` keeps those without a signature), no index on registrations.member, a
 //      partial index of counted signatures by member and appeal.
+//   4  (issue 9, helper "import-scope"; a no-op placeholder on the validation branch.)
+//   5  the appeal packs this coordinator signed (coord_packs.hpp): the importer accepts only the
+//      appeals, texts and consents they hold.
 //
 // Personal data lives only in `signatures` (the registration it was given with, as the registrant
 // typed it, and typed_name / strokes) and in `registrations` (registrations without a signature).
@@ -159,6 +162,29 @@ const char* const kCoordMigrations[] = {
     -- (b) Whether a member joined the registry is derived from their registrations by the report
     -- instead of being set on the member row whenever a returning member joins.
     ALTER TABLE members DROP COLUMN joined_registry;
+    )sql",
+    // 4: placeholder for the import-scope migration of issue 9 (replaced when the branches merge).
+    R"sql(
+    SELECT 1;
+    )sql",
+    // 5
+    R"sql(
+    -- The appeal packs this coordinator signed, as signed (bytes), and what each allows: a
+    -- signature's (appeal, version, lang, text hash), an appeal reference's (appeal, version,
+    -- content hash, pack hash) and a consent's (purpose, lang, text hash) must be found here, or
+    -- the batch is rejected (import.cpp). Small tables: a pack has at most 64 appeals x 32
+    -- languages and 256 consents (pack.hpp); the importer reads them once per batch.
+    CREATE TABLE packs(pack_hash BLOB PRIMARY KEY, pack_id TEXT NOT NULL, created INTEGER NOT NULL,
+                       added_at INTEGER NOT NULL, bytes BLOB NOT NULL);
+    CREATE TABLE pack_appeals(pack_hash BLOB NOT NULL REFERENCES packs(pack_hash), appeal_id TEXT NOT NULL,
+                              version INTEGER NOT NULL, content_hash BLOB NOT NULL,
+                              PRIMARY KEY(pack_hash, appeal_id, version));
+    CREATE TABLE pack_texts(pack_hash BLOB NOT NULL REFERENCES packs(pack_hash), appeal_id TEXT NOT NULL,
+                            version INTEGER NOT NULL, lang TEXT NOT NULL, text_hash BLOB NOT NULL,
+                            PRIMARY KEY(pack_hash, appeal_id, version, lang));
+    CREATE TABLE pack_consents(pack_hash BLOB NOT NULL REFERENCES packs(pack_hash), purpose INTEGER NOT NULL,
+                               lang TEXT NOT NULL, text_hash BLOB NOT NULL,
+                               PRIMARY KEY(pack_hash, purpose, lang, text_hash));
     )sql",
 };
 

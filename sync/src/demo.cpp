@@ -2,6 +2,7 @@
 #include "embassy/sync/demo.hpp"
 
 #include "embassy/registry/pack.hpp"
+#include "embassy/sync/coord_packs.hpp"
 #include "embassy/sync/pack_compile.hpp"
 
 namespace embassy::sync {
@@ -17,6 +18,14 @@ Result<Bytes> make_demo_pack(const CoordinatorKeys& keys, const std::filesystem:
     auto pack = pack_from_toml(sv, toml_path.filename().string());
     if (!pack) return pack.error();
     return registry::pack_write(*pack, keys.sign_secret);
+}
+
+Status record_demo_pack(const std::filesystem::path& dir, std::string_view passphrase, std::span<const std::uint8_t> pack_file) {
+    auto c = Coordinator::open(dir, passphrase, registry::kdf_minimum());
+    if (!c) return c.error();
+    auto r = record_pack(**c, pack_file);
+    if (!r) return r.error();
+    return {};
 }
 
 }  // namespace embassy::sync

@@ -8,7 +8,9 @@
 #include "embassy/sync/import.hpp"
 
 #include "embassy/registry/record.hpp"
+#include "embassy/registry/validate.hpp"
 #include "embassy/sync/batch.hpp"
+#include "embassy/sync/coord_packs.hpp"
 #include "embassy/sync/dedupe.hpp"
 #include "embassy/sync/kiosk_export.hpp"
 
@@ -178,8 +180,58 @@ constexpr std::size_t kMaxPendingRegistrants = 100000;
 
 struct PendingRegistrant {
     RegistrantRecord reg;
-    std::vector<ConsentRecord> consents;
+    std::vector<ConsentRecord> consents;   // at most 4: purposes refuses a purpose given twice
+    registry::ConsentPurposes purposes;
 };
+
+// A record that breaks one of the kiosk's rules (registry/validate.hpp) or names what no pack of
+// this coordinator holds: the batch is rejected whole. The message names the record and the
+// field, never the value.
+Status refuse(const char* type, std::uint64_t seq, const std::string& why) {
+    return make_error(std::string(type) + " record " + std::to_string(seq) + ": " + why);
+}
+
+Status check_content(const RegistrantRecord& r, std::int64_t now) {
+    if (auto s = registry::check_registrant({r.given_name, r.family_name, r.country, r.city, r.email, r.phone, r.lang}); !s)
+        return refuse("registrant", r.seq, s.message());
+    if (auto s = registry::check_unix_minute(r.unix_minute, now); !s) return refuse("registrant", r.seq, s.message());
+    return {};
+}
+
+Status check_content(const EventRecord& e) {
+    if (auto s = registry::check_event({e.event_id, e.name, e.city, e.country, e.date}); !s) return refuse("event", e.seq, s.message());
+    return {};
+}
+
+Status check_content(const AppealRefRecord& a, const SignedPacks& packs) {
+    if (packs.packs.count(a.pack_hash) == 0) return refuse("appeal reference", a.seq, "pack_hash: not a pack this coordinator signed");
+    if (packs.appeals.count({a.appeal_id, a.appeal_version, a.content_hash, a.pack_hash}) == 0)
+        return refuse("appeal reference", a.seq, "appeal_id, appeal_version, content_hash: not an appeal of that pack");
+    return {};
+}
+
+Status check_content(const ConsentRecord& c, PendingRegistrant& p, const SignedPacks& packs, std::int64_t now) {
+    if (auto s = p.purposes.add(c.purpose); !s) return refuse("consent", c.seq, s.message());
+    if (!registry::is_supported_language(c.lang)) return refuse("consent", c.seq, "lang: not one of the kiosk's languages");
+    if (!packs.has_consent(c.purpose, c.lang, c.text_hash))
+        return refuse("consent", c.seq, "text_hash: not a consent text of a pack this coordinator signed");
+    if (auto s = registry::check_unix_minute(c.unix_minute, now); !s) return refuse("consent", c.seq, s.message());
+    return {};
+}
+
+Status check_content(const SignatureRecord& s, const PendingRegistrant& p, const SignedPacks& packs, std::int64_t now) {
+    if (s.mode == SignatureMode::strokes) {
+        if (auto v = registry::check_encoded_strokes(s.strokes); !v) return refuse("signature", s.seq, v.message());
+    } else if (auto v = registry::check_typed_name(s.typed_name); !v) {
+        return refuse("signature", s.seq, v.message());
+    }
+    if (!registry::is_supported_language(s.lang)) return refuse("signature", s.seq, "lang: not one of the kiosk's languages");
+    if (!packs.has_text(s.appeal_id, s.appeal_version, s.lang, s.appeal_text_hash))
+        return refuse("signature", s.seq, "appeal_id, appeal_version, lang, appeal_text_hash: not an appeal text of a pack this coordinator signed");
+    if (auto v = p.purposes.require_sign_appeal(); !v) return refuse("signature", s.seq, v.message());
+    if (auto v = registry::check_unix_minute(s.unix_minute, now); !v) return refuse("signature", s.seq, v.message());
+    return {};
+}
 
 struct Importer {
     Importer(Database& d, MemberIndex& m, CountedIndex& c) : db(d), members(m), counted(c) {}
@@ -188,6 +240,8 @@ struct Importer {
     CountedIndex& counted;
     std::int64_t kiosk = 0;
     std::int64_t batch = 0;
+    SignedPacks packs;                         // what this coordinator's packs allow (coord_packs.hpp)
+    std::int64_t now = 0;                      // the importer's clock, for unix_minute bounds
     std::uint64_t log_size = 0;
     Hash log_head{};
     bool log_broken = false;                   // a log-chain failure (alarm), not a format one
@@ -212,6 +266,7 @@ struct Importer {
     }
 
     Status on_event(const EventRecord& e) {
+        if (auto c = check_content(e); !c) return c;
         auto ins = db.cached("INSERT INTO events(kiosk, kiosk_event_id, name, city, country, date) VALUES(?1,?2,?3,?4,?5,?6) "
                              "ON CONFLICT(kiosk, kiosk_event_id) DO NOTHING");
         if (!ins) return ins.error();
@@ -237,6 +292,7 @@ struct Importer {
     }
 
     Status on_appeal(const AppealRefRecord& a) {
+        if (auto c = check_content(a, packs); !c) return c;
         auto ins = db.cached("INSERT INTO appeals(appeal_id, version, content_hash, pack_hash) VALUES(?1,?2,?3,?4) "
                              "ON CONFLICT(appeal_id, version) DO NOTHING");
         if (!ins) return ins.error();
@@ -275,6 +331,7 @@ struct Importer {
         if (it == pending.end())
             return make_error("signature record " + std::to_string(s.seq) + " names registrant record " +
                               std::to_string(s.registrant_seq) + ", which this batch does not hold");
+        if (auto c = check_content(s, it->second, packs, now); !c) return c;
         auto ev = event(s.event_id);
         if (!ev) return make_error("signature record " + std::to_string(s.seq) + ": " + ev.message());
         // The kiosk's log: every signature is one entry, positions 1, 2, 3 … without a gap.
@@ -356,13 +413,15 @@ struct Importer {
                     if (pending.size() >= kMaxPendingRegistrants)
                         return make_error("more than " + std::to_string(kMaxPendingRegistrants) +
                                           " registrant records without a signature");
-                    pending[rec.seq] = PendingRegistrant{rec, {}};
+                    if (auto c = check_content(rec, now); !c) return c;
+                    pending[rec.seq] = PendingRegistrant{rec, {}, {}};
                     return {};
                 } else if constexpr (std::is_same_v<T, ConsentRecord>) {
                     auto it = pending.find(rec.registrant_seq);
                     if (it == pending.end())
                         return make_error("consent record " + std::to_string(rec.seq) + " names registrant record " +
                                           std::to_string(rec.registrant_seq) + ", which this batch does not hold");
+                    if (auto c = check_content(rec, it->second, packs, now); !c) return c;
                     it->second.consents.push_back(rec);
                     return {};
                 } else if constexpr (std::is_same_v<T, SignatureRecord>) {
@@ -543,6 +602,9 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
         }
     } index_guard{c.member_index(), c.counted_index()};
     imp.kiosk = kiosk->id;
+    if (auto p = load_signed_packs(db); p) imp.packs = std::move(*p);
+    else return reject(p.message());
+    imp.now = static_cast<std::int64_t>(std::time(nullptr));
     imp.log_size = kiosk->log_size;
     imp.log_head = kiosk->log_head;
     std::string failure;

@@ -403,6 +403,16 @@ TEST_CASE("deleting the last record before export is caught by the next batch", 
 
 namespace {
 
+// The shared pack as the kiosks hold it (hashes filled in).
+const registry::AppealPack& world_pack() {
+    static const registry::AppealPack pack = [] {
+        auto p = registry::pack_read(world().pack_file, world().keys.identity.sign_key);
+        REQUIRE(p.ok());
+        return *p;
+    }();
+    return pack;
+}
+
 // What malware on a kiosk could do that the kiosk's own export would not: decrypt its own batch
 // (here with the coordinator's key, standing in for the plaintext the kiosk had), change the
 // records, and sign the result with the kiosk's real key. The manifest keeps the log head of the
@@ -447,23 +457,41 @@ TEST_CASE("a batch rewritten and re-signed on a compromised kiosk fails the log 
              for (auto& r : recs)
                  if (auto* g = std::get_if<sync::RegistrantRecord>(&r); g && g->seq == reg_seq) g->given_name = "Forged";
          }},
+        // Rewrites a compromised kiosk would make: content the importer's own checks accept (a real
+        // appeal text, a valid drawing, a consent text from the pack), which only the log exposes.
         {"change the appeal", [&](auto& recs, std::size_t n) {
-             std::get<sync::SignatureRecord>(recs[nth_signature(recs, n)]).appeal_id = "free-elections";
-         }},
-        {"truncate the strokes", [&](auto& recs, std::size_t n) {
              auto& s = std::get<sync::SignatureRecord>(recs[nth_signature(recs, n)]);
-             s.strokes.resize(s.strokes.size() - 4);
+             const auto& other = world_pack().appeals.at(1);
+             s.appeal_id = other.id;
+             s.appeal_text_hash = other.text(s.lang)->hash;
+         }},
+        {"redraw the strokes", [&](auto& recs, std::size_t n) {
+             auto& s = std::get<sync::SignatureRecord>(recs[nth_signature(recs, n)]);
+             auto strokes = registry::decode_strokes(s.strokes);
+             REQUIRE(strokes.ok());
+             (*strokes)[0][1].y = static_cast<std::uint16_t>((*strokes)[0][1].y + 7);
+             s.strokes = registry::encode_strokes(*strokes);
          }},
         {"swap the receipt commitment", [&](auto& recs, std::size_t n) {
              std::get<sync::SignatureRecord>(recs[nth_signature(recs, n)]).receipt_commitment[0] ^= 1;
          }},
-        {"drop a consent", [&](auto& recs, std::size_t n) {
-             const auto reg_seq = std::get<sync::SignatureRecord>(recs[nth_signature(recs, n)]).registrant_seq;
-             for (std::size_t i = 0; i < recs.size(); ++i)
-                 if (auto* c = std::get_if<sync::ConsentRecord>(&recs[i]); c && c->registrant_seq == reg_seq) {
-                     recs.erase(recs.begin() + static_cast<std::ptrdiff_t>(i));
-                     return;
-                 }
+        {"add a pass_name_to_addressee consent", [&](auto& recs, std::size_t n) {
+             const auto& sig = std::get<sync::SignatureRecord>(recs[nth_signature(recs, n)]);
+             const std::uint64_t at = sig.seq;  // the new consent takes the signature's number
+             const sync::ConsentRecord added{at, sig.registrant_seq,
+                                             static_cast<std::uint8_t>(registry::Purpose::pass_name_to_addressee),
+                                             world_pack().consent(registry::Purpose::pass_name_to_addressee, sig.lang)->hash,
+                                             sig.lang, sig.unix_minute};
+             // Every record from there on moves up by one, references with it.
+             auto shift = [at](std::uint64_t& v) { if (v >= at) ++v; };
+             for (auto& r : recs)
+                 std::visit([&](auto& x) {
+                     using T = std::decay_t<decltype(x)>;
+                     shift(x.seq);
+                     if constexpr (std::is_same_v<T, sync::ConsentRecord> || std::is_same_v<T, sync::SignatureRecord>) shift(x.registrant_seq);
+                     if constexpr (std::is_same_v<T, sync::ReceiptCommitmentRecord> || std::is_same_v<T, sync::WithdrawalRecord>) shift(x.signature_seq);
+                 }, r);
+             recs.insert(recs.begin() + static_cast<std::ptrdiff_t>(nth_signature(recs, n)), added);
          }},
         {"delete the signature", [&](auto& recs, std::size_t n) {
              recs.erase(recs.begin() + static_cast<std::ptrdiff_t>(nth_signature(recs, n)));

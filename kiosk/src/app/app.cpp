@@ -150,6 +150,7 @@ bool App::Prepare(std::string& error) {
         if (!keys) { error = keys.message(); return false; }
         auto pack = sync::make_demo_pack(*keys, demo_toml_path());
         if (!pack) { error = pack.message(); return false; }
+        if (auto s = sync::record_demo_pack(coord, kDemoCoordinatorPassphrase, *pack); !s) { error = s.message(); return false; }
         auto store = registry::KioskStore::create(opts_.data_dir, kDemoPassphrase, keys->identity, "demo kiosk",
                                                   new_kdf_params());
         if (!store) { error = store.message(); return false; }

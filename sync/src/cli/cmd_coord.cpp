@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include "embassy/registry/pack.hpp"
+#include "embassy/sync/coord_packs.hpp"
 #include "embassy/sync/coordinator.hpp"
 #include "embassy/sync/demo.hpp"
 #include "embassy/sync/pack_compile.hpp"
@@ -54,13 +55,36 @@ int coord_pack(const std::vector<std::string>& argv) {
     if (!pack) return fail(pack.message());
     auto pass = read_passphrase(a, "passphrase-file", "Coordinator passphrase: ");
     if (!pass) return fail(pass.message());
-    auto keys = sync::coordinator_unlock(*dir, pass->view());
-    if (!keys) return fail(keys.message());
-    auto bytes = registry::pack_write(*pack, keys->sign_secret);
+    // The registry keeps every pack this coordinator signs: the importer accepts only their appeals.
+    auto c = sync::Coordinator::open(*dir, pass->view(), new_kdf_params());
+    if (!c) return fail(c.message());
+    auto bytes = registry::pack_write(*pack, (*c)->keys().sign_secret);
     if (!bytes) return fail(bytes.message());
     if (auto s = write_file_atomic(*out, *bytes); !s) return fail(s.message());
-    std::cout << "appeal pack '" << pack->pack_id << "' (" << pack->appeals.size() << " appeals) signed and written to "
+    if (auto r = sync::record_pack(**c, *bytes); !r) return fail(*out + " written, but not recorded in the registry: " + r.message());
+    std::cout << "appeal pack '" << pack->pack_id << "' (" << pack->appeals.size() << " appeals) signed, recorded and written to "
               << *out << "\n";
+    return 0;
+}
+
+// A pack file this coordinator signed before its registry kept packs (or on another copy of the
+// registry): verified against the coordinator's own key, then recorded.
+int coord_add_pack(const std::vector<std::string>& argv) {
+    Args a(argv, {"dir", "passphrase-file"}, {});
+    if (!a.error().empty()) return fail(a.error());
+    if (a.positional().size() != 1) return fail("usage: coord add-pack --dir DIR PACK");
+    const std::string& file = a.positional()[0];
+    auto dir = a.require("dir");
+    if (!dir) return fail(dir.message());
+    auto bytes = read_file(file, 16 * 1024 * 1024);
+    if (!bytes) return fail(bytes.message());
+    auto pass = read_passphrase(a, "passphrase-file", "Coordinator passphrase: ");
+    if (!pass) return fail(pass.message());
+    auto c = sync::Coordinator::open(*dir, pass->view(), new_kdf_params());
+    if (!c) return fail(c.message());
+    auto pack = sync::record_pack(**c, *bytes);
+    if (!pack) return fail("pack not recorded: " + pack.message());
+    std::cout << "appeal pack '" << pack->pack_id << "' (" << pack->appeals.size() << " appeals) recorded\n";
     return 0;
 }
 
@@ -74,12 +98,13 @@ int coord_demo(const std::vector<std::string>& argv) {
     auto pass = read_new_passphrase(a, "passphrase-file", "New demo coordinator passphrase: ");
     if (!pass) return fail(pass.message());
     if (auto s = sync::make_demo_coordinator(*dir, pass->view()); !s) return fail(s.message());
-    auto keys = sync::coordinator_unlock(*dir, pass->view());
-    if (!keys) return fail(keys.message());
-    auto pack = sync::make_demo_pack(*keys, std::filesystem::path(EMBASSY_DEMO_DIR) / "appeals.toml");
+    auto c = sync::Coordinator::open(*dir, pass->view(), registry::kdf_minimum());
+    if (!c) return fail(c.message());
+    auto pack = sync::make_demo_pack((*c)->keys(), std::filesystem::path(EMBASSY_DEMO_DIR) / "appeals.toml");
     if (!pack) return fail(pack.message());
     if (auto s = write_file_atomic(*pack_out, *pack); !s) return fail(s.message());
-    std::cout << "demo coordinator in " << *dir << " (fingerprint " << keys->identity.fingerprint() << "), identity "
+    if (auto r = sync::record_pack(**c, *pack); !r) return fail(r.message());
+    std::cout << "demo coordinator in " << *dir << " (fingerprint " << (*c)->keys().identity.fingerprint() << "), identity "
               << (std::filesystem::path(*dir) / sync::coordinator_identity_file).string() << ", demo pack " << *pack_out << "\n";
     return 0;
 }
@@ -92,7 +117,9 @@ void add_coord_commands(std::vector<Command>& out) {
     out.push_back({"coord", "public-identity", "--dir DIR --out FILE",
                    "write the public identity file that kiosks are initialised with", coord_public_identity});
     out.push_back({"coord", "pack", "--dir DIR --in appeals.toml --out PACK [--passphrase-file F]",
-                   "compile and sign an appeal pack", coord_pack});
+                   "compile and sign an appeal pack (the registry keeps it: only its appeals are imported)", coord_pack});
+    out.push_back({"coord", "add-pack", "--dir DIR [--passphrase-file F] PACK",
+                   "record an appeal pack this coordinator signed earlier (its signature is checked first)", coord_add_pack});
     out.push_back({"coord", "demo", "--dir DIR --pack-out PACK [--passphrase-file F]",
                    "create a demo coordinator (not for real use) and the demo appeal pack signed by it", coord_demo});
 }

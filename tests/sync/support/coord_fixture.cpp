@@ -1,6 +1,7 @@
 #include "coord_fixture.hpp"
 
 #include "embassy/registry/db.hpp"
+#include "embassy/sync/coord_packs.hpp"
 #include "embassy/sync/kiosk_export.hpp"
 
 #include <catch2/catch_test_macros.hpp>
@@ -72,6 +73,10 @@ std::unique_ptr<sync::Coordinator> open_coordinator(const fs::path& dir) {
     const World& w = world();
     auto c = sync::Coordinator::open_with(dir, w.keys, w.db_key);
     REQUIRE(c.ok());
+    // The coordinator knows the pack its kiosks use (the importer accepts only its appeals).
+    auto recorded = sync::record_pack(**c, w.pack_file);
+    INFO((recorded.ok() ? std::string() : recorded.message()));
+    REQUIRE(recorded.ok());
     return std::move(*c);
 }
 

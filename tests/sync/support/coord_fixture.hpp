@@ -29,7 +29,7 @@ struct World {
 };
 const World& world();
 
-// A registry in `dir` (created) for the shared coordinator identity.
+// A registry in `dir` (created) for the shared coordinator identity, with the shared pack recorded.
 std::unique_ptr<sync::Coordinator> open_coordinator(const fs::path& dir);
 
 // Kiosk `index` (0..3: four distinct identities) bound to the shared coordinator, pack loaded,

@@ -7,6 +7,7 @@
 #include "embassy/sync/coordinator.hpp"
 
 #include <filesystem>
+#include <span>
 #include <string_view>
 
 namespace embassy::sync {
@@ -18,5 +19,9 @@ Status make_demo_coordinator(const std::filesystem::path& dir, std::string_view 
 
 // Compile the TOML at `toml_path` (normally EMBASSY_DEMO_DIR "/appeals.toml") and sign it with `keys`.
 Result<Bytes> make_demo_pack(const CoordinatorKeys& keys, const std::filesystem::path& toml_path);
+
+// Record a pack the demo coordinator in `dir` signed in its registry (coord_packs.hpp), so the
+// demo kiosk's batches import: the registry is created on first use, at the Argon2id floor.
+Status record_demo_pack(const std::filesystem::path& dir, std::string_view passphrase, std::span<const std::uint8_t> pack_file);
 
 }  // namespace embassy::sync
