@@ -139,9 +139,13 @@ Result<Bytes> make_ack(Coordinator& c, std::string_view kiosk_fingerprint, std::
 // [SECTION] Published receipts
 
 Result<ReceiptsRoot> publish_receipts(Coordinator& c, const fs::path& out_dir, std::int64_t now_unix) {
+    // Every signature received and not withdrawn, duplicates included: whether a receipt is listed
+    // must never depend on anyone else's signature, or signing in someone's name and checking one's
+    // own receipt would tell whether that person signed (threat model row 16). Deduplication shows
+    // only in the report's totals (docs/coordinator-guide.md, section 7).
     std::vector<Hash> leaves;
     auto st = c.db().prepare("SELECT r.commitment FROM signatures s JOIN receipts r ON r.signature = s.id "
-                             "WHERE s.duplicate_of IS NULL AND s.withdrawn_at IS NULL");
+                             "WHERE s.withdrawn_at IS NULL");
     if (!st) return st.error();
     while (true) {
         auto row = st->step();
@@ -153,14 +157,15 @@ Result<ReceiptsRoot> publish_receipts(Coordinator& c, const fs::path& out_dir, s
         std::copy(b.begin(), b.end(), h.begin());
         leaves.push_back(h);
     }
-    // Receipt codes are 100 random bits, so two equal commitments mean a kiosk that reused one: its
-    // signers could not tell their receipts apart. Say so rather than publish one leaf for two.
+    // Import refuses a commitment the registry already holds, so two equal ones are a registry
+    // written before that rule (or behind the program's back): its signers could not tell their
+    // receipts apart. Say so rather than publish one leaf for two.
     {
         std::vector<Hash> sorted = leaves;
         std::sort(sorted.begin(), sorted.end());
         if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-            return make_error("registry: two counted signatures carry the same receipt commitment; not publishing "
-                              "(see the coordinator guide, \"Alarms\")");
+            return make_error("registry: two signatures carry the same receipt commitment; not publishing "
+                              "(run coord check; see the coordinator guide, \"Alarms\")");
     }
     std::error_code ec;
     fs::create_directories(out_dir, ec);
@@ -171,18 +176,25 @@ Result<ReceiptsRoot> publish_receipts(Coordinator& c, const fs::path& out_dir, s
     return root;
 }
 
-Result<ReceiptVerdict> verify_published_receipt(const fs::path& dir, std::string_view code,
-                                                const std::optional<registry::PublicIdentity>& pinned) {
+Result<ReceiptVerdict> verify_published_receipt(const fs::path& dir, std::string_view code, const CoordinatorPin& pin) {
     auto parsed = registry::receipt_parse(code);
     if (!parsed) return parsed.error();
+    // Whoever hands out the directory can put any identity.pub beside a list they signed: it is only
+    // used when it matches the fingerprint the signer was given, never trusted by itself.
     registry::PublicIdentity id;
-    if (pinned) {
+    if (const auto* pinned = std::get_if<registry::PublicIdentity>(&pin)) {
         id = *pinned;
     } else {
-        auto text = read_file((dir / coordinator_identity_file).string(), 4096);
-        if (!text) return make_error((dir / coordinator_identity_file).string() + ": " + text.message());
+        const std::string want = normalize_fingerprint(std::get<std::string>(pin));
+        if (want.empty()) return make_error("the coordinator fingerprint is 20 hex digits (as the tools print it)");
+        const fs::path file = dir / coordinator_identity_file;
+        auto text = read_file(file.string(), 4096);
+        if (!text) return make_error(file.string() + ": " + text.message());
         auto p = registry::parse_public_identity(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()));  // NOLINT
-        if (!p) return make_error((dir / coordinator_identity_file).string() + ": " + p.message());
+        if (!p) return make_error(file.string() + ": " + p.message());
+        if (normalize_fingerprint(p->fingerprint()) != want)
+            return make_error(file.string() + " is the identity of coordinator " + p->fingerprint() +
+                              ", not of the one you gave: this list was not published by your coordinator");
         id = *p;
     }
     auto pub = receipts_load(dir, id.sign_key);
@@ -224,6 +236,8 @@ Result<RegistryCheck> check_registry(Coordinator& c) {
          "SELECT count(*) FROM batches b LEFT JOIN (SELECT batch, count(*) AS n FROM signatures GROUP BY batch) s "
          "ON s.batch = b.id WHERE b.signatures <> coalesce(s.n, 0)"},
         {"kiosk log sizes", "SELECT count(*) FROM kiosks k WHERE k.log_size <> (SELECT count(*) FROM signatures s WHERE s.kiosk = k.id)"},
+        {"receipt commitments are unique",
+         "SELECT count(*) FROM (SELECT 1 FROM receipts GROUP BY commitment HAVING count(*) > 1)"},
         {"one counted signature per member and appeal",
          "SELECT count(*) FROM (SELECT 1 FROM signatures WHERE duplicate_of IS NULL AND withdrawn_at IS NULL "
          "GROUP BY member, appeal_id HAVING count(*) > 1)"},

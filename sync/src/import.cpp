@@ -103,21 +103,37 @@ Bytes pack_consents(const std::vector<ConsentRecord>& cs, std::int64_t& mask) {
 // [SECTION] Withdrawal
 namespace {
 
+// Whose signature a withdrawal may name. The coordinator's own `coord withdraw` may name any; a
+// withdrawal record in a kiosk's batch only that kiosk's signature with the record seq it gives
+// (threat model row 17: a kiosk affects only its own records).
+struct WithdrawalScope {
+    std::int64_t kiosk = 0;
+    std::uint64_t signature_seq = 0;
+};
+
+enum class Withdrawal { withdrawn, already_withdrawn, not_found, not_this_kiosks };
+
 // Inside the caller's transaction; `counted` learns where the count went and keeps it pending
 // until the caller commits or rolls back.
-Result<bool> withdraw_in_tx(Database& db, CountedIndex& counted, const Hash& commitment, std::int64_t when) {
-    // receipts has no index on the commitment (coord_db.cpp, schema 2): a scan of a narrow table.
-    auto st = db.prepare("SELECT s.id, s.member, s.appeal_id, s.duplicate_of, s.withdrawn_at IS NOT NULL "
-                         "FROM receipts r JOIN signatures s ON s.id = r.signature WHERE r.commitment = ?1");
+Result<Withdrawal> withdraw_in_tx(Database& db, CountedIndex& counted, ReceiptIndex& receipts, const Hash& commitment,
+                                  std::int64_t when, const std::optional<WithdrawalScope>& scope) {
+    // The commitment is found in memory (receipt_index.hpp), its signature row by id.
+    auto found = receipts.find(db, commitment);
+    if (!found) return found.error();
+    if (*found == 0) return Withdrawal::not_found;
+    auto st = db.prepare("SELECT id, member, appeal_id, duplicate_of, withdrawn_at IS NOT NULL, kiosk, record_seq "
+                         "FROM signatures WHERE id = ?1");
     if (!st) return st.error();
-    st->bind_blob(1, commitment);
+    st->bind(1, *found);
     auto row = st->step();
     if (!row) return row.error();
-    if (!*row) return false;
+    if (!*row) return Withdrawal::not_found;
     const std::int64_t id = st->column_int(0), member = st->column_int(1);
     const std::string appeal = st->column_text(2);
     const bool was_counted = st->column_is_null(3);
-    if (st->column_int(4) != 0) return true;  // already withdrawn
+    if (scope && (st->column_int(5) != scope->kiosk || st->column_int(6) != i64(scope->signature_seq)))
+        return Withdrawal::not_this_kiosks;
+    if (st->column_int(4) != 0) return Withdrawal::already_withdrawn;
     st->reset();
     auto up = db.prepare("UPDATE signatures SET withdrawn_at = ?2 WHERE id = ?1");
     if (!up) return up.error();
@@ -149,18 +165,20 @@ Result<bool> withdraw_in_tx(Database& db, CountedIndex& counted, const Hash& com
         }
     }
     if (auto s = counted.note_withdrawal(member, appeal, was_counted, heir); !s) return s.error();
-    return true;
+    return Withdrawal::withdrawn;
 }
 
 }  // namespace
 
 Result<bool> withdraw_signature(Coordinator& c, const Hash& commitment, std::int64_t when_unix) {
     CountedIndex& counted = c.counted_index();
+    ReceiptIndex& receipts = c.receipt_index();
     registry::Transaction tx(c.db());
     if (!tx.begun()) return tx.begun().error();
     if (auto s = counted.sync(c.db()); !s) return s.error();
-    auto r = withdraw_in_tx(c.db(), counted, commitment, when_unix);
-    if (!r || !*r) {
+    if (auto s = receipts.sync(c.db()); !s) return s.error();
+    auto r = withdraw_in_tx(c.db(), counted, receipts, commitment, when_unix, std::nullopt);
+    if (!r || *r == Withdrawal::not_found) {
         counted.rollback();
         if (!r) return r.error();
         return false;
@@ -234,10 +252,11 @@ Status check_content(const SignatureRecord& s, const PendingRegistrant& p, const
 }
 
 struct Importer {
-    Importer(Database& d, MemberIndex& m, CountedIndex& c) : db(d), members(m), counted(c) {}
+    Importer(Database& d, MemberIndex& m, CountedIndex& c, ReceiptIndex& r) : db(d), members(m), counted(c), receipts(r) {}
     Database& db;
     MemberIndex& members;
     CountedIndex& counted;
+    ReceiptIndex& receipts;
     std::int64_t kiosk = 0;
     std::int64_t batch = 0;
     SignedPacks packs;                         // what this coordinator's packs allow (coord_packs.hpp)
@@ -245,6 +264,7 @@ struct Importer {
     std::uint64_t log_size = 0;
     Hash log_head{};
     bool log_broken = false;                   // a log-chain failure (alarm), not a format one
+    const char* alarm = nullptr;               // another failure that is an alarm: its kind
     std::map<std::int64_t, std::pair<std::int64_t, EventRecord>> events;  // kiosk event id → (row, record)
     std::map<std::uint64_t, PendingRegistrant> pending;                  // by registrant record seq
     std::uint64_t signatures = 0, duplicates = 0, new_members = 0;
@@ -326,6 +346,21 @@ struct Importer {
         return m;
     }
 
+    // Which imported signature this is, for an alarm: kiosk and batch, never a person.
+    std::string holder_of(std::int64_t signature) {
+        auto st = db.cached("SELECT k.fingerprint, b.seq, s.batch FROM signatures s JOIN kiosks k ON k.id = s.kiosk "
+                            "JOIN batches b ON b.id = s.batch WHERE s.id = ?1");
+        if (!st) return "an imported signature";
+        st->bind(1, signature);
+        auto row = st->step();
+        std::string out = "an imported signature";
+        if (row && *row)
+            out = st->column_int(2) == batch ? "an earlier signature of this batch"
+                                             : "a signature of kiosk " + st->column_text(0) + " batch " + std::to_string(st->column_int(1));
+        st->reset();
+        return out;
+    }
+
     Status on_signature(const SignatureRecord& s) {
         auto it = pending.find(s.registrant_seq);
         if (it == pending.end())
@@ -351,6 +386,16 @@ struct Importer {
             return v ? static_cast<useconds_t>(std::strtoul(v, nullptr, 10)) : 0u;
         }();
         if (test_delay_us != 0) ::usleep(test_delay_us);
+        // A receipt commitment is unique registry-wide, counted or withdrawn (threat model row 17): a
+        // copy could neither be told apart by its signer nor published, and a withdrawn one copied
+        // would read "counted" again.
+        auto same = receipts.find(db, s.receipt_commitment);
+        if (!same) return same.error();
+        if (*same != 0) {
+            alarm = "receipt";
+            return make_error("signature record " + std::to_string(s.seq) + " carries a receipt commitment that " +
+                              holder_of(*same) + " already carries");
+        }
         const PendingRegistrant& p = it->second;
         auto member = member_for(p.reg);
         if (!member) return member.error();
@@ -385,14 +430,13 @@ struct Importer {
         auto ran = ins->run();
         pending.erase(it);
         if (!ran) return make_error("signature record " + std::to_string(s.seq) + ": " + ran.message());
-        // Commitments are not checked for uniqueness here (no index on a random key in the import
-        // path); publish-receipts refuses to publish if two counted signatures share one.
         const std::int64_t id = db.last_insert_rowid();
         // Beside the commitment, who signed what: CountedIndex is rebuilt from this table (dedupe.hpp).
         auto rc = db.cached("INSERT INTO receipts(signature, commitment, member, appeal_id) VALUES(?1, ?2, ?3, ?4)");
         if (!rc) return rc.error();
         rc->bind(1, id).bind_blob(2, s.receipt_commitment).bind(3, member->member).bind(4, s.appeal_id);
         if (auto r = rc->run(); !r) return make_error("signature record " + std::to_string(s.seq) + ": " + r.message());
+        receipts.note(s.receipt_commitment, id);
         if (auto x = counted.note_signature(member->member, s.appeal_id, id); !x) return x;
         ++signatures;
         if (counted_as != 0) ++duplicates;
@@ -430,8 +474,18 @@ struct Importer {
                     return {};  // the signature record carries its commitment
                 } else {
                     static_assert(std::is_same_v<T, WithdrawalRecord>);
-                    auto w = withdraw_in_tx(db, counted, rec.commitment, static_cast<std::int64_t>(rec.unix_minute) * 60);
+                    // Honest kiosks write none; a withdrawal record may name only this kiosk's own
+                    // signature (its record seq and commitment), else the batch is an alarm.
+                    auto w = withdraw_in_tx(db, counted, receipts, rec.commitment, static_cast<std::int64_t>(rec.unix_minute) * 60,
+                                            WithdrawalScope{kiosk, rec.signature_seq});
                     if (!w) return w.error();
+                    if (*w == Withdrawal::not_found || *w == Withdrawal::not_this_kiosks) {
+                        alarm = "scope";
+                        return make_error("withdrawal record " + std::to_string(rec.seq) + " names " +
+                                          (*w == Withdrawal::not_found ? std::string("a receipt commitment the registry does not hold")
+                                                                       : "a signature other than this kiosk's record " +
+                                                                             std::to_string(rec.signature_seq)));
+                    }
                     return {};
                 }
             },
@@ -585,22 +639,25 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
     }
 
     // Everything from here is one transaction: any failure rolls it all back.
-    Importer imp(db, c.member_index(), c.counted_index());
+    Importer imp(db, c.member_index(), c.counted_index(), c.receipt_index());
     // What this transaction added to the in-memory indexes is kept only if it commits.
     struct IndexGuard {
         MemberIndex& members;
         CountedIndex& counted;
+        ReceiptIndex& receipts;
         bool committed = false;
         ~IndexGuard() {
             if (committed) {
                 members.commit();
                 counted.commit();
+                receipts.commit();
             } else {
                 members.rollback();
                 counted.rollback();
+                receipts.rollback();
             }
         }
-    } index_guard{c.member_index(), c.counted_index()};
+    } index_guard{c.member_index(), c.counted_index(), c.receipt_index()};
     imp.kiosk = kiosk->id;
     if (auto p = load_signed_packs(db); p) imp.packs = std::move(*p);
     else return reject(p.message());
@@ -613,6 +670,7 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
         if (!tx.begun()) return reject(tx.begun().message());
         if (auto x = c.member_index().sync(db); !x) return reject(x.message());
         if (auto x = c.counted_index().sync(db); !x) return reject(x.message());
+        if (auto x = c.receipt_index().sync(db); !x) return reject(x.message());
         auto st = db.prepare("INSERT INTO batches(kiosk, seq, batch_id, batch_hash, file_hash, file_size, imported_at, first_record, "
                              "last_record, signatures, log_size, log_head) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,0,?10,?11)");
         if (!st) return reject(st.message());
@@ -666,6 +724,13 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
             raise_alarm(db, "log", kiosk->id, f.seq, vm->batch_hash, "batch " + std::to_string(f.seq) + ": " + failure);
             out.alarm = true;
             return reject("ALARM: batch " + std::to_string(f.seq) + ": " + failure);
+        }
+        if (imp.alarm != nullptr) {
+            // A kiosk key holder reached beyond its own records: the batch is refused whole, the
+            // registry keeps only this row.
+            raise_alarm(db, imp.alarm, kiosk->id, f.seq, vm->batch_hash, "kiosk " + out.kiosk + " batch " + std::to_string(f.seq) + ": " + failure);
+            out.alarm = true;
+            return reject("ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk + ": " + failure);
         }
         return reject("batch " + std::to_string(f.seq) + ": " + failure);
     }

@@ -46,5 +46,32 @@ head -1 s.csv | grep -q '^given_name,family_name,country,city,signed_on' || fail
 [ "$(stat -c %s k1.ack)" = 204 ] || fail "ack size"
 
 "$SYNC" coord publish-receipts --dir coord --passphrase-file c.pass --out pub >/dev/null
-"$SYNC" verify-receipt --published pub 0000-0000-0000-0000-0 >out 2>&1 && fail "bogus code counted"
+FP=$("$SYNC" coord public-identity --dir coord --out coord2.pub | sed -n 's/^fingerprint: //p')
+[ -n "$FP" ] || fail "no fingerprint printed"
+"$SYNC" verify-receipt --published pub --coordinator coord.pub 0000-0000-0000-0000-0 >out 2>&1 && fail "bogus code counted"
+
+# verify-receipt without the coordinator's identity or fingerprint: refused, whatever lies beside
+# the list (issue 9: an impostor list with its own identity.pub answered "counted").
+if "$SYNC" verify-receipt --published pub 0000-0000-0000-0000-0 >out 2>&1; then fail "verify-receipt ran without --coordinator"; fi
+grep -q 'needs --coordinator' out || fail "no clear error without --coordinator: $(cat out)"
+# An impostor: its own coordinator and kiosk, a receipt it issued, a list it signed, its identity.pub.
+. "$SOURCE_DIR/tests/e2e/common.sh"
+make_kiosk imp
+CODE=$("$SYNC" kiosk simulate --data-dir imp/kiosk --passphrase-file imp/kiosk.pass --count 1 --seed 3 | awk 'length($0) == 26' | head -1)
+[ -n "$CODE" ] || fail "kiosk simulate printed no receipt code"
+"$SYNC" kiosk info --data-dir imp/kiosk --passphrase-file imp/kiosk.pass --json | sed -n 's/.*"public_key":"\([0-9a-f]*\)".*/\1/p' > imp/kiosk.pubkey
+"$SYNC" coord enroll --dir imp/coord --passphrase-file imp/coord.pass --kiosk-key imp/kiosk.pubkey >/dev/null
+mkdir -p imp/usb
+"$SYNC" kiosk export --data-dir imp/kiosk --passphrase-file imp/kiosk.pass --out imp/usb --quiet >/dev/null
+"$SYNC" coord import --dir imp/coord --passphrase-file imp/coord.pass --quiet imp/usb >/dev/null
+"$SYNC" coord publish-receipts --dir imp/coord --passphrase-file imp/coord.pass --out imp/pub >/dev/null
+"$SYNC" verify-receipt --published imp/pub --coordinator imp/coordinator.pub "$CODE" >/dev/null || fail "control: the impostor's list is not well formed"
+for pin in coord.pub "$FP" "$(echo "$FP" | tr -d ' ' | tr 'A-F' 'a-f')"; do
+  if "$SYNC" verify-receipt --published imp/pub --coordinator "$pin" "$CODE" >out 2>&1; then fail "impostor list accepted with --coordinator $pin"; fi
+  grep -q '^counted' out && fail "impostor list answered counted with --coordinator $pin"
+done
+grep -q 'not published by your coordinator' out || fail "impostor identity.pub: $(cat out)"
+# The real list, pinned by fingerprint, does not know the impostor's receipt.
+rc=0; "$SYNC" verify-receipt --published pub --coordinator "$FP" "$CODE" >out 2>&1 || rc=$?
+[ "$rc" = 3 ] && grep -q '^not found' out || fail "real list, impostor's code: exit $rc, $(cat out)"
 echo "coord_cli: ok"

@@ -48,7 +48,7 @@ fi
 missing=0
 while read -r code; do
   [ ${#code} -eq 26 ] || continue
-  "$SYNC" verify-receipt --published "$W/published" "$code" > /dev/null || missing=$((missing + 1))
+  "$SYNC" verify-receipt --published "$W/published" --coordinator "$W/coordinator.pub" "$code" > /dev/null || missing=$((missing + 1))
 done < "$W/printed"
 if [ "$missing" -ne 0 ]; then echo "$missing printed receipts not counted by the coordinator" >&2; exit 1; fi
 if [ "$CYCLES" -ge 50 ] && { [ "$tmp_left" -eq 0 ] || [ "$recovered" -eq 0 ]; }; then

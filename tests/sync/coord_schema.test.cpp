@@ -102,7 +102,7 @@ TEST_CASE("schema 1 -> latest keeps every signature, moves commitments to receip
                "UNION SELECT member FROM registrations WHERE join_registry = 1)") == 1);
 }
 
-TEST_CASE("publish-receipts refuses two counted signatures with one receipt commitment", "[sync][receipts]") {
+TEST_CASE("publish-receipts refuses two signatures with one receipt commitment (a registry written behind the importer)", "[sync][receipts]") {
     test::TempDir tmp;
     auto c = open_coordinator(tmp.path / "coord");
     auto k = make_kiosk(0);

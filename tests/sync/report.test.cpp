@@ -11,6 +11,7 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <sodium.h>
 
+#include <cctype>
 #include <fstream>
 #include <iterator>
 
@@ -86,6 +87,8 @@ TEST_CASE("coord check: a sound registry passes, each broken rule is named", "[s
     broken("UPDATE batches SET signatures = signatures + 1", "batch signature counts");
     broken("UPDATE kiosks SET log_size = log_size - 1", "kiosk log sizes");
     broken("UPDATE signatures SET duplicate_of = NULL", "one counted signature per member and appeal");
+    broken("UPDATE receipts SET commitment = (SELECT commitment FROM receipts WHERE signature = 1) WHERE signature = 5",
+           "receipt commitments are unique");
     broken("UPDATE signatures SET duplicate_of = (SELECT min(id) FROM signatures WHERE appeal_id <> 'political-prisoners') "
            "WHERE duplicate_of IS NOT NULL", "duplicates point at a counted signature");
     REQUIRE(sync::check_registry(*w.c).ok());  // all rolled back
@@ -172,49 +175,58 @@ TEST_CASE("signatories: only consenting, counted, not withdrawn; RFC 4180", "[sy
     }
 }
 
-TEST_CASE("published receipts: counted, not found, and a tampered root is refused", "[sync][report][receipts]") {
+TEST_CASE("published receipts: listed, not found, and a tampered root is refused", "[sync][report][receipts]") {
     Imported w;
     const fs::path pub = w.tmp.path / "published";
+    const registry::PublicIdentity& me = world().keys.identity;
     // Withdraw one first: it must not be published.
     auto wcode = registry::receipt_parse(w.codes[4]);
     REQUIRE(wcode.ok());
     REQUIRE(sync::withdraw_signature(*w.c, registry::receipt_commitment(*wcode), 1).ok());
     auto root = sync::publish_receipts(*w.c, pub, 1800000000);
     REQUIRE(root.ok());
-    CHECK(root->tree_size == 3);  // 5 signatures - 1 duplicate - 1 withdrawn
-    for (int i : {0, 1, 2}) {
-        auto v = sync::verify_published_receipt(pub, w.codes[static_cast<std::size_t>(i)]);
+    CHECK(root->tree_size == 4);  // 5 signatures - 1 withdrawn; the duplicate is listed (threat model row 16)
+    for (int i : {0, 1, 2, 3}) {
+        auto v = sync::verify_published_receipt(pub, w.codes[static_cast<std::size_t>(i)], me);
         REQUIRE(v.ok());
         CHECK(v->counted);
-        CHECK(v->coordinator_fingerprint == world().keys.identity.fingerprint());
+        CHECK(v->coordinator_fingerprint == me.fingerprint());
     }
-    for (int i : {3, 4}) {  // the duplicate, the withdrawn one
-        auto v = sync::verify_published_receipt(pub, w.codes[static_cast<std::size_t>(i)]);
-        REQUIRE(v.ok());
-        CHECK_FALSE(v->counted);
-    }
-    auto unknown = sync::verify_published_receipt(pub, registry::receipt_generate().formatted());
+    auto withdrawn = sync::verify_published_receipt(pub, w.codes[4], me);
+    REQUIRE(withdrawn.ok());
+    CHECK_FALSE(withdrawn->counted);
+    auto unknown = sync::verify_published_receipt(pub, registry::receipt_generate().formatted(), me);
     REQUIRE(unknown.ok());
     CHECK_FALSE(unknown->counted);
-    CHECK_FALSE(sync::verify_published_receipt(pub, "not a code").ok());
+    CHECK_FALSE(sync::verify_published_receipt(pub, "not a code", me).ok());
 
     SECTION("a flipped byte in the root is refused") {
         std::string r = slurp(pub / "receipts.root");
         r[30] = static_cast<char>(r[30] ^ 1);
         std::ofstream(pub / "receipts.root", std::ios::binary | std::ios::trunc) << r;
-        CHECK_FALSE(sync::verify_published_receipt(pub, w.codes[0]).ok());
+        CHECK_FALSE(sync::verify_published_receipt(pub, w.codes[0], me).ok());
     }
     SECTION("a leaf swapped for another is refused") {
         std::string l = slurp(pub / "receipts.leaves");
         l[l.size() - 1] = static_cast<char>(l[l.size() - 1] ^ 1);
         std::ofstream(pub / "receipts.leaves", std::ios::binary | std::ios::trunc) << l;
-        CHECK_FALSE(sync::verify_published_receipt(pub, w.codes[0]).ok());
+        CHECK_FALSE(sync::verify_published_receipt(pub, w.codes[0], me).ok());
     }
     SECTION("another coordinator's identity is refused when pinned") {
-        registry::PublicIdentity other = world().keys.identity;
+        registry::PublicIdentity other = me;
         other.sign_key[0] ^= 1;
         CHECK_FALSE(sync::verify_published_receipt(pub, w.codes[0], other).ok());
-        CHECK(sync::verify_published_receipt(pub, w.codes[0], world().keys.identity).ok());
+        CHECK(sync::verify_published_receipt(pub, w.codes[0], me).ok());
+    }
+    SECTION("the fingerprint, in any spelling, pins identity.pub") {
+        std::string fp = me.fingerprint();
+        auto v = sync::verify_published_receipt(pub, w.codes[0], fp);
+        REQUIRE(v.ok());
+        CHECK(v->counted);
+        std::erase(fp, ' ');
+        for (char& ch : fp) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        CHECK(sync::verify_published_receipt(pub, w.codes[0], fp).ok());
+        CHECK_FALSE(sync::verify_published_receipt(pub, w.codes[0], std::string("not a fingerprint")).ok());
     }
 }
 
@@ -247,7 +259,7 @@ TEST_CASE("the acknowledgement makes the kiosk purge: 0 personal rows, canary go
     CHECK(test::count_hits_in_dir(w.k->dir.path, "Zzyzx") == 0);
     // Receipts stay checkable on the coordinator's side.
     CHECK(sync::publish_receipts(*w.c, w.tmp.path / "pub", 1).ok());
-    auto v = sync::verify_published_receipt(w.tmp.path / "pub", w.codes[0]);
+    auto v = sync::verify_published_receipt(w.tmp.path / "pub", w.codes[0], world().keys.identity);
     REQUIRE(v.ok());
     CHECK(v->counted);
 }

@@ -249,19 +249,29 @@ int verify_receipt(const std::vector<std::string>& argv) {
     if (!a.error().empty()) return fail(a.error());
     auto dir = a.require("published");
     if (!dir) return fail(dir.message());
-    if (a.positional().size() != 1) return fail("usage: verify-receipt --published DIR [--coordinator FILE] CODE");
-    std::optional<registry::PublicIdentity> pinned;
-    if (auto f = a.get("coordinator")) {
-        auto text = read_file(*f, 4096);
+    if (a.positional().size() != 1) return fail("usage: verify-receipt --published DIR --coordinator FILE|FINGERPRINT CODE");
+    // Anyone can sign a list and put their own identity.pub beside it: the answer means something
+    // only against the coordinator the signer was told about.
+    auto who = a.get("coordinator");
+    if (!who)
+        return fail("verify-receipt needs --coordinator: the coordinator's public identity file, or its fingerprint "
+                    "(\"3F2A 9C01 77D4 0B1E 5A60\", from the volunteers or the coordinator's website)");
+    sync::CoordinatorPin pin;
+    std::error_code ec;
+    if (fs::is_regular_file(*who, ec)) {
+        auto text = read_file(*who, 4096);
         if (!text) return fail(text.message());
         auto id = registry::parse_public_identity(text_of(*text));
-        if (!id) return fail(*f + ": " + id.message());
-        pinned = *id;
+        if (!id) return fail(*who + ": " + id.message());
+        pin = *id;
+    } else if (!sync::normalize_fingerprint(*who).empty()) {
+        pin = *who;
+    } else {
+        return fail("--coordinator: neither a public identity file nor a 20-hex-digit coordinator fingerprint");
     }
-    auto v = sync::verify_published_receipt(*dir, a.positional()[0], pinned);
+    auto v = sync::verify_published_receipt(*dir, a.positional()[0], pin);
     if (!v) return fail(v.message());
-    std::cout << "published list signed by coordinator " << v->coordinator_fingerprint << (pinned ? "" : " (compare this fingerprint)")
-              << ", " << v->tree_size << " signatures\n"
+    std::cout << "published list signed by coordinator " << v->coordinator_fingerprint << ", " << v->tree_size << " signatures\n"
               << (v->counted ? "counted\n" : "not found\n");
     return v->counted ? 0 : 3;
 }
@@ -330,8 +340,8 @@ void add_coordinator_commands(std::vector<Command>& out) {
                    "publish the receipt commitments of counted signatures with a signed Merkle root", coord_publish_receipts});
     out.push_back({"coord", "withdraw", "--dir DIR [--passphrase-file F] CODE",
                    "withdraw the signature with this receipt code from every count and export", coord_withdraw});
-    out.push_back({"", "verify-receipt", "--published DIR [--coordinator FILE] CODE",
-                   "offline: was the signature with this receipt counted? (exit 0 counted, 3 not found)", verify_receipt});
+    out.push_back({"", "verify-receipt", "--published DIR --coordinator FILE|FINGERPRINT CODE",
+                   "offline: is this receipt in the published list (received, not withdrawn)? (exit 0 counted, 3 not found)", verify_receipt});
     out.push_back({"", "simulate-batches",
                    "--kiosks K --records N --coordinator FILE --pack PACK --out DIR [--batches B] [--people P] [--seed S]",
                    "make K temporary kiosks, submit N records EACH, export B batches each; print fingerprints", simulate_batches});

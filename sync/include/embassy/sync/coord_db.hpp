@@ -15,6 +15,7 @@
 
 #include "embassy/registry/db.hpp"
 #include "embassy/sync/dedupe.hpp"
+#include "embassy/sync/receipt_index.hpp"
 #include "embassy/registry/keyfile.hpp"
 #include "embassy/sync/coordinator.hpp"
 #include "embassy/result.hpp"
@@ -69,6 +70,8 @@ public:
     MemberIndex& member_index() { return members_; }
     // And its index of counted signatures by member and appeal (dedupe.hpp).
     CountedIndex& counted_index() { return counted_; }
+    // Receipt commitments already imported, for their uniqueness and for withdrawal (receipt_index.hpp).
+    ReceiptIndex& receipt_index() { return receipts_; }
 
     // Enrolled kiosks.
     Result<EnrolledKiosk> enroll(const SignPublicKey& kiosk_key, std::string_view name);
@@ -89,6 +92,7 @@ private:
     std::unique_ptr<registry::Database> db_;
     MemberIndex members_;
     CountedIndex counted_;
+    ReceiptIndex receipts_;
 };
 
 // "3F2A 9C01 77D4 0B1E 5A60" or "3f2a9c01…" → "3F2A9C0177D40B1E5A60"; "" if not 20 hex digits.

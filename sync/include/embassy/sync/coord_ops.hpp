@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace embassy::sync {
@@ -70,27 +71,32 @@ std::string csv_cell(std::string_view s);
 Result<Bytes> make_ack(Coordinator& c, std::string_view kiosk_fingerprint, std::int64_t now_unix, Ack* out = nullptr);
 
 // [SECTION] Published receipts
-// Write receipts.root + receipts.leaves (merkle.hpp) of the counted signatures' receipt
-// commitments, and identity.pub, into out_dir.
+// Write receipts.root + receipts.leaves (merkle.hpp) of the receipt commitments of every signature
+// received and not withdrawn (duplicates included: a receipt's presence never depends on anyone
+// else's signature), and identity.pub, into out_dir.
 Result<ReceiptsRoot> publish_receipts(Coordinator& c, const std::filesystem::path& out_dir, std::int64_t now_unix);
 
 struct ReceiptVerdict {
-    bool counted = false;
+    bool counted = false;             // listed: received and not withdrawn
     std::string coordinator_fingerprint;
     std::uint64_t tree_size = 0;
     std::uint64_t timestamp_unix = 0;
 };
-// Offline check: the identity is `pinned` if given, else <dir>/identity.pub (the caller shows its
-// fingerprint so a person can compare it). Verifies the root signature, the leaves against the
-// root, and the inclusion proof of the code's commitment.
+// Who must have signed the list: the coordinator's public identity (coordinator.pub), or its
+// fingerprint as the tools print it ("3F2A 9C01 77D4 0B1E 5A60", any spacing or case), which
+// <dir>/identity.pub must then have.
+using CoordinatorPin = std::variant<registry::PublicIdentity, std::string>;
+// Offline check: verifies the root signature against the pinned coordinator, the leaves against the
+// root, and the inclusion proof of the code's commitment. An identity.pub beside the list is never
+// trusted by itself (anyone can sign a list of their own).
 Result<ReceiptVerdict> verify_published_receipt(const std::filesystem::path& dir, std::string_view code,
-                                                const std::optional<registry::PublicIdentity>& pinned = std::nullopt);
+                                                const CoordinatorPin& pin);
 
 // Integrity of the coordinator registry (`coord check`; the import crash test runs it after every
-// kill): SQLite's quick_check, every foreign key, one receipt row per signature, each batch's and
-// each kiosk's signature counts against the rows, and the deduplication (one counted signature per
-// member and appeal among those not withdrawn, every duplicate pointing at one). The error names
-// the check that failed, never a person.
+// kill): SQLite's quick_check, every foreign key, one receipt row per signature, receipt commitments
+// unique, each batch's and each kiosk's signature counts against the rows, and the deduplication
+// (one counted signature per member and appeal among those not withdrawn, every duplicate pointing
+// at one). The error names the check that failed, never a person.
 struct RegistryCheck {
     std::int64_t batches = 0, signatures = 0, members = 0;
 };

@@ -14,6 +14,13 @@
 //     recomputed from the signature records (registry/record.hpp) starting at the head the previous
 //     batch ended at, and must end at the head the manifest states, else the transaction is rolled
 //     back and a "log" alarm recorded (a record deleted or edited on the kiosk before export).
+//     Inside that transaction, a kiosk can reach only its own records; these roll the batch back
+//     whole and record an alarm:
+//       - a signature whose receipt commitment the registry already holds (any kiosk's signature,
+//         counted, duplicate or withdrawn, or earlier in the same batch)      → "receipt" alarm
+//       - a withdrawal record that does not name this kiosk's own signature by its record seq
+//         and commitment (another kiosk's, an unknown commitment, a seq that does not match)
+//                                                                             → "scope" alarm
 // A rejected file changes nothing in the registry except, for the alarm cases (which need a valid
 // signature of an enrolled kiosk, so no outsider can cause them), one row in `alarms`. A batch of
 // a kiosk that is not enrolled is rejected without touching the registry; its file is copied to
@@ -69,7 +76,8 @@ struct HeldBatches {
 };
 Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fingerprint);
 
-// Withdraw the signature with this receipt commitment from every count and export. If it was the
+// The coordinator's own withdrawal (`coord withdraw`), of any kiosk's signature: withdraw the
+// signature with this receipt commitment from every count, export and later publication. If it was the
 // counted one of its member for its appeal, the member's next signature of that appeal (if any)
 // becomes the counted one. Returns false when no signature has this commitment.
 Result<bool> withdraw_signature(Coordinator& c, const Hash& commitment, std::int64_t when_unix);
