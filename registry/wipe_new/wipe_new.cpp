@@ -3,6 +3,9 @@
 // must not decide this for a program — and never under AddressSanitizer, which brings its own
 // operator new/delete to find use-after-free and overflows.
 //
+// Linking it also sets ICU's allocator to the wiping one (wiped_memory::install_icu), from a
+// constructor that runs before main() and before any other static initialiser of ours.
+//
 // All forms are replaced, not only the two basic ones: libstdc++'s aligned delete calls free()
 // directly, so an aligned block would otherwise escape the wipe. malloc_usable_size() wipes the
 // whole block, including slack a smaller earlier owner may have written.
@@ -10,6 +13,10 @@
 
 #include <cstdlib>
 #include <new>
+
+namespace {
+[[gnu::constructor(101)]] void install_icu_allocator() { (void)embassy::registry::wiped_memory::install_icu(); }
+}  // namespace
 
 #if !defined(__SANITIZE_ADDRESS__)
 

@@ -38,9 +38,9 @@ int finish(int rc) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Setup: no core dumps, no ptrace, files 0600; ICU wipes what it frees; the test hook, if asked.
+    // Setup: no core dumps, no ptrace, files 0600; the memory-scan test hook, if asked. (Freed
+    // memory, ICU's too, is wiped from before main(): registry/wipe_new.)
     embassy::registry::harden_process();
-    embassy::registry::wiped_memory::install_icu();
     if (!embassy::registry::memscan::arm_from_env()) return 2;
 
     std::vector<embassy::cli::Command> cmds;

@@ -22,7 +22,7 @@
 
 namespace embassy::registry::memscan {
 
-// Read EMBASSY_TEST_MEMSCAN. Call first in main(), after wiped_memory::install_icu() and before
+// Read EMBASSY_TEST_MEMSCAN. Call first in main(), before
 // any personal data is read. Returns false (and prints why) if the variable names a bad file.
 bool arm_from_env();
 

@@ -10,7 +10,7 @@
 //     buffer (names up to 15 bytes) lives inside its owner, so this covers it wherever the owner
 //     lives on the heap (a vector of records, a map node, a shared_ptr);
 //   - ICU's allocator is set to one that wipes on free and on every move by realloc
-//     (install_icu(), before ICU's first use);
+//     (install_icu(), called by registry/wipe_new before main());
 //   - an inline buffer on a stack is covered by scrub_stack(), called where personal data has gone
 //     out of scope: at Lock in the kiosk, at the end of every kiosk job thread, at the end of every
 //     embassy-sync command.
@@ -30,7 +30,7 @@ inline constexpr std::size_t kStackScrubBytes = std::size_t{256} << 10;
 // Wipe a block from malloc() (or operator new) to its usable size, then free it. nullptr is fine.
 void wipe_and_free(void* p) noexcept;
 
-// Make ICU allocate through wipe-on-free functions. Call first in main(), before ICU is used:
+// Make ICU allocate through wipe-on-free functions. Call before ICU is used (wipe_new does):
 // blocks ICU allocated earlier are still freed correctly (the functions sit on malloc()), only
 // not wiped if they were freed before. Idempotent; false if ICU refused.
 bool install_icu();
