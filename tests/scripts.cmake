@@ -20,3 +20,11 @@ endif()
 
 add_test(NAME "e2e: coordinator CLI" COMMAND ${E2E}/coord_cli.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
 set_tests_properties("e2e: coordinator CLI" PROPERTIES LABELS "e2e;slow" TIMEOUT 900)
+
+# Threat 21: memory scans of the real executables (EMBASSY_TEST_MEMSCAN, registry/memscan.hpp).
+add_test(NAME "e2e: memory scan after CLI commands" COMMAND ${E2E}/memscan_cli.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
+set_tests_properties("e2e: memory scan after CLI commands" PROPERTIES LABELS "e2e;slow" TIMEOUT 600 SKIP_RETURN_CODE 77)
+if(EMBASSY_BUILD_KIOSK)
+  add_test(NAME "e2e: kiosk memory scan after Lock" COMMAND ${E2E}/kiosk_memscan.sh $<TARGET_FILE:embassy-kiosk> $<TARGET_FILE:embassy-sync>)
+  set_tests_properties("e2e: kiosk memory scan after Lock" PROPERTIES LABELS "e2e;slow" TIMEOUT 300 RUN_SERIAL TRUE SKIP_RETURN_CODE 77)
+endif()

@@ -15,6 +15,7 @@
 #include "embassy/registry/keyfile.hpp"
 #include "embassy/registry/pack.hpp"
 #include "embassy/registry/text.hpp"
+#include "embassy/registry/wiped_memory.hpp"
 #include "embassy/sync/demo.hpp"
 #include "embassy/sync/kiosk_export.hpp"
 #include "embassy/ui/widgets.hpp"
@@ -189,7 +190,11 @@ void App::Send(const kiosk::Event& e) {
 void App::StartJob(std::function<kiosk::Event()> job) {
     progress_done_ = 0;
     progress_total_ = 0;
-    job_ = std::async(std::launch::async, std::move(job));
+    job_ = std::async(std::launch::async, [job = std::move(job)]() {
+        kiosk::Event e = job();
+        registry::wiped_memory::scrub_stack();   // the job's frames held what it submitted or decoded
+        return e;
+    });
 }
 
 void App::WipeRegistrantUi() {
@@ -290,6 +295,7 @@ void App::Execute(kiosk::Effects effects) {
             if (store_) store_->lock();
             store_.reset();
             counts_.reset();
+            locked_ = true;
         } else if (std::get_if<fx::Quit>(&effect)) {
             quit_ = true;
         } else if (auto* ex = std::get_if<fx::ExportBatch>(&effect)) {

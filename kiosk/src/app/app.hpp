@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct GLFWwindow;
@@ -63,6 +64,8 @@ public:
     // How long the main loop may sleep waiting for input.
     double WaitTimeout() const;
     bool WantsQuit() const { return quit_; }
+    // True once after the store was locked: main() then scrubs its stack (wiped_memory.hpp).
+    bool TakeLocked() { return std::exchange(locked_, false); }
     bool RunningJob() const { return job_.valid(); }
 
     // Input routed from GLFW callbacks (main thread).
@@ -162,6 +165,7 @@ private:
     bool corner_down_ = false;
     bool input_seen_ = false;
     bool quit_ = false;
+    bool locked_ = false;
     bool fonts_dirty_ = false;
     float content_scale_ = 1.0f;
     kiosk::Screen last_screen_ = kiosk::Screen::Unlock;

@@ -6,10 +6,14 @@
 //                 [--input-idle S] [--idle-warning S] [--receipt-idle S] [--volunteer-idle S]
 //
 // EMBASSY_SCREENSHOT=path.png: on SIGUSR1 the next frame is saved there (for tests).
+// EMBASSY_TEST_MEMSCAN=FILE: after every Lock, and on SIGUSR2, the kiosk scans its own memory for
+// the canaries in FILE and prints the hit count to stderr (registry/memscan.hpp; for tests).
 
 #include "app.hpp"
 
+#include "embassy/registry/memscan.hpp"
 #include "embassy/registry/secure.hpp"
+#include "embassy/registry/wiped_memory.hpp"
 #include "embassy/ui/fonts.hpp"
 #include "embassy/ui/theme.hpp"
 #include "embassy/ui/widgets.hpp"
@@ -38,6 +42,7 @@ using Ms = std::chrono::duration<double, std::milli>;
 
 App* g_app = nullptr;
 volatile std::sig_atomic_t g_screenshot_requested = 0;
+volatile std::sig_atomic_t g_memscan_requested = 0;
 unsigned g_events = 0;   // bumped by every input callback: the loop draws after each
 
 // [SECTION] GLFW callbacks. Installed before the ImGui backend, which chains to them.
@@ -70,6 +75,7 @@ void OnClose(GLFWwindow* w) {
 }
 void OnGlfwError(int code, const char* text) { std::fprintf(stderr, "embassy-kiosk: GLFW error %d: %s\n", code, text); }
 void OnUsr1(int) { g_screenshot_requested = 1; }
+void OnUsr2(int) { g_memscan_requested = 1; }
 
 bool SavePng(const std::string& path, int w, int h) {
     std::vector<unsigned char> px(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
@@ -134,6 +140,7 @@ std::string WriteUiMap(App& app, const std::string& path, const std::string& las
 
 int main(int argc, char** argv) {
     embassy::registry::harden_process();   // first: no core dumps, no ptrace, umask 077
+    if (!embassy::registry::memscan::arm_from_env()) return 2;
     Options opts;
     if (!ParseArgs(argc, argv, opts)) {
         Usage();
@@ -201,6 +208,7 @@ int main(int argc, char** argv) {
     embassy::ui::DisableClipboard();
 
     if (const char* shot = std::getenv("EMBASSY_SCREENSHOT"); shot && *shot) std::signal(SIGUSR1, OnUsr1);
+    if (embassy::registry::memscan::armed()) std::signal(SIGUSR2, OnUsr2);
     std::FILE* stats = opts.frame_stats.empty() ? nullptr : std::fopen(opts.frame_stats.c_str(), "w");
     if (stats) std::fprintf(stats, "# frame_ms imgui_cpu_ms screen\n");
 
@@ -215,6 +223,16 @@ int main(int argc, char** argv) {
         // draw a few frames so ImGui settles (hover, popups, layout take 2-3 frames).
         if (redraw > 0 || opts.tour) glfwPollEvents();
         else glfwWaitEventsTimeout(app.WaitTimeout());
+        // Locked since the last frame: everything the frames below this one held goes (the store
+        // and the form are wiped already; freed blocks were wiped as they were freed).
+        if (app.TakeLocked()) {
+            embassy::registry::wiped_memory::scrub_stack();
+            embassy::registry::memscan::report("lock");
+        }
+        if (g_memscan_requested) {
+            g_memscan_requested = 0;
+            embassy::registry::memscan::report("request");
+        }
         if (g_events != seen_events) {
             seen_events = g_events;
             redraw = 3;

@@ -2,7 +2,9 @@
 // no GLFW, no OpenGL — so coordinators can run it on machines with no display.
 #include "cli.hpp"
 
+#include "embassy/registry/memscan.hpp"
 #include "embassy/registry/secure.hpp"
+#include "embassy/registry/wiped_memory.hpp"
 
 #include <cstring>
 #include <exception>
@@ -25,11 +27,21 @@ void print_help(const std::vector<embassy::cli::Command>& cmds) {
                  "Run 'embassy-sync <group> <command> --help' for a command's options.\n";
 }
 
+// A command has returned: everything it decoded is out of scope. Freed blocks were wiped as they
+// were freed (wiped_memory.hpp); what is left is the stack below this frame.
+int finish(int rc) {
+    embassy::registry::wiped_memory::scrub_stack();
+    embassy::registry::memscan::report("exit");   // test builds of the environment only (memscan.hpp)
+    return rc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Setup: no core dumps, no ptrace, files 0600.
+    // Setup: no core dumps, no ptrace, files 0600; the memory-scan test hook, if asked. (Freed
+    // memory, ICU's too, is wiped from before main(): registry/wipe_new.)
     embassy::registry::harden_process();
+    if (!embassy::registry::memscan::arm_from_env()) return 2;
 
     std::vector<embassy::cli::Command> cmds;
     embassy::cli::add_kiosk_commands(cmds);
@@ -57,11 +69,11 @@ int main(int argc, char** argv) {
                     return 0;
                 }
             try {
-                return c.run(rest);
+                return finish(c.run(rest));
             } catch (const std::exception& e) {
                 // Expected failures come back as values; this is the last line against a surprise.
                 std::cerr << "embassy-sync: internal error: " << e.what() << "\n";
-                return 1;
+                return finish(1);
             }
         }
     }

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Threat 21, end to end under Xvfb: a registrant with canary names (a 31-byte given name, a 10-byte
+# family name that lives inside its std::string) registers and signs; the volunteer locks. With
+# EMBASSY_TEST_MEMSCAN the kiosk scans its own memory right after Lock (registry/memscan.hpp) and
+# prints only the hit count: it must be 0. Positive control: the same scan requested with SIGUSR2
+# while the form still holds the names finds them.
+#   tests/e2e/kiosk_memscan.sh KIOSK_BIN SYNC_BIN
+set -euo pipefail
+KIOSK=$1
+SYNC=$2
+. "$(dirname "$0")/kiosk_common.sh"
+W=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-e2e-XXXXXX")
+trap 'stop_all; rm -rf "$W"' EXIT
+
+rnd() { tr -dc 'a-z' </dev/urandom | head -c "$1" || true; }
+GIVEN="Zzkanareyka$(rnd 20)"
+FAMILY="Xj$(rnd 8)"
+python3 -c 'import sys
+for a in sys.argv[1:]: print(bytes(b ^ 0x5A for b in a.encode()).hex())' "$GIVEN" "$FAMILY" > "$W/scan"
+# MEMSCAN_CONTROL=unwiped (by hand): the same run with wiping off, to see what the wiping removes.
+[ "${MEMSCAN_CONTROL:-}" = unwiped ] && echo "control unwiped" >> "$W/scan"
+
+# scan_count WHERE: wait for the kiosk's "embassy memscan WHERE" line and print its hit count.
+scan_count() {
+  local i n
+  for i in $(seq 600); do
+    n=$(sed -n "s/^embassy memscan $1: \([0-9]*\) hits.*/\1/p" "$W/kiosk.log" | tail -1)
+    [ -n "$n" ] && { grep "^embassy memscan $1" "$W/kiosk.log" | tail -1 >&2; echo "$n"; return 0; }
+    if grep -q "^embassy memscan $1: skipped" "$W/kiosk.log"; then echo "SKIP: memory scan skipped under AddressSanitizer" >&2; exit 77; fi
+    alive || fail "kiosk exited while waiting for its memory scan"
+    sleep 0.1
+  done
+  fail "no memscan line for $1"
+}
+
+start_display
+EMBASSY_TEST_MEMSCAN="$W/scan" start_kiosk "$W/data"   # the kiosk only, not embassy-sync
+unlock_and_open
+before=$(info_json "$W/data")
+click lang:en
+wait_screen ChooseAppeal
+click appeal:political-prisoners
+wait_screen ReadAppeal
+click read_appeal.next
+wait_screen Details
+type_into field:given_name "$GIVEN"
+type_into field:family_name "$FAMILY"
+type_into search:residence "Lit"
+click country:LT
+type_into field:city "Vilnius"
+click consent:sign_appeal
+
+# Positive control: the form holds the names now, so the scan must find them.
+kill -USR2 "$KIOSK_PID"
+held=$(scan_count request)
+[ "$held" -gt 0 ] || fail "the scan found no canary while the form holds the names: it cannot see them"
+
+click button.next
+wait_screen Sign
+draw_signature
+click button.next
+wait_screen Review
+click button.submit
+wait_screen Receipt 30
+click button.done
+wait_screen Welcome
+after=$(info_json "$W/data")
+[ "$before" != "$after" ] || fail "the signature was not stored"
+
+# The volunteer locks.
+xdotool key ctrl+shift+v
+wait_screen VolunteerAuth
+click field:passphrase
+xdotool type --delay 30 "$DEMO_PASS"
+click unlock.button
+wait_screen VolunteerHome 30
+click volunteer.lock
+wait_screen Unlock 30
+left=$(scan_count lock)
+echo "canary hits: $held while the form held the names, $left after Lock"
+[ "${MEMSCAN_CONTROL:-}" = unwiped ] && exit 0
+[ "$left" = 0 ] || fail "$left copies of canary names in memory after Lock"
+echo "PASS kiosk_memscan"
