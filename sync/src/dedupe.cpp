@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace embassy::sync {
 using registry::Database;
@@ -42,103 +43,265 @@ bool same_member(const MemberKeys& a, const MemberKeys& b) {
 
 namespace {
 
-struct Found {
-    std::int64_t id = 0;
-    std::string email_key, phone_key;
-};
+std::int64_t lowest_of(std::int64_t a, std::int64_t b) { return a == 0 ? b : b == 0 ? a : std::min(a, b); }
 
-std::uint64_t name_hash(std::string_view name_key) {
-    unsigned char out[crypto_generichash_BYTES_MIN];  // BLAKE2b's shortest output; 8 bytes of it are used
-    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(name_key.data()), name_key.size(),  // NOLINT
-                       nullptr, 0);
+constexpr auto by_hash = [](const auto& a, const auto& b) { return a.first < b.first; };
+
+}  // namespace
+
+MemberIndex::MemberIndex() { crypto_shorthash_keygen(key_); }
+
+std::uint64_t MemberIndex::hash(Table t, std::string_view a, std::string_view b) const {
+    // table, length of a, a, b: no two (table, a, b) give the same input.
+    std::string in;
+    in.reserve(9 + a.size() + b.size());
+    in.push_back(static_cast<char>(t));
+    const std::uint64_t n = a.size();
+    in.append(reinterpret_cast<const char*>(&n), sizeof n);  // NOLINT: bytes of a length
+    in.append(a);
+    in.append(b);
+    unsigned char out[crypto_shorthash_BYTES];
+    crypto_shorthash(out, reinterpret_cast<const unsigned char*>(in.data()), in.size(), key_);  // NOLINT
     std::uint64_t h = 0;
     std::memcpy(&h, out, sizeof h);
     return h;
 }
 
-}  // namespace
+std::uint8_t MemberIndex::flags(std::int64_t id) const {
+    if (auto it = pending_flags_.find(id); it != pending_flags_.end()) return it->second;
+    return id >= 0 && static_cast<std::uint64_t>(id) < flags_.size() ? flags_[static_cast<std::size_t>(id)] : std::uint8_t{0};
+}
 
-Status MemberIndex::sync(Database& db) {
-    auto st = db.cached("SELECT id, name_key FROM members WHERE id > ?1 ORDER BY id");
+bool MemberIndex::in_table(Table t, std::int64_t id) const {
+    const std::uint8_t f = flags(id);
+    switch (t) {
+        case no_email: return (f & kHasEmail) == 0;
+        case no_phone: return (f & kHasPhone) == 0;
+        case no_contact: return (f & (kHasEmail | kHasPhone)) == 0;
+        default: return true;  // the other tables only gain members
+    }
+}
+
+std::int64_t MemberIndex::lowest(Table t, std::uint64_t h) {
+    const bool loses = t == no_email || t == no_phone || t == no_contact;
+    std::int64_t committed = 0;
+    auto& v = sorted_[t];
+    auto [lo, hi] = std::equal_range(v.begin(), v.end(), std::pair<std::uint64_t, std::int64_t>{h, 0}, by_hash);
+    if (lo != hi) {
+        if (!loses) {
+            committed = lo->second;  // sorted by (hash, id): the first is the lowest
+        } else {
+            auto sk = skip_[t].find(h);
+            auto it = sk == skip_[t].end() ? lo : std::lower_bound(lo, hi, std::pair<std::uint64_t, std::int64_t>{h, sk->second});
+            const auto from = it;
+            while (it != hi && !in_table(t, it->second)) ++it;  // members that learned a key in this transaction
+            if (it != from) skip_[t][h] = it != hi ? it->second : std::numeric_limits<std::int64_t>::max();
+            if (it != hi) committed = it->second;
+        }
+    }
+    if (committed != 0 && loses) return committed;  // committed ids are below every pending one
+    auto p = pending_[t].find(h);
+    if (p == pending_[t].end()) return committed;
+    Pending& b = p->second;
+    if (!loses) return lowest_of(committed, b.lowest);
+    while (b.head < b.ids.size() && !in_table(t, b.ids[b.head])) ++b.head;
+    return b.head < b.ids.size() ? b.ids[b.head] : committed;
+}
+
+// Into the committed table (appended; load() sorts) or the open transaction's.
+void MemberIndex::add(Table t, const Row& r, std::int64_t id, bool committed) {
+    const std::uint64_t h = t == by_email ? hash(t, r.name_key, r.email_key)
+                          : t == by_phone ? hash(t, r.name_key, r.phone_key)
+                                       : hash(t, r.name_key, r.country);
+    if (committed) {
+        sorted_[t].emplace_back(h, id);
+        return;
+    }
+    Pending& b = pending_[t][h];
+    b.ids.push_back(id);
+    b.lowest = lowest_of(b.lowest, id);
+}
+
+void MemberIndex::enter_all(const Row& r, bool committed) {
+    if (!r.email_key.empty()) add(by_email, r, r.id, committed);
+    if (!r.phone_key.empty()) add(by_phone, r, r.id, committed);
+    if (r.name_key.empty() || r.country.empty()) return;  // (c) needs a name and a country
+    add(by_country, r, r.id, committed);
+    if (r.email_key.empty()) add(no_email, r, r.id, committed);
+    if (r.phone_key.empty()) add(no_phone, r, r.id, committed);
+    if (r.email_key.empty() && r.phone_key.empty()) add(no_contact, r, r.id, committed);
+}
+
+std::uint8_t MemberIndex::flags_of(const Row& r) {
+    return static_cast<std::uint8_t>(kKnown | (r.email_key.empty() ? 0 : kHasEmail) | (r.phone_key.empty() ? 0 : kHasPhone));
+}
+
+Status MemberIndex::load(Database& db, bool full) {
+    if (full) {
+        for (auto& v : sorted_) v.clear();
+        flags_.clear();
+        members_ = 0;
+        max_id_ = 0;
+        rollback();
+    }
+    std::size_t old_size[kTables];
+    for (int t = 0; t < kTables; ++t) old_size[t] = sorted_[t].size();
+    auto st = db.cached("SELECT id, name_key, country, email_key, phone_key FROM members WHERE id > ?1 ORDER BY id");
     if (!st) return st.error();
-    st->bind(1, loaded_ ? max_id_ : std::int64_t{0});
-    std::vector<std::pair<std::uint64_t, std::int64_t>> more;
+    st->bind(1, max_id_);
     while (true) {
         auto row = st->step();
         if (!row) return row.error();
         if (!*row) break;
-        const std::int64_t id = st->column_int(0);
-        more.emplace_back(name_hash(st->column_text(1)), id);
-        max_id_ = std::max(max_id_, id);
+        Row r{st->column_int(0), st->column_text(1), st->column_text(2), st->column_text(3), st->column_text(4)};
+        if (r.id <= 0) continue;
+        if (static_cast<std::uint64_t>(r.id) >= flags_.size()) flags_.resize(static_cast<std::size_t>(r.id) + 1, 0);
+        flags_[static_cast<std::size_t>(r.id)] = flags_of(r);
+        enter_all(r, true);
+        max_id_ = std::max(max_id_, r.id);
+        ++members_;
     }
     st->reset();
+    for (int t = 0; t < kTables; ++t) {
+        auto& v = sorted_[t];
+        const auto mid = v.begin() + static_cast<std::ptrdiff_t>(old_size[t]);
+        std::sort(mid, v.end());
+        std::inplace_merge(v.begin(), mid, v.end());
+        if (full) v.shrink_to_fit();
+    }
     loaded_ = true;
-    if (more.empty()) return {};
-    std::sort(more.begin(), more.end());
-    const auto mid = static_cast<std::ptrdiff_t>(sorted_.size());
-    sorted_.insert(sorted_.end(), more.begin(), more.end());
-    std::inplace_merge(sorted_.begin(), sorted_.begin() + mid, sorted_.end());
     return {};
 }
 
+Status MemberIndex::sync(Database& db) {
+    // Another connection's commit (PRAGMA data_version changes only for those) may have added
+    // members or taught existing ones a key; a full load sees both. This connection's own writes
+    // go through this index.
+    auto dv = db.query_int("PRAGMA data_version");
+    if (!dv) return dv.error();
+    const bool full = !loaded_ || *dv != data_version_;
+    data_version_ = *dv;
+    if (!full && (pending_members_ != 0 || !pending_flags_.empty())) return {};  // mid-transaction: nothing new to see
+    return load(db, full);
+}
+
 void MemberIndex::commit() {
-    if (pending_.empty()) return;
-    std::sort(pending_.begin(), pending_.end());
-    const auto mid = static_cast<std::ptrdiff_t>(sorted_.size());
-    sorted_.insert(sorted_.end(), pending_.begin(), pending_.end());
-    std::inplace_merge(sorted_.begin(), sorted_.begin() + mid, sorted_.end());
-    for (const auto& [h, id] : pending_) max_id_ = std::max(max_id_, id);
-    pending_.clear();
-    pending_by_hash_.clear();
+    for (const auto& [id, f] : pending_flags_) {
+        if (static_cast<std::uint64_t>(id) >= flags_.size()) flags_.resize(static_cast<std::size_t>(id) + 1, 0);
+        flags_[static_cast<std::size_t>(id)] = f;
+    }
+    for (int i = 0; i < kTables; ++i) {
+        const Table t = static_cast<Table>(i);
+        auto& v = sorted_[t];
+        const bool loses = t == no_email || t == no_phone || t == no_contact;
+        // Members that learned a key leave the "no" tables here, in one pass, not one erase each.
+        if (left_ && loses) std::erase_if(v, [&](const auto& e) { return !in_table(t, e.second); });
+        const auto old = static_cast<std::ptrdiff_t>(v.size());
+        for (const auto& [h, b] : pending_[t])
+            for (std::int64_t id : b.ids)
+                if (in_table(t, id)) v.emplace_back(h, id);
+        std::sort(v.begin() + old, v.end());
+        std::inplace_merge(v.begin(), v.begin() + old, v.end());
+    }
+    members_ += pending_members_;
+    max_id_ = std::max(max_id_, pending_max_id_);
+    pending_flags_.clear();
+    rollback();
 }
 
 void MemberIndex::rollback() {
-    pending_.clear();
-    pending_by_hash_.clear();
+    for (auto& p : pending_) p.clear();
+    for (auto& s : skip_) s.clear();
+    pending_flags_.clear();
+    pending_members_ = 0;
+    pending_max_id_ = 0;
+    left_ = false;
+}
+
+Result<MemberIndex::Row> MemberIndex::read_row(Database& db, std::int64_t id) {
+    auto st = db.cached("SELECT name_key, country, email_key, phone_key FROM members WHERE id = ?1");
+    if (!st) return st.error();
+    st->bind(1, id);
+    auto row = st->step();
+    if (!row) return row.error();
+    ++rows_read_;
+    Row r;
+    if (*row) r = Row{id, st->column_text(0), st->column_text(1), st->column_text(2), st->column_text(3)};
+    st->reset();
+    return r;
+}
+
+// The rule over every member with this name key, read in SQL (no index: a scan of the table).
+// Only after a hash collision, which nobody can aim for (the key is random).
+Result<std::int64_t> MemberIndex::scan(Database& db, const MemberKeys& k, Row& out) {
+    auto st = db.cached("SELECT id, country, email_key, phone_key FROM members WHERE name_key = ?1 ORDER BY id");
+    if (!st) return st.error();
+    st->bind(1, k.name_key);
+    const bool named = !k.name_key.empty();
+    Row e_match, p_match, c_match;
+    while (true) {
+        auto row = st->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        ++rows_read_;
+        Row f{st->column_int(0), k.name_key, st->column_text(1), st->column_text(2), st->column_text(3)};
+        const bool same_country = named && !k.country.empty() && f.country == k.country;
+        if (!k.email_key.empty() && f.email_key == k.email_key) {
+            e_match = f;
+            break;
+        }
+        if (p_match.id == 0 && !k.phone_key.empty() && f.phone_key == k.phone_key) p_match = f;
+        else if (c_match.id == 0 && same_country && (k.email_key.empty() || f.email_key.empty()) &&
+                 (k.phone_key.empty() || f.phone_key.empty() || f.phone_key == k.phone_key))
+            c_match = f;
+    }
+    st->reset();
+    out = e_match.id != 0 ? e_match : p_match.id != 0 ? p_match : c_match;
+    return out.id;
 }
 
 Result<MemberMatch> MemberIndex::find_or_create(Database& db, const MemberKeys& k) {
     if (!loaded_)
         if (auto s = sync(db); !s) return s.error();
-    const std::uint64_t h = name_hash(k.name_key);
-    std::vector<std::int64_t> ids;
-    for (auto r = std::equal_range(sorted_.begin(), sorted_.end(), std::pair<std::uint64_t, std::int64_t>{h, 0},
-                                   [](const auto& a, const auto& b) { return a.first < b.first; });
-         r.first != r.second; ++r.first)
-        ids.push_back(r.first->second);
-    for (auto r = pending_by_hash_.equal_range(h); r.first != r.second; ++r.first) ids.push_back(r.first->second);
-    std::sort(ids.begin(), ids.end());
+    const bool named = !k.name_key.empty();
 
     // The rule's branches in order: (a) same email, else (b) same phone, else (c) same country
-    // without a contradiction; the lowest member id wins within a branch.
-    Found by_email, by_phone, by_country;
-    const bool named = !k.name_key.empty();
-    if (!ids.empty()) {
-        auto st = db.cached("SELECT name_key, country, email_key, phone_key FROM members WHERE id = ?1");
-        if (!st) return st.error();
-        for (std::int64_t id : ids) {
-            st->bind(1, id);
-            auto row = st->step();
-            if (!row) return row.error();
-            if (!*row || st->column_text(0) != k.name_key) {  // a hash collision
-                st->reset();
-                continue;
-            }
-            std::string email = st->column_text(2), phone = st->column_text(3);
-            Found f{id, email, phone};
-            const bool country = named && !k.country.empty() && st->column_text(1) == k.country;
-            st->reset();
-            if (!k.email_key.empty() && email == k.email_key) {
-                by_email = f;
-                break;
-            }
-            if (by_phone.id == 0 && !k.phone_key.empty() && phone == k.phone_key) by_phone = f;
-            else if (by_country.id == 0 && country && (k.email_key.empty() || email.empty()) &&
-                     (k.phone_key.empty() || phone.empty() || phone == k.phone_key))
-                by_country = f;
-        }
+    // without a contradiction; the lowest member id wins within a branch. Each is one bucket.
+    Row found;
+    bool collision = false;
+    auto try_bucket = [&](Table t, std::string_view second, auto&& confirms) -> Status {
+        if (found.id != 0 || collision) return {};
+        const std::int64_t id = lowest(t, hash(t, k.name_key, second));
+        if (id == 0) return {};
+        auto r = read_row(db, id);
+        if (!r) return r.error();
+        if (r->id == id && r->name_key == k.name_key && confirms(*r)) found = std::move(*r);
+        else collision = true;  // another key with the same hash
+        return {};
+    };
+    if (!k.email_key.empty())
+        if (auto s = try_bucket(by_email, k.email_key, [&](const Row& r) { return r.email_key == k.email_key; }); !s) return s.error();
+    if (!k.phone_key.empty())
+        if (auto s = try_bucket(by_phone, k.phone_key, [&](const Row& r) { return r.phone_key == k.phone_key; }); !s) return s.error();
+    if (named && !k.country.empty()) {
+        // (c) with an email wants members without one; with a phone, members without one (an
+        // equal phone was (b)).
+        const Table t = k.email_key.empty() ? (k.phone_key.empty() ? by_country : no_phone)
+                                            : (k.phone_key.empty() ? no_email : no_contact);
+        if (auto s = try_bucket(t, k.country,
+                                [&](const Row& r) {
+                                    return r.country == k.country && (k.email_key.empty() || r.email_key.empty()) &&
+                                           (k.phone_key.empty() || r.phone_key.empty() || r.phone_key == k.phone_key);
+                                });
+            !s)
+            return s.error();
     }
-    const Found& found = by_email.id != 0 ? by_email : by_phone.id != 0 ? by_phone : by_country;
+    if (collision) {
+        ++scans_;
+        found = Row{};
+        if (auto s = scan(db, k, found); !s) return s.error();
+    }
+
     MemberMatch m;
     if (found.id != 0) {
         m.member = found.id;
@@ -153,6 +316,12 @@ Result<MemberMatch> MemberIndex::find_or_create(Database& db, const MemberKeys& 
             up->bind(1, found.id).bind(2, learn_email ? k.email_key : found.email_key)
                 .bind(3, learn_phone ? k.phone_key : found.phone_key);
             if (auto r = up->run(); !r) return r.error();
+            if (learn_email) found.email_key = k.email_key;
+            if (learn_phone) found.phone_key = k.phone_key;
+            pending_flags_[found.id] = flags_of(found);
+            if (learn_email) add(by_email, found, found.id, false);
+            if (learn_phone) add(by_phone, found, found.id, false);
+            left_ = true;  // it leaves the "no" tables it was in
         }
         return m;
     }
@@ -162,8 +331,11 @@ Result<MemberMatch> MemberIndex::find_or_create(Database& db, const MemberKeys& 
     if (auto r = ins->run(); !r) return r.error();
     m.member = db.last_insert_rowid();
     m.created = true;
-    pending_.emplace_back(h, m.member);
-    pending_by_hash_.emplace(h, m.member);
+    const Row r{m.member, k.name_key, k.country, k.email_key, k.phone_key};
+    pending_flags_[m.member] = flags_of(r);
+    enter_all(r, false);
+    ++pending_members_;
+    pending_max_id_ = std::max(pending_max_id_, m.member);
     return m;
 }
 

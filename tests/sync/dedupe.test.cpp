@@ -8,8 +8,10 @@
 #include "embassy/sync/dedupe.hpp"
 
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
 using namespace coord_test;
@@ -180,4 +182,114 @@ TEST_CASE("precision and recall of the coordinator's dedupe on the labelled name
                                   << ", fp " << fp << ", fn " << fn << ", tn " << tn << ")");
     CHECK(precision >= 0.95);
     CHECK(recall >= 0.85);
+}
+
+// [SECTION] The member index against the rule
+namespace {
+
+// The rule's answer, by brute force over every member: the lowest id among those same_member()
+// accepts through an equal email, else through an equal phone, else the lowest it accepts at all.
+std::int64_t expected_member(const std::vector<std::pair<std::int64_t, sync::MemberKeys>>& members, const sync::MemberKeys& k) {
+    std::int64_t by_email = 0, by_phone = 0, any = 0;
+    for (const auto& [id, m] : members) {
+        if (!sync::same_member(k, m)) continue;
+        if (by_email == 0 && !k.email_key.empty() && k.email_key == m.email_key) by_email = id;
+        if (by_phone == 0 && !k.phone_key.empty() && k.phone_key == m.phone_key) by_phone = id;
+        if (any == 0) any = id;
+    }
+    return by_email != 0 ? by_email : by_phone != 0 ? by_phone : any;
+}
+
+}  // namespace
+
+TEST_CASE("the member index gives the rule's member for random registrations, also after members learn keys",
+          "[sync][dedupe][property]") {
+    const std::uint32_t seed = GENERATE(1u, 2u, 3u, 4u);
+    test::TempDir tmp;
+    auto c = open_coordinator(tmp.path / "coord");
+    std::mt19937 rng(seed);
+    auto pick = [&](std::initializer_list<const char*> v) {
+        return std::string(*(v.begin() + std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)));
+    };
+    // Few values, so registrations collide on every key and members learn emails and phones.
+    // Contacts are drawn from more values than names, so buckets hold members that contradict
+    // each other and some of them later learn a key and leave the buckets of members without one.
+    auto contact = [&](char c) {
+        const int v = std::uniform_int_distribution<int>(0, 29)(rng);
+        return v < 12 ? std::string() : std::string(1, c) + std::to_string(v);
+    };
+    auto random_keys = [&] {
+        return sync::MemberKeys{pick({"", "ales", "ales", "yan", "hanna"}), pick({"", "PL", "PL", "LT"}), contact('e'), contact('p')};
+    };
+    auto index = std::make_unique<sync::MemberIndex>();
+    std::vector<std::pair<std::int64_t, sync::MemberKeys>> members;  // the model, in id order
+    for (int round = 0; round < 60; ++round) {
+        const auto before = members;
+        registry::Transaction tx(c->db());
+        REQUIRE(tx.begun().ok());
+        REQUIRE(index->sync(c->db()).ok());
+        for (int i = 0; i < 25; ++i) {
+            const sync::MemberKeys k = random_keys();
+            const std::int64_t want = expected_member(members, k);
+            auto got = index->find_or_create(c->db(), k);
+            REQUIRE(got.ok());
+            INFO("seed " << seed << " round " << round << " keys [" << k.name_key << "|" << k.country << "|" << k.email_key
+                         << "|" << k.phone_key << "]");
+            if (want == 0) {
+                REQUIRE(got->created);
+                members.emplace_back(got->member, k);
+            } else {
+                REQUIRE_FALSE(got->created);
+                REQUIRE(got->member == want);
+                for (auto& [id, m] : members)
+                    if (id == want) {
+                        if (m.email_key.empty()) m.email_key = k.email_key;  // a member learns keys it lacked
+                        if (m.phone_key.empty()) m.phone_key = k.phone_key;
+                    }
+            }
+        }
+        if (round % 4 == 3) {  // rolled back: the index forgets with the transaction
+            index->rollback();
+            members = before;
+        } else {
+            REQUIRE(tx.commit().ok());
+            index->commit();
+        }
+        CHECK(index->scans() == 0);  // every answer came from its bucket, none from the fallback
+        if (round % 10 == 9) index = std::make_unique<sync::MemberIndex>();  // reopened: loaded from the table
+    }
+    CHECK(count(*c, "SELECT count(*) FROM members") == static_cast<std::int64_t>(members.size()));
+}
+
+TEST_CASE("registrations under one name key with contradicting contacts cost one member row read each at most",
+          "[sync][dedupe][bounds]") {
+    // 8,000 registrations that share a name key and country but whose emails and phones contradict
+    // each other (so thousands of members share that name key), against 8,000 distinct names. The
+    // old index read every member with the name key for each lookup: 8,000²/2 rows.
+    constexpr int kN = 8000;
+    auto rows_for = [&](bool same_name) {
+        test::TempDir tmp;
+        auto c = open_coordinator(tmp.path / "coord");
+        sync::MemberIndex index;
+        registry::Transaction tx(c->db());
+        REQUIRE(tx.begun().ok());
+        for (int i = 0; i < kN; ++i) {
+            const std::string name = same_name ? std::string("ales bialiatski") : "name " + std::to_string(i);
+            const std::string e = i % 3 == 2 ? "" : "e" + std::to_string(i), p = i % 3 == 1 ? "" : "p" + std::to_string(i);
+            REQUIRE(index.find_or_create(c->db(), sync::MemberKeys{name, "PL", e, p}).ok());
+            if (i % 1000 == 999) {  // a batch commits
+                REQUIRE(tx.commit().ok());
+                index.commit();
+                REQUIRE(c->db().exec("BEGIN").ok());
+            }
+        }
+        REQUIRE(c->db().exec("COMMIT").ok());
+        return std::pair{index.rows_read(), count(*c, "SELECT count(*) FROM members")};
+    };
+    const auto [same_rows, same_members] = rows_for(true);
+    const auto [distinct_rows, distinct_members] = rows_for(false);
+    CHECK(distinct_members == kN);
+    CHECK(same_members > kN / 2);  // most contradict every earlier one
+    CHECK(same_rows <= static_cast<std::uint64_t>(kN));  // the old index: about 10⁷
+    CHECK(distinct_rows <= static_cast<std::uint64_t>(kN));
 }

@@ -1,9 +1,9 @@
 // Deduplication at the coordinator: which registry member a registration belongs to, and whether a
 // signature repeats one the same member already gave for the same appeal.
 //
-// It works by index lookups (MemberIndex below: every branch of the rule needs equal name keys),
-// never by comparing registrations pairwise, so importing n registrations costs O(n log n) plus the
-// members that share one exact name key.
+// It works by index lookups (MemberIndex below: exact keys of each branch of the rule), never by
+// comparing registrations pairwise, so importing n registrations costs O(n log n), also when many
+// members share one name key.
 //
 // The rule. Keys: the name key (registry/matchkey.hpp: robust to case, diacritics, Cyrillic vs
 // Latin spellings, field order), the country of residence, and the email and phone keys. An empty
@@ -48,31 +48,85 @@ struct MemberMatch {
     bool created = false;
 };
 
-// Members by name key, in memory: a 64-bit hash of each member's name key beside its id, sorted,
-// 16 bytes a member. Every branch of the rule needs equal name keys, so the hash finds all the
-// candidates; their rows are read by id (lowest first) and the rule picks among them.
+// Members in memory, found by exact lookups on the keys each branch of the rule compares, so one
+// lookup costs a few hash probes and reads one member row (the one found, to confirm it) however
+// many members share a name key. Six tables of (64-bit keyed hash, member id) pairs, sorted:
+//   by_email   (name key, email key)    (a)   a member enters when it has or learns an email key
+//   by_phone   (name key, phone key)    (b)   likewise for the phone
+//   by_country (name key, country)      (c) for a registration with neither email nor phone
+//   no_email (name key, country), only members without an email key: (c) with an email
+//   no_phone (name key, country), only members without a phone key:  (c) with a phone
+//   no_contact  both missing:                                          (c) with both
+// Each answer is the lowest id in one bucket. The by_ tables only gain
+// members; the three "no" tables lose the ones that learn a key, which a byte of flags per member
+// tells, and a lookup skips those (each at most once: the first live id found is remembered, and
+// the dead entries go at the next commit). (c) with a phone asks for members whose phone is empty
+// or equal; an equal one was already found by (b), which comes first.
+// The hash is keyed with a random key per index, so nobody can choose names that collide; a
+// collision is still handled (the row read disagrees): that one lookup then scans the members with
+// the name key in SQL, as the rule states it.
+// About 16 bytes per table entry, 3 to 4 entries a member (docs/coordinator-guide.md, "Import speed").
 //
 // Why not a database index: its keys arrive in random order, so each batch's commit rewrites most
 // of its pages, encrypted — at a million signatures that was 40% of the pages an import wrote
 // (docs/coordinator-guide.md, "Import speed"). The table itself grows in id order.
 class MemberIndex {
 public:
-    // Catch up with the table: a full scan the first time, then only members above the highest id
-    // seen (members are never deleted and ids only grow, so this also picks up another process's).
+    MemberIndex();
+    // Catch up with the table: a full load the first time and whenever another connection wrote to
+    // the registry since (PRAGMA data_version: it may have added members or taught them keys),
+    // otherwise only members above the highest id seen.
     Status sync(registry::Database& db);
     // Look the keys up; join the member found or create one, inside the caller's transaction. A
-    // member created here stays pending until commit() keeps it or rollback() forgets it, as the
-    // transaction does.
+    // member created or taught a key here stays pending until commit() keeps it or rollback()
+    // forgets it, as the transaction does.
     Result<MemberMatch> find_or_create(registry::Database& db, const MemberKeys& keys);
     void commit();
     void rollback();
-    std::size_t size() const { return sorted_.size() + pending_.size(); }
+    std::size_t size() const { return members_ + pending_members_; }
+    // Member rows read by find_or_create so far (tests measure the work of a lookup with it).
+    std::uint64_t rows_read() const { return rows_read_; }
+    // Lookups that fell back to the SQL scan because a bucket's lowest member did not match (a hash
+    // collision; anything else is a bug the tests look for).
+    std::uint64_t scans() const { return scans_; }
+
+    enum Table : std::uint8_t { by_email, by_phone, by_country, no_email, no_phone, no_contact };
 
 private:
-    std::vector<std::pair<std::uint64_t, std::int64_t>> sorted_;   // (hash, id), committed
-    std::vector<std::pair<std::uint64_t, std::int64_t>> pending_;  // created in the open transaction
-    std::unordered_multimap<std::uint64_t, std::int64_t> pending_by_hash_;
-    std::int64_t max_id_ = 0;
+    struct Row {
+        std::int64_t id = 0;
+        std::string name_key, country, email_key, phone_key;
+    };
+    struct Pending {                       // entries of one bucket added in the open transaction
+        std::vector<std::int64_t> ids;     // ascending, except email/phone (a member learning a key)
+        std::size_t head = 0;              // no_* tables: ids before it are known to have left
+        std::int64_t lowest = 0;
+    };
+    static constexpr int kTables = 6;
+    static constexpr std::uint8_t kHasEmail = 1, kHasPhone = 2, kKnown = 4;
+
+    std::uint64_t hash(Table t, std::string_view a, std::string_view b) const;
+    std::uint8_t flags(std::int64_t id) const;
+    bool in_table(Table t, std::int64_t id) const;
+    std::int64_t lowest(Table t, std::uint64_t h);  // 0: none
+    void add(Table t, const Row& r, std::int64_t id, bool committed);
+    void enter_all(const Row& r, bool committed);
+    static std::uint8_t flags_of(const Row& r);
+    Status load(registry::Database& db, bool full);
+    Result<Row> read_row(registry::Database& db, std::int64_t id);
+    Result<std::int64_t> scan(registry::Database& db, const MemberKeys& k, Row& found);
+
+    unsigned char key_[16];
+    std::vector<std::pair<std::uint64_t, std::int64_t>> sorted_[kTables];  // (hash, id), committed
+    std::unordered_map<std::uint64_t, Pending> pending_[kTables];
+    std::unordered_map<std::uint64_t, std::int64_t> skip_[kTables];  // lowest committed id not known to have left
+    std::vector<std::uint8_t> flags_;                                  // by member id, committed
+    std::unordered_map<std::int64_t, std::uint8_t> pending_flags_;
+    std::size_t members_ = 0, pending_members_ = 0;
+    bool left_ = false;                                                // a member learned a key in the open transaction
+    std::int64_t max_id_ = 0, pending_max_id_ = 0;
+    std::int64_t data_version_ = -1;
+    std::uint64_t rows_read_ = 0, scans_ = 0;
     bool loaded_ = false;
 };
 
