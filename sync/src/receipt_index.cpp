@@ -24,6 +24,7 @@ Status ReceiptIndex::scan_from(Database& db, std::int64_t after_id) {
     if (!st) return st.error();
     st->bind(1, after_id);
     std::vector<std::pair<std::uint64_t, std::int64_t>> added;
+    std::int64_t max_id = max_id_;  // kept only if the whole scan succeeds
     while (true) {
         auto row = st->step();
         if (!row) {
@@ -39,9 +40,10 @@ Status ReceiptIndex::scan_from(Database& db, std::int64_t after_id) {
         }
         const std::int64_t id = st->column_int(0);
         added.emplace_back(prefix_of(c.data()), id);
-        max_id_ = std::max(max_id_, id);
+        max_id = std::max(max_id, id);
     }
     st->reset();
+    max_id_ = max_id;
     // Stable: equal prefixes keep id order, so find() meets the lowest id first.
     std::stable_sort(added.begin(), added.end(), by_prefix);
     const auto mid = static_cast<std::ptrdiff_t>(sorted_.size());

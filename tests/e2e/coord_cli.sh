@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end through the command line: simulate kiosks, enroll (by key file and by fingerprint),
-# import (with a gap and a replay), report, signatories, ack, publish-receipts, verify-receipt,
-# withdraw. Usage: coord_cli.sh EMBASSY_SYNC SOURCE_DIR
+# import (with a gap and a replay), report, signatories, ack, publish-receipts, verify-receipt (pinned;
+# an impostor's list refused), withdraw. Usage: coord_cli.sh EMBASSY_SYNC SOURCE_DIR
 set -euo pipefail
 SYNC=$1
 SOURCE_DIR=$2

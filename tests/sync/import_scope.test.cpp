@@ -301,6 +301,36 @@ TEST_CASE("a copied or resurrected receipt commitment rejects the batch with a r
     CHECK(count(*s.c, "SELECT count(*) FROM receipts") == 4);
 }
 
+TEST_CASE("a commitment that shares only its first 8 bytes with an imported one is accepted", "[sync][import][threat17]") {
+    // The index keys on an 8-byte prefix; a prefix match is confirmed against the full commitment,
+    // so a near-copy (anyone can make one from the public list) is neither a false alarm nor a scan.
+    Setup s;
+    auto k1 = make_kiosk(0), k2 = make_kiosk(1);
+    REQUIRE(s.c->enroll(k1->public_key, "kiosk 1").ok());
+    REQUIRE(s.c->enroll(k2->public_key, "kiosk 2").ok());
+    const std::string a = submit(*k1, submission(k1->pack, "Ales", "Bialiatski", 0, false, "LT"));
+    REQUIRE(sync::import_batch(*s.c, export_one(*k1, s.tmp.path / "k1")).status == ImportStatus::accepted);
+    submit(*k2, submission(k2->pack, "Maryja", "Kalesnikava", 0, false, "PL"));
+    Hash near = commitment_of(a);
+    near[31] ^= 1;
+    const fs::path forged = forge(*k2, export_one(*k2, s.tmp.path / "k2"), s.tmp.path / "forged", [&](std::vector<sync::Record>& recs) {
+        signatures_in(recs).at(0)->receipt_commitment = near;
+    }, true);
+    auto o = sync::import_batch(*s.c, forged);
+    INFO(o.reason);
+    CHECK(o.status == ImportStatus::accepted);
+    CHECK(count(*s.c, "SELECT count(*) FROM alarms") == 0);
+    CHECK(listed(*s.c, s.tmp.path / "pub", a));
+    // And withdrawing by the near-copy finds nothing: the original stays.
+    CHECK(count(*s.c, "SELECT count(*) FROM receipts") == 2);
+    Hash unrelated = near;
+    unrelated[30] ^= 1;
+    auto w = sync::withdraw_signature(*s.c, unrelated, 1);
+    REQUIRE(w.ok());
+    CHECK_FALSE(*w);
+    CHECK(listed(*s.c, s.tmp.path / "pub", a));
+}
+
 TEST_CASE("a commitment another process imported is found: the in-memory index catches up", "[sync][import][threat17]") {
     // Each process loads the index from `receipts` once and catches up by id at each transaction:
     // a copy of a commitment that another process imported since is still refused.
