@@ -24,6 +24,7 @@ using registry::SecretBytes;
 //      commitments in their own table, each signature row carries its registration
 //      (`registrations` keeps those without a signature), no index on registrations.member, a
 //      partial index of counted signatures by member and appeal.
+//   6  alarms: one row per (kiosk, seq, kind) with a repeat count and the time last seen.
 //
 // Personal data lives only in `signatures` (the registration it was given with, as the registrant
 // typed it, and typed_name / strokes) and in `registrations` (registrations without a signature).
@@ -159,6 +160,25 @@ const char* const kCoordMigrations[] = {
     -- (b) Whether a member joined the registry is derived from their registrations by the report
     -- instead of being set on the member row whenever a returning member joins.
     ALTER TABLE members DROP COLUMN joined_registry;
+    )sql",
+    // 6 (helper "bounds"; depends on schema 3 only, runs after 4 and 5 once the branches are merged)
+    R"sql(
+    -- One alarm per (kiosk, seq, kind), counted: 855 forged repeats of one batch number were 855
+    -- rows that buried a real alarm (UNIQUE(kind, batch_hash) let each new content in). The row
+    -- keeps the first time and detail, the batch hash and time last seen, and how often it came.
+    CREATE TABLE alarms_v6(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, kiosk INTEGER REFERENCES kiosks(id),
+                           seq INTEGER, batch_hash BLOB NOT NULL, detail TEXT NOT NULL, raised_at INTEGER NOT NULL,
+                           last_seen INTEGER NOT NULL, repeats INTEGER NOT NULL DEFAULT 1,
+                           UNIQUE(kiosk, seq, kind));
+    INSERT INTO alarms_v6(id, kind, kiosk, seq, batch_hash, detail, raised_at, last_seen, repeats)
+        SELECT id, kind, kiosk, seq, batch_hash, detail, raised_at, last_seen, repeats FROM (
+            SELECT a.*, row_number() OVER (PARTITION BY kiosk, seq, kind ORDER BY id) AS n,
+                   max(raised_at) OVER (PARTITION BY kiosk, seq, kind) AS last_seen,
+                   count(*) OVER (PARTITION BY kiosk, seq, kind) AS repeats
+            FROM alarms a)
+        WHERE n = 1;
+    DROP TABLE alarms;
+    ALTER TABLE alarms_v6 RENAME TO alarms;
     )sql",
 };
 
