@@ -123,9 +123,13 @@ Result<Bytes> read_file(const std::string& path, std::size_t max_size) {
     return data;
 }
 
-Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> data) {
+namespace {
+
+// Temp file in the same directory (a fresh name, created exclusively, 0600: two writers never
+// share or truncate one), filled by `fill`, fsync, rename, fsync the directory.
+template <class Fill>
+Status replace_file_atomic(const std::string& path, Fill&& fill) {
     std::filesystem::path p(path);
-    // A fresh temp name, created exclusively: two writers never share (or truncate) one temp file.
     std::uint8_t rnd[6];
     randombytes_buf(rnd, sizeof rnd);
     std::string tmp = path + "." + to_hex(rnd) + ".tmp";
@@ -137,12 +141,10 @@ Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> 
         ::unlink(tmp.c_str());
         return make_error(what + ": " + std::strerror(e));
     };
-    std::size_t done = 0;
-    while (done < data.size()) {
-        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return fail(tmp + ": write failed");
-        done += static_cast<std::size_t>(n);
+    if (auto s = fill(fd); !s) {
+        if (fd >= 0) ::close(fd);
+        ::unlink(tmp.c_str());
+        return make_error(tmp + ": " + s.message());
     }
     if (::fsync(fd) != 0) return fail(tmp + ": fsync failed");
     ::close(fd);
@@ -155,6 +157,40 @@ Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> 
     ::close(dfd);
     if (rc != 0) return make_error(dir + ": directory fsync failed: " + std::strerror(errno));
     return {};
+}
+
+Status write_all_fd(int fd, const std::uint8_t* data, std::size_t size) {
+    std::size_t done = 0;
+    while (done < size) {
+        ssize_t n = ::write(fd, data + done, size - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return make_error(std::string("write failed: ") + std::strerror(errno));
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+}  // namespace
+
+Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> data) {
+    return replace_file_atomic(path, [&](int fd) { return write_all_fd(fd, data.data(), data.size()); });
+}
+
+Status copy_file_atomic(const std::string& from, const std::string& to) {
+    const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return make_error("cannot open the file to copy: " + std::string(std::strerror(errno)));
+    Status s = replace_file_atomic(to, [&](int fd) -> Status {
+        std::uint8_t buf[1 << 16];
+        while (true) {
+            const ssize_t n = ::read(in, buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return make_error(std::string("read failed: ") + std::strerror(errno));
+            if (n == 0) return {};
+            if (auto w = write_all_fd(fd, buf, static_cast<std::size_t>(n)); !w) return w;
+        }
+    });
+    ::close(in);
+    return s;
 }
 
 }  // namespace embassy

@@ -24,9 +24,9 @@ using registry::SecretBytes;
 //      commitments in their own table, each signature row carries its registration
 //      (`registrations` keeps those without a signature), no index on registrations.member, a
 //      partial index of counted signatures by member and appeal.
-//   4  (issue 9, helper "import-scope"; a no-op placeholder on the validation branch.)
-//   5  the appeal packs this coordinator signed (coord_packs.hpp): the importer accepts only the
+//   4  the appeal packs this coordinator signed (coord_packs.hpp): the importer accepts only the
 //      appeals, texts and consents they hold.
+//   5  alarms: one row per (kiosk, seq, kind) with a repeat count and the time last seen.
 //
 // Personal data lives only in `signatures` (the registration it was given with, as the registrant
 // typed it, and typed_name / strokes) and in `registrations` (registrations without a signature).
@@ -163,11 +163,7 @@ const char* const kCoordMigrations[] = {
     -- instead of being set on the member row whenever a returning member joins.
     ALTER TABLE members DROP COLUMN joined_registry;
     )sql",
-    // 4: placeholder for the import-scope migration of issue 9 (replaced when the branches merge).
-    R"sql(
-    SELECT 1;
-    )sql",
-    // 5
+    // 4
     R"sql(
     -- The appeal packs this coordinator signed, as signed (bytes), and what each allows: a
     -- signature's (appeal, version, lang, text hash), an appeal reference's (appeal, version,
@@ -185,6 +181,25 @@ const char* const kCoordMigrations[] = {
     CREATE TABLE pack_consents(pack_hash BLOB NOT NULL REFERENCES packs(pack_hash), purpose INTEGER NOT NULL,
                                lang TEXT NOT NULL, text_hash BLOB NOT NULL,
                                PRIMARY KEY(pack_hash, purpose, lang, text_hash));
+    )sql",
+    // 5
+    R"sql(
+    -- One alarm per (kiosk, seq, kind), counted: 855 forged repeats of one batch number were 855
+    -- rows that buried a real alarm (UNIQUE(kind, batch_hash) let each new content in). The row
+    -- keeps the first time and detail, the batch hash and time last seen, and how often it came.
+    CREATE TABLE alarms_v5(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, kiosk INTEGER REFERENCES kiosks(id),
+                           seq INTEGER, batch_hash BLOB NOT NULL, detail TEXT NOT NULL, raised_at INTEGER NOT NULL,
+                           last_seen INTEGER NOT NULL, repeats INTEGER NOT NULL DEFAULT 1,
+                           UNIQUE(kiosk, seq, kind));
+    INSERT INTO alarms_v5(id, kind, kiosk, seq, batch_hash, detail, raised_at, last_seen, repeats)
+        SELECT id, kind, kiosk, seq, batch_hash, detail, raised_at, last_seen, repeats FROM (
+            SELECT a.*, row_number() OVER (PARTITION BY kiosk, seq, kind ORDER BY id) AS n,
+                   max(raised_at) OVER (PARTITION BY kiosk, seq, kind) AS last_seen,
+                   count(*) OVER (PARTITION BY kiosk, seq, kind) AS repeats
+            FROM alarms a)
+        WHERE n = 1;
+    DROP TABLE alarms;
+    ALTER TABLE alarms_v5 RENAME TO alarms;
     )sql",
 };
 

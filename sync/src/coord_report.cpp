@@ -36,20 +36,29 @@ Result<std::vector<Tally>> tallies(registry::Database& db, const std::string& ke
     return out;
 }
 
-std::string ranges(const std::vector<std::int64_t>& v) {
-    std::string out;
-    for (std::size_t i = 0; i < v.size();) {
-        std::size_t j = i;
-        while (j + 1 < v.size() && v[j + 1] == v[j] + 1) ++j;
-        if (!out.empty()) out += ", ";
-        out += std::to_string(v[i]);
-        if (j > i) out += ".." + std::to_string(v[j]);
-        i = j + 1;
+// The gaps below the waiting batch numbers, given the last one imported: one range per gap.
+std::vector<SeqRange> gaps_before(std::uint64_t last, std::vector<std::uint64_t> waiting) {
+    std::sort(waiting.begin(), waiting.end());
+    std::vector<SeqRange> out;
+    std::uint64_t have = last;
+    for (std::uint64_t w : waiting) {
+        if (w > have && w - have > 1) out.push_back({have + 1, w - 1});  // no overflow at 2^64 - 1
+        have = std::max(have, w);
     }
     return out;
 }
 
 }  // namespace
+
+std::string seq_ranges_text(const std::vector<SeqRange>& ranges) {
+    std::string out;
+    for (const auto& r : ranges) {
+        if (!out.empty()) out += ", ";
+        out += std::to_string(r.first);
+        if (r.last != r.first) out += ".." + std::to_string(r.last);
+    }
+    return out;
+}
 
 Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
     auto& db = c.db();
@@ -77,7 +86,9 @@ Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
     auto co = tallies(db, "s.country", false, "", "3 DESC, 1");
     if (!co) return co.error();
     r.countries = std::move(*co);
-    auto d = tallies(db, "date(s.unix_minute * 60, 'unixepoch')", false, "", "1");
+    // A minute beyond what a date can show (the import bounds minutes; older rows or another
+    // writer may hold any 64-bit value) is one "?" day rather than an empty or odd key.
+    auto d = tallies(db, "coalesce(date(s.unix_minute * 60, 'unixepoch'), '?')", false, "", "1");
     if (!d) return d.error();
     r.days = std::move(*d);
     auto k = tallies(db, "k.fingerprint", true, "JOIN kiosks k ON k.id = s.kiosk", "1, 2");
@@ -88,7 +99,7 @@ Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
         KioskSummary s;
         s.fingerprint = kiosk.fingerprint;
         s.name = kiosk.name;
-        s.last_seq = static_cast<std::int64_t>(kiosk.last_seq);
+        s.last_seq = kiosk.last_seq;
         auto st = db.prepare("SELECT count(*), coalesce(sum(signatures), 0) FROM batches WHERE kiosk = ?1");
         if (!st) return st.error();
         st->bind(1, kiosk.id);
@@ -99,33 +110,31 @@ Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
         auto q = db.prepare("SELECT DISTINCT seq FROM quarantine WHERE kiosk = ?1 ORDER BY seq");
         if (!q) return q.error();
         q->bind(1, kiosk.id);
-        std::vector<std::int64_t> waiting;
+        std::vector<std::uint64_t> waiting;  // stored as signed 64-bit: read back as the seq it was
         while (true) {
             auto row = q->step();
             if (!row) return row.error();
             if (!*row) break;
-            waiting.push_back(q->column_int(0));
+            waiting.push_back(static_cast<std::uint64_t>(q->column_int(0)));
         }
         s.quarantined = static_cast<std::int64_t>(waiting.size());
-        std::vector<std::int64_t> missing;
-        std::int64_t have = s.last_seq;
-        for (std::int64_t w : waiting) {
-            for (std::int64_t m = have + 1; m < w; ++m) missing.push_back(m);
-            have = std::max(have, w);
-        }
-        s.missing = ranges(missing);
+        s.gaps = gaps_before(s.last_seq, std::move(waiting));
+        s.missing = seq_ranges_text(s.gaps);
         r.kiosks.push_back(std::move(s));
     }
 
-    auto al = db.prepare("SELECT a.kind, coalesce(k.fingerprint, '?'), a.seq, a.detail, datetime(a.raised_at, 'unixepoch') "
+    auto al = db.prepare("SELECT a.kind, coalesce(k.fingerprint, '?'), a.seq, a.detail, "
+                         "coalesce(datetime(a.raised_at, 'unixepoch'), '?'), a.repeats, coalesce(datetime(a.last_seen, 'unixepoch'), '?') "
                          "FROM alarms a LEFT JOIN kiosks k ON k.id = a.kiosk ORDER BY a.id");
     if (!al) return al.error();
     while (true) {
         auto row = al->step();
         if (!row) return row.error();
         if (!*row) break;
+        const std::int64_t repeats = al->column_int(5);
         r.alarms.push_back(al->column_text(4) + " UTC  " + al->column_text(0) + "  kiosk " + al->column_text(1) + "  batch " +
-                           std::to_string(al->column_int(2)) + ": " + al->column_text(3));
+                           std::to_string(static_cast<std::uint64_t>(al->column_int(2))) + ": " + al->column_text(3) +
+                           (repeats > 1 ? "  (seen " + std::to_string(repeats) + " times, last " + al->column_text(6) + " UTC)" : ""));
     }
     return r;
 }
@@ -135,9 +144,9 @@ namespace {
 std::string utc(std::int64_t t) {
     std::time_t tt = static_cast<std::time_t>(t);
     std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+    char buf[64];
+    if (gmtime_r(&tt, &tm) == nullptr || std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+        return "unix time " + std::to_string(t);  // beyond the calendar gmtime knows
     return buf;
 }
 
@@ -255,7 +264,8 @@ std::string bar_chart(const std::vector<Tally>& v, bool horizontal, const std::s
         o << "<rect x=\"" << x + 1 << "\" y=\"" << base - h << "\" width=\"" << bar - 2 << "\" height=\"" << h << "\"><title>"
           << esc(t.key) << ": " << t.counted << "</title></rect>";
         if (i % label_every == 0)
-            o << "<text x=\"" << x << "\" y=\"" << base + 16 << "\" class=\"small\">" << esc(t.key.substr(5)) << "</text>";
+            o << "<text x=\"" << x << "\" y=\"" << base + 16 << "\" class=\"small\">"
+              << esc(t.key.size() > 5 ? std::string_view(t.key).substr(5) : std::string_view(t.key)) << "</text>";  // MM-DD
         x += bar;
     }
     o << "</svg>";

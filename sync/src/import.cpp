@@ -52,14 +52,55 @@ fs::path held_path(const Coordinator& c, const Hash& batch_hash) {
     return c.dir() / coord_quarantine_dir / (to_hex(batch_hash).substr(0, 32) + kBatchExtension);
 }
 
-Status hold_copy(const Coordinator& c, const fs::path& file, const Hash& batch_hash) {
+constexpr std::uint64_t kMaxSeqJump = import_max_seq_jump;
+
+// Held-for-enrollment files now in <dir>/quarantine/: the batch files there that no quarantine row
+// names (those wait for a gap of an enrolled kiosk, bounded by kMaxSeqJump). Counted when a batch
+// of an unknown kiosk arrives, so their number and size stay capped whoever sends them.
+Result<std::pair<std::size_t, std::uint64_t>> held_for_enrollment(Coordinator& c) {
+    std::vector<std::string> gap_files;
+    auto st = c.db().prepare("SELECT stored_file FROM quarantine");
+    if (!st) return st.error();
+    while (true) {
+        auto row = st->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        gap_files.push_back(st->column_text(0));
+    }
+    std::sort(gap_files.begin(), gap_files.end());
+    std::size_t files = 0;
+    std::uint64_t bytes = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(c.dir() / coord_quarantine_dir, ec)) {
+        if (!e.is_regular_file(ec) || e.path().extension() != kBatchExtension) continue;
+        if (std::binary_search(gap_files.begin(), gap_files.end(), e.path().filename().string())) continue;
+        ++files;
+        bytes += e.file_size(ec);
+    }
+    return std::pair{files, bytes};
+}
+
+// A copy of `file` in <dir>/quarantine/, 0600 whatever the source's mode, written atomically (temp
+// file, fsync, rename). `limits` given: a held-for-enrollment copy, refused beyond them.
+Status hold_copy(Coordinator& c, const fs::path& file, const Hash& batch_hash, const ImportOptions* limits = nullptr) {
     std::error_code ec;
     fs::create_directories(c.dir() / coord_quarantine_dir, ec);
     const fs::path dst = held_path(c, batch_hash);
     if (fs::equivalent(file, dst, ec)) return {};
     if (fs::exists(dst, ec)) return {};
-    fs::copy_file(file, dst, fs::copy_options::skip_existing, ec);
-    if (ec) return make_error("cannot copy " + file.filename().string() + " to the quarantine directory: " + ec.message());
+    if (limits) {
+        auto held = held_for_enrollment(c);
+        if (!held) return held.error();
+        const std::uint64_t size = fs::file_size(file, ec);
+        if (ec) return make_error("cannot read the batch file's size: " + ec.message());
+        if (held->first + 1 > limits->max_held_files || held->second + size > limits->max_held_bytes)
+            return make_error("not held: the quarantine already holds " + std::to_string(held->first) + " files (" +
+                              std::to_string(held->second >> 20) + " MiB) of kiosks not enrolled, the limit is " +
+                              std::to_string(limits->max_held_files) + " files and " +
+                              std::to_string(limits->max_held_bytes >> 20) + " MiB");
+    }
+    if (auto s = copy_file_atomic(file.string(), dst.string()); !s)
+        return make_error("cannot copy the batch to the quarantine directory: " + s.message());
     return {};
 }
 
@@ -76,13 +117,19 @@ bool row_exists(Database& db, const std::string& sql, std::span<const std::uint8
     return row && *row;
 }
 
-void raise_alarm(Database& db, const char* kind, std::int64_t kiosk, std::uint64_t seq, const Hash& batch_hash,
-                 const std::string& detail) {
-    auto st = db.prepare("INSERT OR IGNORE INTO alarms(kind, kiosk, seq, batch_hash, detail, raised_at) VALUES(?1,?2,?3,?4,?5,?6)");
-    if (!st) return;
+// One row per (kiosk, seq, kind) (coord_db.cpp, schema 6): a repeat counts and updates the time
+// last seen, the first batch hash and detail stay as the evidence. So forged repeats of one batch
+// number cannot bury another alarm under rows.
+Status raise_alarm(Database& db, const char* kind, std::int64_t kiosk, std::uint64_t seq, const Hash& batch_hash,
+                   const std::string& detail) {
+    auto st = db.prepare("INSERT INTO alarms(kind, kiosk, seq, batch_hash, detail, raised_at, last_seen, repeats) "
+                         "VALUES(?1,?2,?3,?4,?5,?6,?6,1) ON CONFLICT(kiosk, seq, kind) DO UPDATE "
+                         "SET repeats = repeats + 1, last_seen = excluded.last_seen");
+    if (!st) return make_error("alarm not recorded: " + st.message());
     st->bind(1, kind).bind(2, kiosk).bind(3, i64(seq)).bind_blob(4, batch_hash).bind(5, detail)
         .bind(6, static_cast<std::int64_t>(std::time(nullptr)));
-    (void)st->run();
+    if (auto r = st->run(); !r) return make_error("alarm not recorded: " + r.message());
+    return {};
 }
 
 Bytes pack_consents(const std::vector<ConsentRecord>& cs, std::int64_t& mask) {
@@ -575,6 +622,14 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
         out.reason = std::move(reason);
         return out;
     };
+    // A rejection with an alarm; if the alarm cannot be written, the outcome says so (no "alarm
+    // recorded" for an alarm that is not in the registry).
+    auto alarm = [&](const char* kind, std::int64_t kiosk_id, std::uint64_t seq, const std::string& detail, std::string reason) {
+        if (auto s = raise_alarm(c.db(), kind, kiosk_id, seq, v.vm->batch_hash, detail); !s)
+            return reject(std::move(reason) + " (" + s.message() + ")");
+        out.alarm = true;
+        return reject(std::move(reason));
+    };
     if (!v.error.empty()) return reject(v.error);
     BatchReader* reader = v.reader.get();
     const VerifiedManifest* vm = &*v.vm;
@@ -587,7 +642,8 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
     auto kiosk = c.kiosk_by_key(f.kiosk_public_key);
     if (!kiosk) {
         // Kept (encrypted, outside the registry) so the kiosk can be enrolled by its fingerprint.
-        std::string held = hold_copy(c, file, vm->batch_hash).ok() ? "; held for enrollment" : "";
+        const Status h = hold_copy(c, file, vm->batch_hash, &opts);
+        const std::string held = h ? "; held for enrollment" : "; " + h.message();
         return reject("kiosk " + out.kiosk + " is not enrolled" + held + " (coord enroll --kiosk-key " +
                       fingerprint_compact(f.kiosk_public_key) + ", then import again)");
     }
@@ -596,13 +652,19 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
         out.reason = "batch " + std::to_string(f.seq) + " of this kiosk was imported before";
         return out;
     }
-    if (f.seq <= kiosk->last_seq) {
-        raise_alarm(db, "fork", kiosk->id, f.seq, vm->batch_hash,
-                    "kiosk " + out.kiosk + " signed two different batches with seq " + std::to_string(f.seq));
-        out.alarm = true;
-        return reject("FORK ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk +
-                      " was already imported with other content");
-    }
+    if (f.seq <= kiosk->last_seq)
+        return alarm("fork", kiosk->id, f.seq, "kiosk " + out.kiosk + " signed two different batches with seq " + std::to_string(f.seq),
+                     "FORK ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk + " was already imported with other content");
+    // A kiosk numbers its batches 1, 2, 3 …: a number this far ahead is no gap to wait for, and
+    // quarantining it would make every later report list what is "missing" (issue 9). Recorded at
+    // the next expected seq, so jumps to ever other numbers stay one alarm row.
+    if (f.seq - kiosk->last_seq > kMaxSeqJump)
+        return alarm("seq jump", kiosk->id, kiosk->last_seq + 1,
+                     "kiosk " + out.kiosk + " signed a batch with seq " + std::to_string(f.seq) + ", more than " +
+                         std::to_string(kMaxSeqJump) + " beyond its last imported batch " + std::to_string(kiosk->last_seq),
+                     "ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk + " is more than " +
+                         std::to_string(kMaxSeqJump) + " batches beyond its last imported one (" +
+                         std::to_string(kiosk->last_seq) + "); not quarantined");
     if (f.seq > kiosk->last_seq + 1) {
         gap = true;
         std::string missing = kiosk->last_seq + 1 == f.seq - 1 ? std::to_string(f.seq - 1)
@@ -614,6 +676,23 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
             out.reason += " (already quarantined)";
             return out;
         }
+        // One waiting batch per seq: another content for a seq already waiting is a fork, so the
+        // quarantine of an enrolled kiosk holds at most kMaxSeqJump files.
+        {
+            auto st = db.prepare("SELECT 1 FROM quarantine WHERE kiosk = ?1 AND seq = ?2");
+            if (!st) return reject(st.message());
+            st->bind(1, kiosk->id).bind(2, i64(f.seq));
+            auto row = st->step();
+            if (!row) return reject(row.message());
+            if (*row) {
+                st->reset();
+                gap = false;
+                return alarm("fork", kiosk->id, f.seq,
+                             "kiosk " + out.kiosk + " signed two different batches with seq " + std::to_string(f.seq),
+                             "FORK ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk +
+                                 " already waits in quarantine with other content");
+            }
+        }
         if (auto s = hold_copy(c, file, vm->batch_hash); !s) return reject(s.message());
         auto st = db.prepare("INSERT INTO quarantine(kiosk, seq, batch_hash, file_hash, stored_file, reason, added_at) "
                              "VALUES(?1,?2,?3,?4,?5,?6,?7)");
@@ -624,19 +703,15 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
         if (auto r = st->run(); !r) return reject(r.message());
         return out;
     }
-    if (f.previous_batch_hash != kiosk->last_batch_hash) {
-        raise_alarm(db, "chain", kiosk->id, f.seq, vm->batch_hash,
-                    "batch " + std::to_string(f.seq) + " does not chain to the imported batch " + std::to_string(kiosk->last_seq));
-        out.alarm = true;
-        return reject("ALARM: batch " + std::to_string(f.seq) + " does not chain to batch " + std::to_string(kiosk->last_seq) +
-                      " as imported (previous batch hash differs)");
-    }
-    if (m.record_count() > 0 && m.first_record_seq != kiosk->last_record_seq + 1) {
-        raise_alarm(db, "chain", kiosk->id, f.seq, vm->batch_hash, "record sequence does not continue");
-        out.alarm = true;
-        return reject("ALARM: batch " + std::to_string(f.seq) + " starts at record " + std::to_string(m.first_record_seq) +
-                      ", expected " + std::to_string(kiosk->last_record_seq + 1));
-    }
+    if (f.previous_batch_hash != kiosk->last_batch_hash)
+        return alarm("chain", kiosk->id, f.seq,
+                     "batch " + std::to_string(f.seq) + " does not chain to the imported batch " + std::to_string(kiosk->last_seq),
+                     "ALARM: batch " + std::to_string(f.seq) + " does not chain to batch " + std::to_string(kiosk->last_seq) +
+                         " as imported (previous batch hash differs)");
+    if (m.record_count() > 0 && m.first_record_seq != kiosk->last_record_seq + 1)
+        return alarm("chain", kiosk->id, f.seq, "record sequence does not continue",
+                     "ALARM: batch " + std::to_string(f.seq) + " starts at record " + std::to_string(m.first_record_seq) +
+                         ", expected " + std::to_string(kiosk->last_record_seq + 1));
 
     // Everything from here is one transaction: any failure rolls it all back.
     Importer imp(db, c.member_index(), c.counted_index(), c.receipt_index());
@@ -720,18 +795,14 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
         else index_guard.committed = true;
     }  // rolled back here unless committed
     if (!failure.empty()) {
-        if (imp.log_broken) {
-            raise_alarm(db, "log", kiosk->id, f.seq, vm->batch_hash, "batch " + std::to_string(f.seq) + ": " + failure);
-            out.alarm = true;
-            return reject("ALARM: batch " + std::to_string(f.seq) + ": " + failure);
-        }
-        if (imp.alarm != nullptr) {
+        if (imp.log_broken)
+            return alarm("log", kiosk->id, f.seq, "batch " + std::to_string(f.seq) + ": " + failure,
+                         "ALARM: batch " + std::to_string(f.seq) + ": " + failure);
+        if (imp.alarm != nullptr)
             // A kiosk key holder reached beyond its own records: the batch is refused whole, the
             // registry keeps only this row.
-            raise_alarm(db, imp.alarm, kiosk->id, f.seq, vm->batch_hash, "kiosk " + out.kiosk + " batch " + std::to_string(f.seq) + ": " + failure);
-            out.alarm = true;
-            return reject("ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk + ": " + failure);
-        }
+            return alarm(imp.alarm, kiosk->id, f.seq, "kiosk " + out.kiosk + " batch " + std::to_string(f.seq) + ": " + failure,
+                         "ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk + ": " + failure);
         return reject("batch " + std::to_string(f.seq) + ": " + failure);
     }
     drop_held_copy(c, vm->batch_hash);

@@ -1,6 +1,7 @@
 // Coordinator import and kiosk export benchmarks (issue 4).
 //
 //   bench_import [N ...]      default: 100000 1000000
+//   bench_import 0 --export=0 --names=8000   registrations under one name key vs distinct names
 //
 // Import: N signatures in 100 batches from 10 kiosks, with deduplication (a pool of 0.6 N people,
 // so about a third of the registrations are a person seen before), timed beside a bare SQLCipher
@@ -114,7 +115,22 @@ struct GenKiosk {
     Hash prev{}, log_head{};
 };
 
-void generate(const sync::CoordinatorKeys& coord, const registry::AppealPack& pack, std::uint64_t n, const fs::path& dir) {
+// names: the synthetic population (pool), or every registrant with one name and country but an
+// email and phone of their own (same: thousands of members share a name key), or a name of their
+// own (distinct: the baseline for same).
+enum class Names { pool, same, distinct };
+
+std::string letters(std::uint64_t i) {
+    std::string s;
+    do {
+        s.push_back(static_cast<char>('a' + i % 26));
+        i /= 26;
+    } while (i != 0);
+    return s;
+}
+
+void generate(const sync::CoordinatorKeys& coord, const registry::AppealPack& pack, std::uint64_t n, const fs::path& dir,
+              Names names = Names::pool) {
     const int kiosks = 10, batches_per_kiosk = 10;
     std::vector<GenKiosk> ks(kiosks);
     for (auto& k : ks) crypto_sign_keypair(k.pk.data(), k.sk.data());
@@ -140,6 +156,15 @@ void generate(const sync::CoordinatorKeys& coord, const registry::AppealPack& pa
             for (std::uint64_t i = 0; i < count; ++i) {
                 auto sub = sync::synthetic_submission(rng, pack, appeals, sync::synthetic_person(who(rng)));
                 if (!sub) die(sub.message());
+                if (names != Names::pool) {
+                    char phone[32];
+                    std::snprintf(phone, sizeof phone, "+48600%06llu", static_cast<unsigned long long>(made));
+                    sub->registrant.given_name = "Ales";
+                    sub->registrant.family_name = names == Names::same ? "Bialiatski" : "Bialiatski" + letters(made);
+                    sub->registrant.country = "PL";
+                    sub->registrant.email = "person" + std::to_string(made) + "@example.org";
+                    sub->registrant.phone = phone;
+                }
                 const std::uint64_t minute = 29600000 + made / 50;
                 sync::RegistrantRecord reg{++k.record, ev.event_id, minute, sub->registrant.given_name, sub->registrant.family_name,
                                            sub->registrant.country, sub->registrant.city, sub->registrant.email,
@@ -317,6 +342,53 @@ void bench_import(std::uint64_t n) {
     std::fflush(stdout);
 }
 
+// [SECTION] Many registrations under one name key
+// n registrations that share a name and country but contradict each other's email and phone (so
+// n members share one name key) against n with distinct names: the same import otherwise. The
+// member index finds candidates by exact keys (dedupe.hpp), so the two should take about as long.
+double import_names(const sync::CoordinatorKeys& keys, const registry::AppealPack& pack, std::uint64_t n, Names names,
+                    std::int64_t& members) {
+    Tmp t;
+    fs::create_directories(t.path / "batches");
+    generate(keys, pack, n, t.path / "batches", names);
+    registry::SecretBytes db_key(32);
+    randombytes_buf(db_key.data(), 32);
+    auto c = sync::Coordinator::open_with(t.path / "coord", keys, db_key);
+    if (!c) die(c.message());
+    std::ifstream kf(t.path / "batches" / "kiosks.keys");
+    std::string line;
+    while (std::getline(kf, line)) {
+        auto pk = sync::parse_kiosk_key(line);
+        if (!pk || !(*c)->enroll(*pk, "bench").ok()) die("enroll");
+    }
+    const auto i0 = std::chrono::steady_clock::now();
+    auto outcomes = sync::import_paths(**c, {t.path / "batches"});
+    const double imp = since(i0);
+    for (const auto& o : outcomes)
+        if (o.status != sync::ImportStatus::accepted) die("batch " + o.file + ": " + o.reason);
+    auto m = (*c)->db().query_int("SELECT count(*) FROM members");
+    members = m ? *m : -1;
+    return imp;
+}
+
+void bench_names(std::uint64_t n) {
+    const auto keys = make_coordinator();
+    registry::AppealPack pack = make_pack();
+    auto pack_bytes = registry::pack_write(pack, keys.sign_secret);
+    if (!pack_bytes) die(pack_bytes.message());
+    auto read_back = registry::pack_read(*pack_bytes, keys.identity.sign_key);
+    if (!read_back) die(read_back.message());
+    pack = *read_back;
+    std::int64_t same_members = 0, distinct_members = 0;
+    const double distinct = import_names(keys, pack, n, Names::distinct, distinct_members);
+    const double same = import_names(keys, pack, n, Names::same, same_members);
+    std::printf("import %llu registrations under one name key (%lld members): %.2f s vs %llu distinct names (%lld members): "
+                "%.2f s -> ratio %.2fx (target <= 2x)\n",
+                static_cast<unsigned long long>(n), static_cast<long long>(same_members), same,
+                static_cast<unsigned long long>(n), static_cast<long long>(distinct_members), distinct, same / distinct);
+    std::fflush(stdout);
+}
+
 void bench_export(std::uint64_t n) {
     Tmp t;
     const auto keys = make_coordinator();
@@ -363,10 +435,11 @@ void bench_export(std::uint64_t n) {
 int main(int argc, char** argv) {
     registry::crypto_init();
     std::vector<std::uint64_t> sizes;
-    std::uint64_t export_n = 100000;
+    std::uint64_t export_n = 100000, names_n = 0;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a.rfind("--export=", 0) == 0) export_n = std::strtoull(a.c_str() + 9, nullptr, 10);
+        else if (a.rfind("--names=", 0) == 0) names_n = std::strtoull(a.c_str() + 8, nullptr, 10);
         else sizes.push_back(std::strtoull(a.c_str(), nullptr, 10));
     }
     if (sizes.empty()) sizes = {100000, 1000000};
@@ -374,6 +447,7 @@ int main(int argc, char** argv) {
     // after an import the export's peak RSS would include the import's page cache. scripts/bench
     // runs each figure in a process of its own.
     if (export_n > 0) bench_export(export_n);
+    if (names_n > 0) bench_names(names_n);
     for (auto n : sizes)
         if (n > 0) bench_import(n);  // "0": export only
     return 0;

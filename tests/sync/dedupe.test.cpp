@@ -214,9 +214,9 @@ TEST_CASE("the member index gives the rule's member for random registrations, al
     // Few values, so registrations collide on every key and members learn emails and phones.
     // Contacts are drawn from more values than names, so buckets hold members that contradict
     // each other and some of them later learn a key and leave the buckets of members without one.
-    auto contact = [&](char c) {
+    auto contact = [&](char tag) {
         const int v = std::uniform_int_distribution<int>(0, 29)(rng);
-        return v < 12 ? std::string() : std::string(1, c) + std::to_string(v);
+        return v < 12 ? std::string() : std::string(1, tag) + std::to_string(v);
     };
     auto random_keys = [&] {
         return sync::MemberKeys{pick({"", "ales", "ales", "yan", "hanna"}), pick({"", "PL", "PL", "LT"}), contact('e'), contact('p')};

@@ -54,5 +54,7 @@ std::uint64_t get_u64(const std::uint8_t* p);
 // rename, fsync the directory. Mode 0600.
 Result<Bytes> read_file(const std::string& path, std::size_t max_size);
 Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> data);
+// The same for a copy of a file of any size, streamed (the copy is 0600 whatever the source's mode).
+Status copy_file_atomic(const std::string& from, const std::string& to);
 
 }  // namespace embassy

@@ -27,11 +27,23 @@ struct Tally {
     std::int64_t withdrawn = 0;
 };
 
+// Batch numbers first..last (first == last: one batch).
+struct SeqRange {
+    std::uint64_t first = 0, last = 0;
+};
+
 struct KioskSummary {
     std::string fingerprint, name;
-    std::int64_t batches = 0, last_seq = 0, signatures = 0, quarantined = 0;
-    std::string missing;              // "4..6, 9" — batches not received while later ones wait
+    std::int64_t batches = 0, signatures = 0, quarantined = 0;
+    std::uint64_t last_seq = 0;
+    // Batches not received while later ones wait: one range per gap, so the work and the text are
+    // bounded by the quarantined batches, not by the numbers missing.
+    std::vector<SeqRange> gaps;
+    std::string missing;              // the same as text: "4..6, 9"
 };
+
+// "4..6, 9"
+std::string seq_ranges_text(const std::vector<SeqRange>& ranges);
 
 struct CoordReport {
     std::string coordinator_name, coordinator_fingerprint;
@@ -43,7 +55,7 @@ struct CoordReport {
     std::vector<Tally> days;          // key = UTC date signed, all appeals
     std::vector<Tally> kiosk_tallies; // key = kiosk fingerprint, appeal set
     std::vector<KioskSummary> kiosks;
-    std::vector<std::string> alarms;  // one line each
+    std::vector<std::string> alarms;  // one line each: one alarm per (kiosk, seq, kind), with how often it came
 };
 
 Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix);

@@ -5,6 +5,8 @@
 // enrolled, then its place in that kiosk's history:
 //   - batch hash already imported                      → already imported (no-op, nothing written)
 //   - seq ≤ last imported seq, other content           → rejected, fork alarm recorded
+//   - seq > last + import_max_seq_jump                 → rejected, "seq jump" alarm recorded
+//   - seq > last + 1, another batch waits with that seq → rejected, fork alarm recorded
 //   - seq > last + 1                                   → quarantined: the file is copied to
 //                                                        <dir>/quarantine/ and retried once the gap
 //                                                        is filled; the gap is reported
@@ -22,7 +24,8 @@
 //         and commitment (another kiosk's, an unknown commitment, a seq that does not match)
 //                                                                             → "scope" alarm
 // A rejected file changes nothing in the registry except, for the alarm cases (which need a valid
-// signature of an enrolled kiosk, so no outsider can cause them), one row in `alarms`. A batch of
+// signature of an enrolled kiosk, so no outsider can cause them), one row in `alarms` per (kiosk,
+// seq, kind): a repeat counts on that row. A batch of
 // a kiosk that is not enrolled is rejected without touching the registry; its file is copied to
 // <dir>/quarantine/ so `coord enroll` can find the kiosk by fingerprint (held_batches_of).
 #pragma once
@@ -57,7 +60,17 @@ struct ImportOptions {
     std::function<void(std::uint64_t done, std::uint64_t total)> progress;
     // Called for every outcome as soon as it is known (also for batches taken from quarantine).
     std::function<void(const ImportOutcome&)> on_outcome;
+    // Batches of kiosks not enrolled yet are held in <dir>/quarantine/ for `coord enroll`; anyone
+    // with coordinator.pub can make such batches, so at most this many files and bytes are held
+    // (docs/coordinator-guide.md, "Limits"); beyond, a batch is refused and not copied.
+    std::size_t max_held_files = 256;
+    std::uint64_t max_held_bytes = std::uint64_t{256} << 20;
 };
+
+// A batch more than this many numbers beyond its kiosk's last imported one is rejected with a
+// "seq jump" alarm instead of quarantined: a kiosk numbers its batches 1, 2, 3 …, and no volunteer
+// loses 100,000 batches. It also bounds an enrolled kiosk's quarantine (one file per seq).
+inline constexpr std::uint64_t import_max_seq_jump = 100000;
 
 // Import one batch file (quarantining it on a gap). Retrying quarantined batches is not done here.
 ImportOutcome import_batch(Coordinator& c, const std::filesystem::path& file, const ImportOptions& opts = {});
