@@ -66,6 +66,7 @@ Bytes crafted_stream(const std::vector<Record>& recs, const Manifest& m, const r
     std::uint8_t sig[64];
     crypto_sign_detached(sig, nullptr, msg.data(), msg.size(), signer_sk.data());
     p.insert(p.end(), sig, sig + 64);
+    p.resize(static_cast<std::size_t>(sync::padded_plaintext_size(p.size())), 0);   // as an honest v2 writer pads
     return p;
 }
 
@@ -373,10 +374,20 @@ TEST_CASE("crafted manifests are rejected with a specific reason", "[sync][batch
         s[0] = 9;
         check(s, "unknown record type");
     }
-    SECTION("bytes after the signature") {
+    SECTION("bytes after the padding") {
         Bytes s = crafted_stream(recs, good, k.kiosk_sk);
         s.push_back(0);
-        check(s, "data after the signature");
+        check(s, "padding runs past its size bucket");
+    }
+    SECTION("a non-zero padding byte") {
+        Bytes s = crafted_stream(recs, good, k.kiosk_sk);
+        s.back() = 1;
+        check(s, "padding byte is not zero");
+    }
+    SECTION("padding that stops short of its bucket") {
+        Bytes s = crafted_stream(recs, good, k.kiosk_sk);
+        s.pop_back();
+        check(s, "padding stops short of its size bucket");
     }
     SECTION("no manifest") {
         check(plaintext_of(recs), "truncated: no manifest");

@@ -59,7 +59,7 @@ int coord_pack(const std::vector<std::string>& argv) {
     auto bytes = registry::pack_write(*pack, keys->sign_secret);
     if (!bytes) return fail(bytes.message());
     if (auto s = write_file_atomic(*out, *bytes); !s) return fail(s.message());
-    std::cout << "appeal pack '" << pack->pack_id << "' (" << pack->appeals.size() << " appeals) signed and written to "
+    std::cout << "appeal pack '" << terminal_safe(pack->pack_id) << "' (" << pack->appeals.size() << " appeals) signed and written to "
               << *out << "\n";
     return 0;
 }
