@@ -20,3 +20,6 @@ endif()
 
 add_test(NAME "e2e: coordinator CLI" COMMAND ${E2E}/coord_cli.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
 set_tests_properties("e2e: coordinator CLI" PROPERTIES LABELS "e2e;slow" TIMEOUT 900)
+
+add_test(NAME "e2e: hostile output" COMMAND ${E2E}/hostile_output.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
+set_tests_properties("e2e: hostile output" PROPERTIES LABELS "e2e;slow" TIMEOUT 300)
