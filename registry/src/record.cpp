@@ -1,6 +1,9 @@
 #include "embassy/registry/record.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <string_view>
 
 namespace embassy::registry {
 namespace {
@@ -120,8 +123,28 @@ Result<SignatureRecord> decode_record(std::span<const std::uint8_t> data) {
 
 Hash log_record_hash(const SignatureRecord& r) {
     Bytes enc = encode_record(r);
-    Hash h = hash_of("embassy-log-record-v1", {enc});
-    std::fill(enc.begin(), enc.end(), std::uint8_t{0});
+    Hash h{};
+    if (std::all_of(r.log_salt.begin(), r.log_salt.end(), [](std::uint8_t b) { return b == 0; })) {
+        // Records logged before schema 3 keep the hash they were chained with.
+        h = hash_of("embassy-log-record-v1", {enc});
+    } else {
+        // Keyed: without the salt (purged with the names) nobody can test a guess against the hash.
+        // The same length-prefixed domain and part as hash_of(), under a key.
+        constexpr std::string_view domain = "embassy-log-record-v2";
+        crypto_generichash_state st;
+        crypto_generichash_init(&st, r.log_salt.data(), r.log_salt.size(), h.size());
+        Bytes len;
+        put_u64(len, domain.size());
+        crypto_generichash_update(&st, len.data(), len.size());
+        crypto_generichash_update(&st, reinterpret_cast<const std::uint8_t*>(domain.data()), domain.size());  // NOLINT
+        len.clear();
+        put_u64(len, enc.size());
+        crypto_generichash_update(&st, len.data(), len.size());
+        crypto_generichash_update(&st, enc.data(), enc.size());
+        crypto_generichash_final(&st, h.data(), h.size());
+        sodium_memzero(&st, sizeof st);
+    }
+    sodium_memzero(enc.data(), enc.size());
     return h;
 }
 

@@ -6,6 +6,9 @@
 //   2  export bookkeeping: batches written by this kiosk, each signature's batch, acknowledgements;
 //      consents in the registrant row; drops the signature indexes by appeal and by event (a page write per submit each, for rare
 //      queries that can scan).
+//   3  log salt: each signature's random key of its log record hash (record.hpp), kept with the
+//      personal data and purged with it. Rows from before keep NULL (= zero salt, legacy unkeyed
+//      hash): they were chained with the unkeyed hash, and the chain cannot be rewritten.
 #include "schema.hpp"
 
 namespace embassy::registry {
@@ -62,6 +65,10 @@ const char* const kMigrations[] = {
     -- instead (milliseconds for 100,000 rows, and both are rare next to submits).
     DROP INDEX signatures_by_appeal;
     DROP INDEX signatures_by_event;
+    )sql",
+    // 3
+    R"sql(
+    ALTER TABLE signatures ADD COLUMN log_salt BLOB;
     )sql",
 };
 

@@ -401,14 +401,16 @@ Result<std::string> KioskStore::submit(const Submission& s) {
         if (auto r = st->run(); !r) return r.error();
     }
     {
+        // The log salt keys this record's log hash; it is purged with the names (schema 3).
+        randombytes_buf(rec.log_salt.data(), rec.log_salt.size());
         auto st = db.cached("INSERT INTO signatures(seq, event_id, appeal_id, appeal_version, text_hash, lang, signed_minute, "
-                            "strokes, typed_name, receipt_commitment) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+                            "strokes, typed_name, receipt_commitment, log_salt) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
         if (!st) return st.error();
         st->bind(1, pos).bind(2, rec.event_id).bind(3, rec.appeal_id).bind(4, std::int64_t{rec.appeal_version})
             .bind_blob(5, rec.text_hash).bind(6, rec.lang).bind(7, rec.signed_minute);
         if (rec.strokes.empty()) st->bind_null(8); else st->bind_blob(8, rec.strokes);
         if (rec.typed_name.empty()) st->bind_null(9); else st->bind(9, rec.typed_name);
-        st->bind_blob(10, rec.receipt_commitment);
+        st->bind_blob(10, rec.receipt_commitment).bind_blob(11, rec.log_salt);
         if (auto r = st->run(); !r) return r.error();
     }
     {
@@ -478,7 +480,7 @@ LogHead KioskStore::log_head() const {
 
 
 
-Status KioskStore::verify_log() const {
+Result<LogCheck> KioskStore::verify_log() const {
     auto& db = const_cast<Database&>(*db_);  // NOLINT: reads only
     auto st = db.prepare("SELECT l.pos, l.record_hash, l.entry_hash, s.seq FROM log l LEFT JOIN signatures s ON s.seq = l.pos ORDER BY l.pos");
     if (!st) return st.error();
@@ -521,7 +523,14 @@ Status KioskStore::verify_log() const {
     }
     auto extra = db.query_int("SELECT count(*) FROM signatures WHERE seq NOT IN (SELECT pos FROM log)");
     if (extra && *extra > 0) return make_error("log: " + std::to_string(*extra) + " signature records are not in the log");
-    return {};
+    LogCheck out;
+    out.entries = expected - 1;
+    // Not in a written batch yet: a passphrase holder can still delete or edit these unnoticed.
+    auto open = db.query_int("SELECT count(*) FROM signatures s LEFT JOIN batches b ON b.seq = s.batch_seq "
+                             "WHERE s.batch_seq IS NULL OR b.state IS NOT 'written'");
+    if (!open) return open.error();
+    out.unexported = *open;
+    return out;
 }
 
 // Rebuild the canonical record of signature `seq` from its rows (also used by batch export).
@@ -529,7 +538,7 @@ Result<SignatureRecord> load_record(Database& db, std::int64_t seq, bool& purged
     auto st = db.cached(
         "SELECT s.event_id, e.name, e.city, e.country, e.date, s.appeal_id, s.appeal_version, s.text_hash, s.lang, "
         "s.signed_minute, s.strokes, s.typed_name, s.receipt_commitment, r.given_name, r.family_name, r.country, "
-        "r.city, r.email, r.phone, r.lang, r.joined_registry, r.purged, r.consents "
+        "r.city, r.email, r.phone, r.lang, r.joined_registry, r.purged, r.consents, s.log_salt "
         "FROM signatures s JOIN registrants r ON r.seq = s.seq LEFT JOIN events e ON e.id = s.event_id WHERE s.seq = ?1");
     if (!st) return st.error();
     st->bind(1, seq);
@@ -557,6 +566,9 @@ Result<SignatureRecord> load_record(Database& db, std::int64_t seq, bool& purged
                               st->column_text(17), st->column_text(18), st->column_text(19)};
     r.joined_registry = st->column_int(20) != 0;
     purged = st->column_int(21) != 0;
+    Bytes salt = st->column_blob(23);  // NULL before schema 3: zero salt, legacy unkeyed log hash
+    if (salt.size() == 32) std::copy(salt.begin(), salt.end(), r.log_salt.begin());
+    sodium_memzero(salt.data(), salt.size());
     if (!st->column_is_null(22)) {
         auto cs = decode_consents(st->column_blob(22));
         if (!cs) return cs.error();

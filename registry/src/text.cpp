@@ -9,6 +9,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <cstdio>
 #include <string>
 
 namespace embassy::registry {
@@ -204,6 +205,40 @@ Status validate_utf8(std::string_view s) {
         if (!decode_next(s, i, cp)) return make_error("text: invalid UTF-8 at byte " + std::to_string(at));
     }
     return {};
+}
+
+std::string terminal_safe(std::string_view s) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const std::size_t at = i;
+        char32_t cp = 0;
+        if (!decode_next(s, i, cp)) {
+            const auto b = static_cast<unsigned char>(s[at]);
+            out += "\\x";
+            out += kHex[b >> 4];
+            out += kHex[b & 0xF];
+            i = at + 1;                   // resynchronise on the next byte
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7F) {
+            out += "\\x";
+            out += kHex[cp >> 4];
+            out += kHex[cp & 0xF];
+        } else if (cp == '\\') {
+            out += "\\\\";
+        } else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F || cp == 0x2028 ||
+                   cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(cp));
+            out += buf;
+        } else {
+            out.append(s.substr(at, i - at));
+        }
+    }
+    return out;
 }
 
 std::size_t utf8_length(std::string_view s) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -78,7 +79,10 @@ class StreamParser {
 public:
     using OnRecord = std::function<Status(const Record&)>;
     // hash: keep the payload hash (off only when replaying plaintext already verified).
-    explicit StreamParser(const OnRecord* on_record, bool hash = true) : on_record_(on_record), hash_(hash) {
+    // version: the format version the file header gave (records are decoded as it lays them out);
+    // 0 only without a consumer (pass 1 of a bare plaintext stream), which then goes by the manifest's.
+    explicit StreamParser(const OnRecord* on_record, bool hash = true, std::uint32_t version = kBatchFormatVersion)
+        : on_record_(on_record), hash_(hash), version_(version) {
         hash_init(hs_, kPayloadDomain);
     }
     ~StreamParser() { sodium_memzero(body_.data(), body_.size()); }
@@ -86,6 +90,9 @@ public:
     StreamParser& operator=(const StreamParser&) = delete;
 
     Status feed(std::span<const std::uint8_t> data) {
+        const std::uint8_t* const start = data.data();
+        const std::uint64_t base = fed_;   // stream offset of data[0]
+        fed_ += data.size();
         while (!data.empty()) {
             switch (state_) {
                 case State::header: {
@@ -108,18 +115,34 @@ public:
                     std::memcpy(signature_.data() + sig_have_, data.data(), n);
                     sig_have_ += n;
                     data = data.subspan(n);
-                    if (sig_have_ == signature_.size()) state_ = State::done;
+                    if (sig_have_ == signature_.size()) {
+                        state_ = State::done;
+                        unpadded_ = base + static_cast<std::uint64_t>(data.data() - start);
+                    }
                     break;
                 }
-                case State::done:
-                    return make_error("data after the signature");
+                case State::done: {
+                    // Format 2: zero bytes up to the size bucket (spec 4.4); format 1: nothing.
+                    if (padding_version() < 2) return make_error("data after the signature");
+                    const std::uint64_t room = padded_plaintext_size(unpadded_) - unpadded_ - padding_;
+                    if (data.size() > room) return make_error("padding runs past its size bucket");
+                    for (std::uint8_t b : data)
+                        if (b != 0) return make_error("padding byte is not zero");
+                    padding_ += data.size();
+                    data = {};
+                    break;
+                }
             }
         }
         return {};
     }
 
     Status finish() {
-        if (state_ == State::done) return {};
+        if (state_ == State::done) {
+            if (padding_version() >= 2 && unpadded_ + padding_ != padded_plaintext_size(unpadded_))
+                return make_error("padding stops short of its size bucket (truncated?)");
+            return {};
+        }
         if (manifest_.empty()) return make_error("truncated: no manifest");
         return make_error("truncated inside the signature");
     }
@@ -128,6 +151,9 @@ public:
     Result<VerifiedManifest> verified(const std::optional<Hash>& expected_key_id) {
         auto m = detail::decode_manifest(manifest_);
         if (!m) return m.error();
+        if (version_ != 0 && m->format_version != version_)
+            return make_error("manifest version " + std::to_string(m->format_version) + " differs from the file header's " +
+                              std::to_string(version_));
         const auto msg = detail::manifest_signing_message(manifest_);
         if (crypto_sign_verify_detached(signature_.data(), msg.data(), msg.size(),
                                         m->fields.kiosk_public_key.data()) != 0)
@@ -186,7 +212,7 @@ private:
         std::optional<Record> r;
         std::uint64_t seq = 0;
         if (on_record_ && *on_record_) {
-            auto d = decode_record(type_, body_);
+            auto d = decode_record(type_, body_, version_);
             if (!d) return make_error(where() + d.message());
             seq = record_seq(*d);
             r = std::move(*d);
@@ -208,8 +234,18 @@ private:
         return {};
     }
 
+    // The version whose padding rule applies: the header's, or (bare stream) the manifest's.
+    std::uint32_t padding_version() const {
+        if (version_ != 0) return version_;
+        return manifest_.size() >= 4 ? get_u32(manifest_.data()) : kBatchFormatVersion;
+    }
+
     const OnRecord* on_record_;
     bool hash_ = true;
+    std::uint32_t version_ = kBatchFormatVersion;
+    std::uint64_t fed_ = 0;        // plaintext bytes fed so far
+    std::uint64_t unpadded_ = 0;   // stream length up to the end of the signature
+    std::uint64_t padding_ = 0;    // zero bytes seen after it
     State state_ = State::header;
     std::array<std::uint8_t, 5> hdr_{};
     std::size_t hdr_have_ = 0;
@@ -251,8 +287,8 @@ Status open_header(FILE* f, const registry::SecretBytes& box_secret, const BoxPu
     if (n < kMagic.size() || std::memcmp(header.data(), kMagic.data(), kMagic.size()) != 0)
         return make_error("not a batch file (bad magic)");
     if (n < 12) return make_error("truncated header");
-    if (get_u32(header.data() + 8) != kBatchFormatVersion)
-        return make_error("unsupported version " + std::to_string(get_u32(header.data() + 8)));
+    if (const auto v = get_u32(header.data() + 8); v < kOldestBatchFormatVersion || v > kBatchFormatVersion)
+        return make_error("unsupported version " + std::to_string(v));
     if (n < header.size()) return make_error("truncated header");
     if (box_secret.size() != crypto_box_SECRETKEYBYTES) return make_error("coordinator box secret has the wrong size");
     file_key = registry::SecretBytes(crypto_secretstream_xchacha20poly1305_KEYBYTES);
@@ -352,6 +388,11 @@ Status fsync_dir(const std::filesystem::path& dir) {
 
 }  // namespace
 
+std::uint64_t padded_plaintext_size(std::uint64_t n) {
+    if (n <= kMinPaddedPlaintext) return kMinPaddedPlaintext;
+    return std::bit_ceil(n);
+}
+
 std::uint64_t Manifest::record_count() const {
     std::uint64_t n = 0;
     for (auto c : counts) n += c;
@@ -396,7 +437,7 @@ Result<Manifest> decode_manifest(std::span<const std::uint8_t> b) {
     auto u64 = [&] { const auto v = get_u64(p); p += 8; return v; };
     m.format_version = get_u32(p);
     p += 4;
-    if (m.format_version != kBatchFormatVersion)
+    if (m.format_version < kOldestBatchFormatVersion || m.format_version > kBatchFormatVersion)
         return make_error("unsupported manifest version " + std::to_string(m.format_version));
     take(m.fields.kiosk_public_key);
     take(m.fields.coordinator_key_id);
@@ -429,14 +470,14 @@ Hash batch_hash(std::span<const std::uint8_t> manifest_bytes, std::span<const st
 Result<VerifiedManifest> parse_plaintext_stream(std::span<const std::uint8_t> plaintext,
                                                 const std::function<Status(const Record&)>& on_record) {
     // Pass 1 checks everything; only then does pass 2 hand out records.
-    StreamParser p1(nullptr);
+    StreamParser p1(nullptr, true, 0);
     EMBASSY_TRY(p1.feed(plaintext));
     EMBASSY_TRY(p1.finish());
     auto v = p1.verified(std::nullopt);
     if (!v) return v.error();
     v->file_size = plaintext.size();
     if (on_record) {
-        StreamParser p2(&on_record);
+        StreamParser p2(&on_record, true, v->manifest.format_version);
         EMBASSY_TRY(p2.feed(plaintext));
         EMBASSY_TRY(p2.finish());
     }
@@ -444,10 +485,10 @@ Result<VerifiedManifest> parse_plaintext_stream(std::span<const std::uint8_t> pl
 }
 
 Bytes seal_plaintext_stream(std::span<const std::uint8_t> plaintext, const BoxPublicKey& coordinator_box,
-                            std::size_t chunk_size) {
+                            std::size_t chunk_size, std::uint32_t header_version) {
     registry::crypto_init();
     Bytes out(kMagic.begin(), kMagic.end());
-    put_u32(out, kBatchFormatVersion);
+    put_u32(out, header_version);
     std::array<std::uint8_t, crypto_secretstream_xchacha20poly1305_KEYBYTES> key{};
     crypto_secretstream_xchacha20poly1305_keygen(key.data());
     std::array<std::uint8_t, kSealedKeySize> sealed{};
@@ -475,8 +516,9 @@ Bytes seal_plaintext_stream(std::span<const std::uint8_t> plaintext, const BoxPu
 }
 
 Result<Bytes> make_plaintext_stream(std::span<const Record> records, const ManifestFields& fields,
-                                    const BatchId& batch_id, const Signer& signer) {
+                                    const BatchId& batch_id, const Signer& signer, std::uint32_t format_version) {
     Manifest m;
+    m.format_version = format_version;
     m.fields = fields;
     m.batch_id = batch_id;
     crypto_generichash_state hs;
@@ -484,7 +526,7 @@ Result<Bytes> make_plaintext_stream(std::span<const Record> records, const Manif
     Bytes out;
     for (const auto& r : records) {
         const std::size_t start = out.size();
-        EMBASSY_TRY(encode_record(r, out));
+        EMBASSY_TRY(encode_record(r, out, format_version));
         crypto_generichash_update(&hs, out.data() + start, out.size() - start);
         ++m.counts[static_cast<std::size_t>(record_type(r)) - 1];
     }
@@ -499,6 +541,7 @@ Result<Bytes> make_plaintext_stream(std::span<const Record> records, const Manif
     put_u32(out, static_cast<std::uint32_t>(kManifestSize));
     out.insert(out.end(), manifest.begin(), manifest.end());
     out.insert(out.end(), sig.begin(), sig.end());
+    if (format_version >= 2) out.resize(static_cast<std::size_t>(padded_plaintext_size(out.size())), 0);
     return out;
 }
 
@@ -514,7 +557,7 @@ Result<VerifiedManifest> verify_batch_bytes(std::span<const std::uint8_t> file,
     registry::SecretBytes key;
     if (auto s = open_header(f.get(), coordinator_box_secret, coordinator_box_public, header, key); !s)
         return prefixed(src, s.error());
-    StreamParser parser(nullptr);
+    StreamParser parser(nullptr, true, get_u32(header.data() + 8));
     std::uint64_t size = 0;
     if (auto s = read_chunks(f.get(), header.data() + 92, key, parser, size); !s) return prefixed(src, s.error());
     auto v = parser.verified(std::nullopt);
@@ -540,6 +583,7 @@ struct BatchWriter::Impl {
     crypto_generichash_state hs{};
     std::array<std::uint64_t, kRecordTypeCount> counts{};
     std::uint64_t total = 0, first = 0, last = 0, file_size = 0;
+    std::uint64_t plaintext = 0;                // bytes fed so far (for the padding bucket)
     BatchId id{};
 
     ~Impl() {
@@ -562,6 +606,7 @@ struct BatchWriter::Impl {
 
     // A full buffer is pushed only when more bytes arrive, so the last chunk (TAG_FINAL) is never empty.
     Status feed(std::span<const std::uint8_t> data) {
+        plaintext += data.size();
         while (!data.empty()) {
             if (buf_len == kChunkSize) EMBASSY_TRY(push(crypto_secretstream_xchacha20poly1305_TAG_MESSAGE));
             const std::size_t n = std::min(data.size(), kChunkSize - buf_len);
@@ -670,6 +715,15 @@ Result<BatchInfo> BatchWriter::finish(const ManifestFields& fields, const Signer
         return s;
     };
     if (auto s = io(d.feed(tail)); !s) return make_error(d.label() + s.message());
+    {   // Zero bytes up to the size bucket, inside the encryption (spec 4.4): the file's size then
+        // tells a bucket, not a count of signatures.
+        const std::uint64_t padded = padded_plaintext_size(d.plaintext);
+        const Bytes zeros(kChunkSize, 0);
+        while (d.plaintext < padded) {
+            const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(zeros.size(), padded - d.plaintext));
+            if (auto s = io(d.feed({zeros.data(), n})); !s) return make_error(d.label() + s.message());
+        }
+    }
     if (auto s = io(d.push(crypto_secretstream_xchacha20poly1305_TAG_FINAL)); !s) return make_error(d.label() + s.message());
     if (::fsync(d.fd) != 0) {
         d.failed = true;
@@ -785,7 +839,7 @@ Result<VerifiedManifest> BatchReader::verify() {
     std::array<std::uint8_t, kBatchHeaderSize> header{};
     if (std::fread(header.data(), 1, header.size(), f.get()) != header.size() || header != d.header)
         return prefixed(d.src, make_error("file changed since it was opened"));
-    StreamParser parser(nullptr);
+    StreamParser parser(nullptr, true, get_u32(header.data() + 8));
     std::uint64_t size = 0;
     crypto_generichash_state raw;
     crypto_generichash_init(&raw, nullptr, 0, 32);
@@ -826,7 +880,7 @@ Status BatchReader::for_each_record(const std::function<Status(const Record&)>& 
         // The bytes verify() checked: no second decryption, and no payload hash to compare.
         std::optional<Retained> plain = std::move(d.plaintext);
         d.plaintext.reset();
-        StreamParser parser(&wrapped, false);
+        StreamParser parser(&wrapped, false, d.verified->manifest.format_version);
         Status s = parser.feed({plain->bytes.data(), plain->used});
         if (s) s = parser.finish();
         if (!s) return user_error ? s : Status(prefixed(d.src, s.error()));
@@ -837,7 +891,7 @@ Status BatchReader::for_each_record(const std::function<Status(const Record&)>& 
     std::array<std::uint8_t, kBatchHeaderSize> header{};
     if (std::fread(header.data(), 1, header.size(), f.get()) != header.size() || header != d.header)
         return prefixed(d.src, make_error("file changed since verification"));
-    StreamParser parser(&wrapped);
+    StreamParser parser(&wrapped, true, get_u32(header.data() + 8));
     std::uint64_t size = 0;
     if (auto s = read_chunks(f.get(), header.data() + 92, d.file_key, parser, size); !s)
         return user_error ? s : Status(prefixed(d.src, s.error()));

@@ -66,6 +66,7 @@ struct Encoder {
     Bytes& out;
     const char* type;
     std::string error;   // first error, empty when fine
+    std::uint32_t version = kBatchFormatVersion;
 
     void u8(std::uint8_t v) { out.push_back(v); }
     void u32(std::uint32_t v) { put_u32(out, v); }
@@ -110,6 +111,8 @@ void encode_body(Encoder& e, const SignatureRecord& r) {
     e.h32(r.appeal_text_hash); e.str(r.lang, "lang"); e.i64(r.event_id); e.u64(r.unix_minute);
     e.u8(static_cast<std::uint8_t>(r.mode)); e.blob(r.strokes, kMaxStrokes, "strokes");
     e.str(r.typed_name, "typed_name"); e.h32(r.receipt_commitment); e.u64(r.log_position);
+    if (e.version >= 2) e.h32(r.log_salt);
+    else if (r.log_salt != Hash{}) e.fail("log_salt", "has no place in format 1");
 }
 void encode_body(Encoder& e, const ReceiptCommitmentRecord& r) {
     e.u64(r.seq); e.u64(r.signature_seq); e.h32(r.commitment);
@@ -130,7 +133,9 @@ void encode_body(Encoder& e, const WithdrawalRecord& r) {
 
 class Cursor {
 public:
-    Cursor(std::span<const std::uint8_t> b, const char* type) : b_(b), type_(type) {}
+    Cursor(std::span<const std::uint8_t> b, const char* type, std::uint32_t version)
+        : b_(b), type_(type), version_(version) {}
+    std::uint32_t version() const { return version_; }
 
     bool failed() const { return !error_.empty(); }
     const std::string& error() const { return error_; }
@@ -179,6 +184,7 @@ private:
     std::span<const std::uint8_t> b_;
     std::size_t pos_ = 0;
     const char* type_;
+    std::uint32_t version_;
     std::string error_;
 };
 
@@ -217,6 +223,7 @@ Record decode_body(Cursor& c, RecordType t) {
             if (!c.failed() && mode == 2 && (!r.strokes.empty() || r.typed_name.empty()))
                 c.fail("typed_name", "must be non-empty, and strokes empty, in typed-name mode");
             r.receipt_commitment = c.h32("receipt_commitment"); r.log_position = c.u64("log_position");
+            if (c.version() >= 2) r.log_salt = c.h32("log_salt");   // format 1: zero, the legacy unkeyed log hash
             return r;
         }
         case RecordType::receipt_commitment: {
@@ -248,12 +255,12 @@ Record decode_body(Cursor& c, RecordType t) {
 
 }  // namespace
 
-Status encode_record(const Record& r, Bytes& out) {
+Status encode_record(const Record& r, Bytes& out, std::uint32_t format_version) {
     const std::size_t start = out.size();
     const auto type = record_type(r);
     out.push_back(static_cast<std::uint8_t>(type));
     put_u32(out, 0);                                   // length, patched below
-    Encoder e{out, record_type_name(type), {}};
+    Encoder e{out, record_type_name(type), {}, format_version};
     std::visit([&](const auto& x) { encode_body(e, x); }, r);
     const std::size_t body = out.size() - start - 5;
     if (e.error.empty() && body > kMaxRecordBody) e.error = std::string(e.type) + " record: too large";
@@ -267,11 +274,11 @@ Status encode_record(const Record& r, Bytes& out) {
     return {};
 }
 
-Result<Record> decode_record(std::uint8_t type, std::span<const std::uint8_t> body) {
+Result<Record> decode_record(std::uint8_t type, std::span<const std::uint8_t> body, std::uint32_t format_version) {
     if (type < 1 || type > kRecordTypeCount) return make_error("unknown record type " + std::to_string(type));
     if (body.size() > kMaxRecordBody) return make_error("record too large");
     const auto t = static_cast<RecordType>(type);
-    Cursor c(body, record_type_name(t));
+    Cursor c(body, record_type_name(t), format_version);
     Record r = decode_body(c, t);
     if (c.failed()) return make_error(c.error());
     if (!c.at_end()) return make_error(std::string(record_type_name(t)) + " record: trailing bytes in the body");

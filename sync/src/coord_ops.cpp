@@ -5,6 +5,7 @@
 #include "embassy/sync/coord_ops.hpp"
 
 #include "embassy/registry/receipt.hpp"
+#include "embassy/registry/text.hpp"
 
 #include <algorithm>
 #include <fcntl.h>
@@ -18,17 +19,24 @@ namespace fs = std::filesystem;
 
 // [SECTION] Signatories
 
+// The one rule for a CSV text cell (THREAT-MODEL row 18):
+//  1. control, bidi and invalid-UTF-8 bytes are escaped by terminal_safe (no raw tab, CR or LF is
+//     left to split a row or a cell);
+//  2. a formula can start at the beginning of the cell and after any character a spreadsheet may
+//     split on or quote with — , ; | and " (Polish, German and Lithuanian locales split on ;) —
+//     optionally after spaces: where = + - @ stands there, a ' goes before it;
+//  3. the cell is always quoted, inner quotes doubled (RFC 4180).
+// So "x;=2+5;" becomes "x;'=2+5;", and a name is unchanged but for the quotes.
 std::string csv_cell(std::string_view s) {
-    std::string v(s);
-    // A cell starting with = + - @ (or a tab/CR) is a formula to spreadsheet programs.
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
-        v.insert(v.begin(), '\'');
-    bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
-    if (!quote) return v;
+    const std::string v = registry::terminal_safe(s);
     std::string out = "\"";
+    bool may_start = true;   // a formula could start at the next non-space character
     for (char ch : v) {
+        if (may_start && (ch == '=' || ch == '+' || ch == '-' || ch == '@')) out += '\'';
         if (ch == '"') out += "\"\"";
         else out += ch;
+        if (ch == ',' || ch == ';' || ch == '|' || ch == '"') may_start = true;
+        else if (ch != ' ') may_start = false;
     }
     out += '"';
     return out;

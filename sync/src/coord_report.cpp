@@ -5,6 +5,8 @@
 //   [SECTION] HTML with inline SVG charts
 #include "embassy/sync/coord_ops.hpp"
 
+#include "embassy/registry/text.hpp"
+
 #include <algorithm>
 #include <ctime>
 #include <sstream>
@@ -174,15 +176,15 @@ std::string report_text(const CoordReport& r) {
       << all.withdrawn << " withdrawn); members: " << r.members << " (" << r.registry_joins << " joined the registry)\n";
     o << "per appeal:\n";
     for (const auto& t : r.appeals)
-        o << "  " << t.key << ": " << t.counted << " counted, " << t.duplicates << " duplicates, " << t.withdrawn << " withdrawn\n";
+        o << "  " << registry::terminal_safe(t.key) << ": " << t.counted << " counted, " << t.duplicates << " duplicates, " << t.withdrawn << " withdrawn\n";
     o << "kiosks:\n";
     for (const auto& k : r.kiosks) {
-        o << "  " << k.fingerprint << " (" << k.name << "): " << k.batches << " batches, last " << k.last_seq << ", "
+        o << "  " << k.fingerprint << " (" << registry::terminal_safe(k.name) << "): " << k.batches << " batches, last " << k.last_seq << ", "
           << k.signatures << " signatures";
         if (k.quarantined > 0) o << "; " << k.quarantined << " quarantined, MISSING batch " << k.missing;
         o << "\n";
     }
-    for (const auto& a : r.alarms) o << "ALARM " << a << "\n";
+    for (const auto& a : r.alarms) o << "ALARM " << registry::terminal_safe(a) << "\n";   // details may quote a batch
     return o.str();
 }
 

@@ -38,6 +38,7 @@ registry::SignatureRecord log_record_from(const EventRecord& event, const Regist
     r.strokes = sig.strokes;
     r.typed_name = sig.typed_name;
     r.receipt_commitment = sig.receipt_commitment;
+    r.log_salt = sig.log_salt;   // keys the log hash (zero: a record logged before schema 3, or a v1 batch)
     r.registrant = registry::Registrant{registrant.given_name, registrant.family_name, registrant.country,
                                         registrant.city, registrant.email, registrant.phone, registrant.lang};
     r.joined_registry = registrant.join_registry;
@@ -187,6 +188,7 @@ Result<ExportResult> write_batch(registry::KioskStore& store, const BatchRow& b,
         sig.typed_name = rec->typed_name;
         sig.receipt_commitment = rec->receipt_commitment;
         sig.log_position = static_cast<std::uint64_t>(s);
+        sig.log_salt = rec->log_salt;
         if (auto r = writer->add(sig); !r) return r.error();
         ++done;
         if (progress && (done % 256 == 0 || done == total)) progress(done, total);
@@ -337,12 +339,15 @@ Result<PurgeResult> apply_ack(registry::KioskStore& store, std::span<const std::
                               std::to_string(ack->last_seq));
         if (!n) return n.error();
         out.purged = static_cast<std::uint64_t>(*n);
-        // secure_delete=ON overwrites the freed content; the log keeps record hashes only.
+        // secure_delete=ON overwrites the freed content; the log keeps record hashes only, keyed by
+        // the purged salts.
         const std::string upto = std::to_string(ack->last_seq);
         for (const std::string& sql : {
                  "UPDATE registrants SET given_name = NULL, family_name = NULL, country = NULL, city = NULL, email = NULL, "
                  "phone = NULL, lang = NULL, consents = NULL, purged = 1 WHERE purged = 0 AND seq IN (SELECT seq FROM signatures WHERE batch_seq <= " + upto + ")",
-                 "UPDATE signatures SET strokes = NULL, typed_name = NULL WHERE batch_seq <= " + upto,
+                 // The log salt goes with the names: the record hash left in the log is then keyed
+                 // by bytes nobody holds, so it confirms no guess (docs/record-encoding.md).
+                 "UPDATE signatures SET strokes = NULL, typed_name = NULL, log_salt = NULL WHERE batch_seq <= " + upto,
              }) {
             if (auto s = db.exec(sql); !s) return s.error();
         }

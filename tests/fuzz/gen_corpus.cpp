@@ -27,7 +27,7 @@ void put(const fs::path& dir, const std::string& name, std::uint8_t prefix, bool
     f.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));  // NOLINT
 }
 
-std::vector<Record> sample_records(std::size_t n) {
+std::vector<Record> sample_records(std::size_t n, bool salted = true) {
     std::vector<Record> v;
     for (std::size_t i = 0; i < n; ++i) {
         const std::uint64_t seq = i + 1;
@@ -40,6 +40,7 @@ std::vector<Record> sample_records(std::size_t n) {
                 SignatureRecord s;
                 s.seq = seq; s.registrant_seq = seq - 2; s.appeal_id = "a"; s.appeal_text_hash = h; s.lang = "be";
                 s.strokes = Bytes{1, 2, 3, 4, 5, 6, 7, 8}; s.receipt_commitment = h; s.log_position = i;
+                if (salted) s.log_salt.fill(static_cast<std::uint8_t>(0x50 + i));   // format 2 only
                 v.push_back(s);
                 break;
             }
@@ -80,6 +81,12 @@ int main(int argc, char** argv) {
         put(out / "fuzz_batch_reader", "plain-" + name, 1, true, *pt);
         put(out / "fuzz_batch_reader", "sealed-" + name, 2 + 4 * 3, true, *pt);
         put(out / "fuzz_batch_reader", "file-" + name, 0, true, detail::seal_plaintext_stream(*pt, k.coord_box_pk));
+    }
+    {   // A format-1 batch, as kiosks wrote before the log salt and the padding: still read.
+        auto pt = detail::make_plaintext_stream(sample_records(7, false), f, id, signer, 1);
+        if (!pt) { std::fprintf(stderr, "%s\n", pt.message().c_str()); return 1; }
+        put(out / "fuzz_batch_reader", "plain-v1-7", 1, true, *pt);
+        put(out / "fuzz_batch_reader", "file-v1-7", 0, true, detail::seal_plaintext_stream(*pt, k.coord_box_pk, kChunkSize, 1));
     }
 
     // Acknowledgement.

@@ -4,6 +4,7 @@
 
 #include "embassy/registry/db.hpp"
 #include "embassy/registry/identity.hpp"
+#include "embassy/registry/record.hpp"
 #include "schema.hpp"
 
 #include <catch2/catch_test_macros.hpp>
@@ -80,4 +81,65 @@ TEST_CASE("a schema-v1 database is migrated forward and keeps its data", "[regis
     auto again = KioskStore::open(t.path / "k", kFixturePass);
     REQUIRE(again.ok());
     CHECK((*again)->info().schema_version == schema_latest());
+}
+
+TEST_CASE("schema 3 keeps the unkeyed log hashes of records logged before it, and verifies them", "[registry][migration]") {
+    // A schema-2 kiosk with one signature, chained with the legacy unkeyed record hash exactly as
+    // the code before schema 3 computed it.
+    test::TempDir t;
+    const fs::path dir = t.path / "k";
+    fs::create_directories(dir);
+    SecretBytes key(32);
+    randombytes_buf(key.data(), 32);
+    SignatureRecord rec;
+    rec.seq = 1;
+    rec.event_id = 1;
+    rec.event_name = "Rally"; rec.event_city = "Vilnius"; rec.event_country = "LT"; rec.event_date = "2025-03-25";
+    rec.appeal_id = "political-prisoners";
+    rec.lang = "be";
+    rec.signed_minute = 29000000;
+    rec.typed_name = "Fixturegiven Fixturefamily";
+    rec.receipt_commitment.fill(7);
+    rec.registrant = {"Fixturegiven", "Fixturefamily", "LT", "Vilnius", "", "", "be"};
+    rec.joined_registry = true;
+    const Hash legacy = log_record_hash(rec);                 // zero salt: the old unkeyed hash
+    CHECK(legacy == hash_of("embassy-log-record-v1", {encode_record(rec)}));
+    {
+        auto db = Database::open(dir / "kiosk.db", key);
+        REQUIRE(db.ok());
+        REQUIRE(schema_migrate(**db, 2).ok());
+        SignPublicKey pk{};
+        SecretBytes sk(64);
+        crypto_sign_keypair(pk.data(), sk.data());
+        for (auto [k, v] : {std::pair<const char*, Bytes>{"kiosk_name", Bytes{'k'}}, {"sign_public", Bytes(pk.begin(), pk.end())},
+                            {"sign_secret", Bytes(sk.data(), sk.data() + 64)}, {"coordinator", Bytes{'x'}}}) {
+            auto st = (*db)->prepare("INSERT INTO meta(key, value) VALUES(?1, ?2)");
+            REQUIRE(st.ok());
+            st->bind(1, k).bind_blob(2, v);
+            REQUIRE(st->run().ok());
+        }
+        REQUIRE((*db)->exec("INSERT INTO events(id, name, city, country, date, created_at) VALUES(1, 'Rally', 'Vilnius', 'LT', '2025-03-25', 0);"
+                            "INSERT INTO registrants(seq, given_name, family_name, country, city, email, phone, lang, joined_registry, consents) "
+                            "VALUES(1, 'Fixturegiven', 'Fixturefamily', 'LT', 'Vilnius', '', '', 'be', 1, x'');"
+                            "INSERT INTO signatures(seq, event_id, appeal_id, appeal_version, text_hash, lang, signed_minute, strokes, typed_name, receipt_commitment) "
+                            "VALUES(1, 1, 'political-prisoners', 1, zeroblob(32), 'be', 29000000, NULL, 'Fixturegiven Fixturefamily', "
+                            "x'0707070707070707070707070707070707070707070707070707070707070707');").ok());
+        auto st = (*db)->prepare("INSERT INTO log(pos, record_hash, entry_hash) VALUES(1, ?1, ?2)");
+        REQUIRE(st.ok());
+        st->bind_blob(1, legacy).bind_blob(2, log_chain_next(Hash{}, 1, legacy));
+        REQUIRE(st->run().ok());
+    }
+    REQUIRE(keyfile_create(dir / "kiosk.key", KeyFileKind::kiosk_database, kFixturePass, key, kdf_minimum()).ok());
+    auto store = KioskStore::open(dir, kFixturePass);
+    REQUIRE(store.ok());
+    CHECK((*store)->info().schema_version == 3);
+    CHECK((*store)->db().query_int("SELECT count(*) FROM signatures WHERE log_salt IS NULL").value() == 1);
+    auto v = (*store)->verify_log();
+    INFO((v.ok() ? std::string() : v.message()));
+    REQUIRE(v.ok());
+    CHECK(v->entries == 1);
+    bool purged = false;
+    auto back = load_record((*store)->db(), 1, purged);
+    REQUIRE(back.ok());
+    CHECK(back->log_salt == Hash{});
 }

@@ -234,3 +234,28 @@ TEST_CASE("country search is case- and diacritic-insensitive, prefix matches fir
     const auto en = search_countries("", "en");
     CHECK(en.front() == "AF");  // Afghanistan
 }
+
+TEST_CASE("terminal_safe escapes every control, bidi control and invalid byte, and nothing else", "[registry][text][escape]") {
+    struct Case { std::string in, out; };
+    const auto c = GENERATE(values<Case>({
+        {"Ales Bialiatski", "Ales Bialiatski"},
+        {"Аляксандра Łacinka ąę", "Аляксандра Łacinka ąę"},   // letters of any script pass
+        {"a\x1b[8m.embatch", "a\\x1B[8m.embatch"},               // conceal: the FORK ALARM hider
+        {"bel\a", "bel\\x07"},
+        {std::string("nul\0x", 5), "nul\\x00x"},
+        {"tab\tcr\rlf\n", "tab\\x09cr\\x0Dlf\\x0A"},
+        {"del\x7f", "del\\x7F"},
+        {"c1\xc2\x9b" "31m", "c1\\u{009B}31m"},                  // CSI as a C1 control
+        {"\xe2\x80\xae" "gpj.exe", "\\u{202E}gpj.exe"},          // RLO
+        {"\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f", "\\u{061C}\\u{200E}\\u{200F}"},
+        {"\xe2\x80\xaa\xe2\x80\xac\xe2\x81\xa6\xe2\x81\xa9", "\\u{202A}\\u{202C}\\u{2066}\\u{2069}"},
+        {"ls\xe2\x80\xa8ps\xe2\x80\xa9", "ls\\u{2028}ps\\u{2029}"},
+        {"bad\xff\xc0\x80", "bad\\xFF\\xC0\\x80"},               // invalid UTF-8, overlong NUL
+        {"cut\xe2\x80", "cut\\xE2\\x80"},                        // truncated sequence
+        {"back\\slash", "back\\\\slash"},                        // so every escape in the output is ours
+    }));
+    CAPTURE(c.in);
+    const std::string out = terminal_safe(c.in);
+    CHECK(out == c.out);
+    for (unsigned char ch : out) CHECK((ch >= 0x20 && ch != 0x7F));
+}

@@ -66,6 +66,7 @@ Bytes crafted_stream(const std::vector<Record>& recs, const Manifest& m, const r
     std::uint8_t sig[64];
     crypto_sign_detached(sig, nullptr, msg.data(), msg.size(), signer_sk.data());
     p.insert(p.end(), sig, sig + 64);
+    p.resize(static_cast<std::size_t>(sync::padded_plaintext_size(p.size())), 0);   // as an honest v2 writer pads
     return p;
 }
 
@@ -159,19 +160,35 @@ TEST_CASE("every single-bit flip of a small batch is rejected", "[sync][batch][t
     Keys k;
     auto dir = temp_dir("flip");
     const auto path = dir / random_batch_file_name();
-    write_batch(path, k, make_records(2));   // a registrant and a consent: ~600 bytes
+    const auto recs = make_records(2);       // a registrant and a consent: ~600 bytes, padded to 64 KiB
+    write_batch(path, k, recs);
     const Bytes file = slurp(path);
     REQUIRE(verify_error(file, k) == "ACCEPTED");
+    // Every bit of the header, the chunk length, the ciphertext of the records, manifest and
+    // signature, and the tag; the ciphertext of the zero padding (one chunk, one tag, ~64,000
+    // bytes alike) by 2,000 sampled flips, so the test stays at seconds.
+    const std::size_t content = kBatchHeaderSize + 4 + plaintext_of(recs).size() + 5 + kManifestSize + kSignatureSize;
+    const std::size_t tag = file.size() - crypto_secretstream_xchacha20poly1305_ABYTES;
+    std::vector<std::size_t> offsets;
+    for (std::size_t i = 0; i < content; ++i) offsets.push_back(i);
+    for (std::size_t i = tag; i < file.size(); ++i) offsets.push_back(i);
     std::size_t rejected = 0, total = 0;
-    for (std::size_t i = 0; i < file.size(); ++i)
+    for (std::size_t i : offsets)
         for (int bit = 0; bit < 8; ++bit) {
             Bytes t = file;
             t[i] ^= static_cast<std::uint8_t>(1u << bit);
             ++total;
             if (verify_error(t, k) != "ACCEPTED") ++rejected;
         }
+    std::mt19937_64 rng(99);
+    for (int n = 0; n < 2000; ++n) {
+        Bytes t = file;
+        t[content + rng() % (tag - content)] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+        ++total;
+        if (verify_error(t, k) != "ACCEPTED") ++rejected;
+    }
     INFO(total << " flips");
-    CHECK(total == file.size() * 8);
+    CHECK(total == offsets.size() * 8 + 2000);
     CHECK(rejected == total);
     std::filesystem::remove_all(dir);
 }
@@ -373,10 +390,20 @@ TEST_CASE("crafted manifests are rejected with a specific reason", "[sync][batch
         s[0] = 9;
         check(s, "unknown record type");
     }
-    SECTION("bytes after the signature") {
+    SECTION("bytes after the padding") {
         Bytes s = crafted_stream(recs, good, k.kiosk_sk);
         s.push_back(0);
-        check(s, "data after the signature");
+        check(s, "padding runs past its size bucket");
+    }
+    SECTION("a non-zero padding byte") {
+        Bytes s = crafted_stream(recs, good, k.kiosk_sk);
+        s.back() = 1;
+        check(s, "padding byte is not zero");
+    }
+    SECTION("padding that stops short of its bucket") {
+        Bytes s = crafted_stream(recs, good, k.kiosk_sk);
+        s.pop_back();
+        check(s, "padding stops short of its size bucket");
     }
     SECTION("no manifest") {
         check(plaintext_of(recs), "truncated: no manifest");
@@ -566,4 +593,96 @@ TEST_CASE("UTF-8 validation follows RFC 3629", "[sync][batch][records]") {
         {"\x80", false}, {"\xD0", false}, {"\xF0\x9F\x98", false},
     }));
     CHECK(sync::detail::valid_utf8(as_bytes(text)) == ok);
+}
+
+TEST_CASE("a batch's size shows only its bucket: 1, 2, 10 and 30 signatures all make a 64 KiB file", "[sync][batch][size]") {
+    Keys k;
+    auto dir = temp_dir("buckets");
+    // The documented rule (batch-format.md 4.4): plaintext padded to max(64 KiB, next power of two).
+    CHECK(sync::padded_plaintext_size(1) == 65536);
+    CHECK(sync::padded_plaintext_size(65536) == 65536);
+    CHECK(sync::padded_plaintext_size(65537) == 131072);
+    CHECK(sync::padded_plaintext_size(3u << 20) == 4u << 20);
+    // A full chunk costs 4 + 17 bytes of framing, so a bucket of B bytes is a file of
+    // 116 + B + 21 * B / 65536 bytes, whatever the records.
+    auto file_for = [](std::uint64_t bucket) { return kBatchHeaderSize + bucket + 21 * (bucket / kChunkSize); };
+    // A signature with its registrant, consent, event and appeal reference, as the kiosk exports it.
+    auto batch_of = [](std::size_t signatures) {
+        std::vector<Record> out;
+        std::uint64_t seq = 0;
+        out.push_back(EventRecord{++seq, 1, "Rally", "Vilnius", "LT", "2024-08-09"});
+        out.push_back(AppealRefRecord{++seq, "political-prisoners", 1, Hash{}, Hash{}});
+        for (std::size_t i = 0; i < signatures; ++i) {
+            const std::uint64_t reg = ++seq;
+            out.push_back(RegistrantRecord{reg, 1, 28000000, kCanaryGiven, kCanaryFamily, "PL", "Warszawa", "", "", "be", false});
+            out.push_back(ConsentRecord{++seq, reg, 1, Hash{}, "be", 28000000});
+            SignatureRecord s;
+            s.seq = ++seq; s.registrant_seq = reg; s.appeal_id = "political-prisoners"; s.lang = "be"; s.event_id = 1;
+            s.unix_minute = 28000000; s.strokes.assign(600, 7); s.log_position = i + 1; s.log_salt.fill(5);
+            out.push_back(s);
+        }
+        return out;
+    };
+    std::uint64_t unpadded_30 = 0;
+    for (std::size_t n : {1u, 2u, 10u, 30u, 100u}) {
+        const auto recs = batch_of(n);
+        const auto path = dir / random_batch_file_name();
+        const auto info = write_batch(path, k, recs);
+        const std::uint64_t unpadded = plaintext_of(recs).size() + 5 + kManifestSize + kSignatureSize;
+        if (n == 30) unpadded_30 = unpadded;
+        INFO(n << " signatures: " << unpadded << " bytes before padding, file " << info.file_size);
+        CHECK(info.file_size == file_for(sync::padded_plaintext_size(unpadded)));
+        if (n <= 30) CHECK(info.file_size == file_for(65536));
+        else CHECK(info.file_size == file_for(131072));
+        auto r = BatchReader::open(path, k.box_sk, k.box_pk);
+        REQUIRE(r.ok());
+        REQUIRE(r->verify().ok());
+        std::vector<Record> got;
+        REQUIRE(r->for_each_record([&](const Record& x) { got.push_back(x); return Status{}; }).ok());
+        CHECK(got == recs);
+    }
+    CHECK(unpadded_30 > 20000);   // the figure an unpadded file would have shown
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a version 1 batch from before the upgrade is still read, as version 1", "[sync][batch][v1]") {
+    Keys k;
+    auto recs = make_records(30);
+    Manifest m;
+    m.fields = k.fields(1);
+    m.batch_id.fill(9);
+    auto v1 = sync::detail::make_plaintext_stream(recs, k.fields(1), m.batch_id, k.signer(), 1);
+    REQUIRE(v1.ok());
+    const Bytes file = sync::detail::seal_plaintext_stream(*v1, k.box_pk, kChunkSize, 1);
+    CHECK(verify_error(file, k) == "ACCEPTED");
+    std::vector<Record> got;
+    auto p = sync::detail::parse_plaintext_stream(*v1, [&](const Record& x) { got.push_back(x); return Status{}; });
+    REQUIRE(p.ok());
+    CHECK(p->manifest.format_version == 1);
+    CHECK(got == recs);                      // no salt in v1: every signature's log_salt reads as zero
+    SECTION("unpadded, and nothing may follow its signature") {
+        Bytes t = *v1;
+        t.push_back(0);
+        CHECK(verify_error(sync::detail::seal_plaintext_stream(t, k.box_pk, kChunkSize, 1), k).find("data after the signature") !=
+              std::string::npos);
+    }
+    SECTION("a v1 header on a v2 stream (or the reverse) is refused") {
+        auto v2 = sync::detail::make_plaintext_stream(recs, k.fields(1), m.batch_id, k.signer());
+        REQUIRE(v2.ok());
+        // Caught by the padding rule of the header's version, before the manifest is even read.
+        CHECK(verify_error(sync::detail::seal_plaintext_stream(*v2, k.box_pk, kChunkSize, 1), k).find("data after the signature") !=
+              std::string::npos);
+        CHECK(verify_error(sync::detail::seal_plaintext_stream(*v1, k.box_pk, kChunkSize, 2), k).find("padding stops short") !=
+              std::string::npos);
+        // An exactly bucket-sized v1 stream has no padding to tell: the signed manifest version does.
+        Bytes exact = *v1;
+        exact.resize(65536, 0);
+        CHECK(sync::detail::parse_plaintext_stream(exact).message().find("data after the signature") != std::string::npos);
+    }
+    SECTION("a salt cannot be written in format 1") {
+        auto salted = recs;
+        for (auto& r : salted)
+            if (auto* s = std::get_if<SignatureRecord>(&r)) s->log_salt.fill(1);
+        CHECK_FALSE(sync::detail::make_plaintext_stream(salted, k.fields(1), m.batch_id, k.signer(), 1).ok());
+    }
 }

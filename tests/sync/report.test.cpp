@@ -8,6 +8,7 @@
 #include "embassy/sync/kiosk_export.hpp"
 
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <sodium.h>
 
@@ -113,8 +114,8 @@ TEST_CASE("the report counts per appeal, country, kiosk and day without names", 
     CHECK(by_country == 4);
     const std::string csv = sync::report_csv(*r), html = sync::report_html(*r), text = sync::report_text(*r);
     CHECK_THAT(csv, ContainsSubstring("section,key,appeal,received,counted,duplicates,withdrawn\r\n"));
-    CHECK_THAT(csv, ContainsSubstring("appeal,political-prisoners,political-prisoners,4,3,1,0\r\n"));
-    CHECK_THAT(csv, ContainsSubstring("total,all,,5,4,1,0\r\n"));
+    CHECK_THAT(csv, ContainsSubstring("appeal,\"political-prisoners\",\"political-prisoners\",4,3,1,0\r\n"));
+    CHECK_THAT(csv, ContainsSubstring("total,\"all\",\"\",5,4,1,0\r\n"));
     CHECK_THAT(html, ContainsSubstring("<svg"));
     CHECK_THAT(html, ContainsSubstring("@media print"));
     CHECK(html.find("<script") == std::string::npos);
@@ -135,13 +136,11 @@ TEST_CASE("signatories: only consenting, counted, not withdrawn; RFC 4180", "[sy
     CHECK(r->duplicates == 1);
     const std::string text = slurp(csv);
     CHECK(text.rfind("given_name,family_name,country,city,signed_on\r\n", 0) == 0);
-    CHECK_THAT(text, ContainsSubstring("Canaryanna,O'Zzyzx,PL,Warszawa,"));
-    CHECK_THAT(text, ContainsSubstring("Ales,Bialiatski,LT,"));
+    CHECK_THAT(text, ContainsSubstring("\"Canaryanna\",\"O'Zzyzx\",\"PL\",\"Warszawa\","));
+    CHECK_THAT(text, ContainsSubstring("\"Ales\",\"Bialiatski\",\"LT\","));
     CHECK(text.find("Kalesnikava") == std::string::npos);
     CHECK(text.find("Losik") == std::string::npos);  // other appeal
     CHECK(sync::csv_cell("a\"b") == "\"a\"\"b\"");
-    CHECK(sync::csv_cell("=SUM(A1)") == "'=SUM(A1)");
-    CHECK(sync::csv_cell("line\nbreak") == "\"line\nbreak\"");
     CHECK_FALSE(sync::export_signatories(*w.c, "no-such-appeal", csv).ok());
 
     SECTION("withdrawing removes from export and counts; a duplicate takes the withdrawn one's place") {
@@ -282,4 +281,29 @@ TEST_CASE("an acknowledgement from another coordinator is refused by the kiosk",
     REQUIRE(bytes.ok());
     CHECK_FALSE(sync::apply_ack(*w.k->store, *bytes).ok());
     CHECK(w.k->store->counts().registrants == 5);
+}
+
+TEST_CASE("a CSV cell is quoted, and guarded wherever a spreadsheet could start a formula", "[sync][report][escape]") {
+    struct Case { std::string in, out; };
+    const auto c = GENERATE(values<Case>({
+        {"Ales", "\"Ales\""},
+        {"", "\"\""},
+        {"Anna-Maria", "\"Anna-Maria\""},                   // a hyphen inside a word starts nothing
+        {"=SUM(A1)", "\"'=SUM(A1)\""},
+        {"+48 600", "\"'+48 600\""},
+        {"-2", "\"'-2\""},
+        {"@cmd", "\"'@cmd\""},
+        {"x;=2+5;", "\"x;'=2+5;\""},                        // a ;-splitting locale (pl, de, lt)
+        {"x,=1", "\"x,'=1\""},
+        {"x| -1", "\"x| '-1\""},
+        {"say \"=1\"", "\"say \"\"'=1\"\"\""},
+        {"a\tb=1", "\"a\\x09b=1\""},                       // no raw tab to split on
+        {"line\nbreak", "\"line\\x0Abreak\""},
+        {std::string("nul\0x", 5), "\"nul\\x00x\""},
+        {"bel\a", "\"bel\\x07\""},
+        {"\x1b[8m", "\"\\x1B[8m\""},
+        {"\xe2\x80\xaeRLO", "\"\\u{202E}RLO\""},
+    }));
+    CAPTURE(c.in);
+    CHECK(sync::csv_cell(c.in) == c.out);
 }

@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "embassy/registry/text.hpp"
+
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -134,11 +136,15 @@ registry::KdfParams new_kdf_params() {
 }
 
 int fail(const std::string& message) {
-    std::cerr << "embassy-sync: " << message << "\n";
+    // Messages quote file names and reasons from files: escaped, so none can drive the terminal.
+    std::cerr << "embassy-sync: " << registry::terminal_safe(message) << "\n";
     return 1;
 }
 
-std::string json_escape(std::string_view s) {
+std::string json_escape(std::string_view raw) {
+    // terminal_safe first: JSON output lands on terminals too, and bidi controls, C1 controls and
+    // invalid UTF-8 would pass a plain JSON escape.
+    const std::string s = registry::terminal_safe(raw);
     std::string out;
     for (unsigned char c : s) {
         switch (c) {

@@ -3,6 +3,7 @@
 
 #include "embassy/registry/keyfile.hpp"
 #include "embassy/registry/secure.hpp"
+#include "embassy/registry/text.hpp"
 #include "embassy/result.hpp"
 
 #include <functional>
@@ -41,9 +42,12 @@ Result<registry::SecretBytes> read_new_passphrase(const Args& args, const std::s
 // the target, e.g. for tests; never below libsodium MODERATE).
 registry::KdfParams new_kdf_params();
 
-int fail(const std::string& message);  // "embassy-sync: <message>" on stderr, returns 1
+int fail(const std::string& message);  // "embassy-sync: <message>" on stderr (terminal_safe), returns 1
 
+// A JSON string body: terminal_safe (registry/text.hpp), then JSON escaping.
 std::string json_escape(std::string_view s);
+// Every string from a file, a batch or a database printed on stdout goes through this.
+using registry::terminal_safe;
 
 struct Command {
     const char* group;     // "kiosk", "coord", or "" for top-level

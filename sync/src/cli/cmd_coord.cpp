@@ -62,7 +62,7 @@ int coord_pack(const std::vector<std::string>& argv) {
     if (!bytes) return fail(bytes.message());
     if (auto s = write_file_atomic(*out, *bytes); !s) return fail(s.message());
     if (auto r = sync::record_pack(**c, *bytes); !r) return fail(*out + " written, but not recorded in the registry: " + r.message());
-    std::cout << "appeal pack '" << pack->pack_id << "' (" << pack->appeals.size() << " appeals) signed, recorded and written to "
+    std::cout << "appeal pack '" << terminal_safe(pack->pack_id) << "' (" << pack->appeals.size() << " appeals) signed, recorded and written to "
               << *out << "\n";
     return 0;
 }

@@ -37,10 +37,11 @@ std::string text_of(const Bytes& b) { return {reinterpret_cast<const char*>(b.da
 
 void print_outcome(const sync::ImportOutcome& o, bool json) {
     if (json) return;
-    std::cout << o.file << ": " << sync::import_status_name(o.status);
+    // A file name on a stick is anyone's to choose (a<ESC>[8m.embatch): every string is escaped.
+    std::cout << terminal_safe(o.file) << ": " << sync::import_status_name(o.status);
     if (o.from_quarantine) std::cout << " (from quarantine)";
-    if (!o.kiosk.empty() && o.status != sync::ImportStatus::rejected) std::cout << " — kiosk " << o.kiosk << " batch " << o.seq;
-    if (!o.reason.empty()) std::cout << ": " << o.reason;
+    if (!o.kiosk.empty() && o.status != sync::ImportStatus::rejected) std::cout << " — kiosk " << terminal_safe(o.kiosk) << " batch " << o.seq;
+    if (!o.reason.empty()) std::cout << ": " << terminal_safe(o.reason);
     std::cout << std::endl;
 }
 
@@ -73,7 +74,7 @@ int coord_enroll(const std::vector<std::string>& argv) {
     const std::string name = a.get_or("name", "kiosk " + fingerprint_compact(*key).substr(0, 8));
     auto k = (*c)->enroll(*key, name);
     if (!k) return fail(k.message());
-    std::cout << "enrolled kiosk " << k->fingerprint << " (" << k->name << ")\n";
+    std::cout << "enrolled kiosk " << k->fingerprint << " (" << terminal_safe(k->name) << ")\n";
     if (!held.empty()) {
         // Its batches that arrived before enrollment: import them now.
         sync::ImportOptions opts;

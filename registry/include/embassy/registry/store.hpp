@@ -43,6 +43,14 @@ struct LogHead {
     Hash head{};             // hash of the last entry (all zero when empty)
 };
 
+// What verify_log() found consistent. It cannot tell that the newest entries were taken away:
+// whoever holds the passphrase can rewrite history not yet exported, and then the chain is
+// consistent again. Receipts expose that (a signer's code missing from the published list).
+struct LogCheck {
+    std::int64_t entries = 0;      // log entries, all chained and matching their records
+    std::int64_t unexported = 0;   // of them, signatures not yet in a written batch
+};
+
 struct KioskInfo {
     std::string name;
     SignPublicKey public_key{};
@@ -100,8 +108,9 @@ public:
     Counts counts(std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
     LogHead log_head() const;
     // Walk the hash chain over signature records; an edited, deleted or reordered record is an Error
-    // naming the first bad log position.
-    Status verify_log() const;
+    // naming the first bad log position. Success says the chain is consistent, not that it is
+    // complete: see LogCheck.
+    Result<LogCheck> verify_log() const;
 
     // Settings (key/value; not personal data).
     std::string setting(std::string_view key, std::string_view fallback = {}) const;

@@ -27,6 +27,14 @@ Status validate_utf8(std::string_view s);
 // Number of code points in valid UTF-8 (counts lead bytes; meaningless for invalid input).
 std::size_t utf8_length(std::string_view s);
 
+// Any string that came from a file or a batch (a file name, a reason, a kiosk or event name), made
+// safe to print on a terminal or write to a log (THREAT-MODEL row 18). The one escaping function:
+// every C0 control and DEL as \xNN, every C1 control and the bidi and line controls (U+061C,
+// U+200E, U+200F, U+2028, U+2029, U+202A..U+202E, U+2066..U+2069) as \u{NNNN}, each byte of
+// invalid UTF-8 as \xNN, and the backslash itself as \\ (so an escape in the output is always
+// ours). Everything else passes unchanged, so ordinary names read as typed.
+std::string terminal_safe(std::string_view s);
+
 // A given or family name: valid UTF-8, NFC, trimmed (Unicode spaces too), inner whitespace runs
 // collapsed to one U+0020, 1–100 code points. Allowed: letters of any script, combining marks
 // directly after a letter (at most 3), and the separators a name needs: space, '-', U+2010,

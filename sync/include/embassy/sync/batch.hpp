@@ -31,7 +31,11 @@
 namespace embassy::sync {
 
 // [SECTION] Limits and constants
-inline constexpr std::uint32_t kBatchFormatVersion = 1;
+// Version 2 (log salt in the signature record, zero padding to a size bucket) is what writers
+// write; readers also accept version 1 files written before the upgrade (docs/batch-format.md).
+inline constexpr std::uint32_t kBatchFormatVersion = 2;
+inline constexpr std::uint32_t kOldestBatchFormatVersion = 1;
+inline constexpr std::size_t kMinPaddedPlaintext = 65536;    // the smallest size bucket: one chunk
 inline constexpr std::size_t kChunkSize = 65536;             // plaintext bytes per non-final chunk
 inline constexpr std::size_t kMaxRecordBody = 131072;        // 128 KiB
 inline constexpr std::size_t kMaxString = 1024;
@@ -92,6 +96,7 @@ struct SignatureRecord {
     std::string typed_name;           // empty for strokes
     Hash receipt_commitment{};
     std::uint64_t log_position = 0;
+    Hash log_salt{};                  // key of the kiosk's log record hash (format 2; zero in format 1)
     bool operator==(const SignatureRecord&) const = default;
 };
 
@@ -135,9 +140,17 @@ std::uint64_t record_seq(const Record& r);
 
 // Append the record's frame (type, u32 length, body) to `out`. Fails (naming the field, never its
 // content) when a limit is exceeded or a string is not UTF-8; `out` is then unchanged.
-Status encode_record(const Record& r, Bytes& out);
-// Decode one body of the given type; the whole body must be consumed.
-Result<Record> decode_record(std::uint8_t type, std::span<const std::uint8_t> body);
+// format_version 1 writes the signature record without its log salt (tests of the v1 reader only).
+Status encode_record(const Record& r, Bytes& out, std::uint32_t format_version = kBatchFormatVersion);
+// Decode one body of the given type, as the given format version lays it out; the whole body must
+// be consumed.
+Result<Record> decode_record(std::uint8_t type, std::span<const std::uint8_t> body,
+                             std::uint32_t format_version = kBatchFormatVersion);
+
+// The size bucket of a version-2 plaintext stream of n bytes (records, manifest frame, signature):
+// the smallest power of two ≥ n, at least kMinPaddedPlaintext. Zero bytes fill the stream up to it,
+// so a file's size shows the bucket, not the number of signatures.
+std::uint64_t padded_plaintext_size(std::uint64_t n);
 
 // [SECTION] Manifest
 struct LogHeadField {
@@ -281,7 +294,7 @@ Result<VerifiedManifest> parse_plaintext_stream(std::span<const std::uint8_t> pl
 // Encrypt an arbitrary plaintext stream into a batch file image (any content, e.g. a crafted
 // manifest), with the given chunk size for the non-final chunks.
 Bytes seal_plaintext_stream(std::span<const std::uint8_t> plaintext, const BoxPublicKey& coordinator_box,
-                            std::size_t chunk_size = kChunkSize);
+                            std::size_t chunk_size = kChunkSize, std::uint32_t header_version = kBatchFormatVersion);
 
 // Verify a batch image held in memory, as BatchReader::verify() would a file.
 Result<VerifiedManifest> verify_batch_bytes(std::span<const std::uint8_t> file,
@@ -294,9 +307,11 @@ bool valid_utf8(std::span<const std::uint8_t> s);
 // kRetainedPlaintextLimit; 0 makes every reader read the file twice). Returns the previous value.
 std::uint64_t set_retained_plaintext_limit(std::uint64_t bytes);
 
-// The plaintext stream an honest writer produces for these records (for corpora and tests).
+// The plaintext stream an honest writer produces for these records (for corpora and tests),
+// padded to its bucket; format_version 1 gives the unpadded, salt-less stream of an old kiosk.
 Result<Bytes> make_plaintext_stream(std::span<const Record> records, const ManifestFields& fields,
-                                    const BatchId& batch_id, const Signer& signer);
+                                    const BatchId& batch_id, const Signer& signer,
+                                    std::uint32_t format_version = kBatchFormatVersion);
 
 }  // namespace detail
 
