@@ -7,6 +7,8 @@
 #include "embassy/registry/pack.hpp"
 #endif
 #include "fuzz_keys.hpp"
+#include "fuzz_pack.hpp"
+#include "embassy/registry/strokes.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -71,6 +73,32 @@ int main(int argc, char** argv) {
     f.kiosk_public_key = k.kiosk_pk;
     f.seq = 1;
     BatchId id{};
+
+    // The importer (fuzz_import): record frames an honest kiosk writes for one and for two signers
+    // of the fuzz pack (its target renumbers, signs and seals them).
+    {
+        const auto pack = fuzz_keys::fuzz_pack();
+        const auto& a = pack.appeals.front();
+        embassy::registry::Stroke st;
+        for (int i = 0; i < 60; ++i) st.push_back({static_cast<std::uint16_t>(200 + i * 40), static_cast<std::uint16_t>(800 + (i % 7) * 60)});
+        Bytes frames;
+        std::uint64_t seq = 0;
+        auto add = [&](const Record& r) { (void)encode_record(r, frames); };
+        add(EventRecord{++seq, 1, "Rally", "Warszawa", "PL", "2026-11-28"});
+        for (int n = 0; n < 2; ++n) {
+            const char* lang = n == 0 ? "en" : "be";
+            const std::uint64_t reg = ++seq, minute = 29000000;
+            add(RegistrantRecord{reg, 1, minute, n == 0 ? "Alena" : "Ян", n == 0 ? "Kavalenka" : "Мельнік", "PL", "Warszawa", "", "", lang, n == 1});
+            add(ConsentRecord{++seq, reg, 1, pack.consent(embassy::registry::Purpose::sign_appeal, lang)->hash, lang, minute});
+            SignatureRecord s;
+            s.seq = ++seq; s.registrant_seq = reg; s.appeal_id = a.id; s.appeal_version = a.version;
+            s.appeal_text_hash = a.text(lang)->hash; s.lang = lang; s.event_id = 1; s.unix_minute = minute;
+            s.strokes = embassy::registry::encode_strokes({st}); s.receipt_commitment.fill(static_cast<std::uint8_t>(0x40 + n));
+            s.log_position = static_cast<std::uint64_t>(n + 1);
+            add(s);
+            put(out / "fuzz_import", "signers-" + std::to_string(n + 1), 0, false, frames);
+        }
+    }
 
     // Batches: plaintext streams (modes 1 and 2) and whole encrypted files (mode 0).
     for (std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{30}}) {

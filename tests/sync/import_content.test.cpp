@@ -355,15 +355,3 @@ TEST_CASE("a consent flood on one registrant is refused at its 5th consent", "[s
 
 // The issue's figure, by hand: ./test_sync "[flood]" (a 150 MB batch file in the temp directory).
 TEST_CASE("a flood of 3,000,000 consents is refused at its 5th consent", "[.][flood]") { consent_flood(3000000); }
-
-TEST_CASE("validators: kiosk rules for the importer", "[sync][import][content]") {
-    CHECK(registry::is_calendar_date("2024-02-29"));
-    CHECK_FALSE(registry::is_calendar_date("2026-02-29"));
-    CHECK_FALSE(registry::is_calendar_date("2026-02-31"));
-    CHECK_FALSE(registry::is_calendar_date("2026-13-01"));
-    CHECK_FALSE(registry::is_calendar_date("2026-1-01"));
-    const std::int64_t now = std::time(nullptr);
-    CHECK(registry::check_unix_minute(static_cast<std::uint64_t>(now) / 60, now).ok());
-    CHECK_FALSE(registry::check_unix_minute(std::uint64_t{1} << 62, now).ok());
-    CHECK_FALSE(registry::check_unix_minute(registry::kMinUnixMinute - 1, now).ok());
-}
