@@ -338,7 +338,7 @@ void add_coordinator_commands(std::vector<Command>& out) {
     out.push_back({"coord", "ack", "--dir DIR --kiosk FINGERPRINT --out FILE [--passphrase-file F]",
                    "signed acknowledgement of a kiosk's imported batches (the kiosk then purges)", coord_ack});
     out.push_back({"coord", "publish-receipts", "--dir DIR --out DIR2 [--passphrase-file F]",
-                   "publish the receipt commitments of counted signatures with a signed Merkle root", coord_publish_receipts});
+                   "publish the receipt commitments of every received, not withdrawn signature (signed Merkle root)", coord_publish_receipts});
     out.push_back({"coord", "withdraw", "--dir DIR [--passphrase-file F] CODE",
                    "withdraw the signature with this receipt code from every count and export", coord_withdraw});
     out.push_back({"", "verify-receipt", "--published DIR --coordinator FILE|FINGERPRINT CODE",
