@@ -122,7 +122,7 @@ Result<std::string> normalize_text(std::string_view raw, std::string_view label,
     const icu::UnicodeString& u = normalized.value();
 
     const char* refusal = kind == TextKind::name ? "contains a character that is not allowed in a name"
-                                                 : "contains a character that is not allowed in a city name";
+                                                 : "contains a character that is not allowed in a place name";
     icu::UnicodeString out;
     bool pending_space = false;
     bool have_letter = false;

@@ -796,12 +796,12 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
     }  // rolled back here unless committed
     if (!failure.empty()) {
         if (imp.log_broken)
-            return alarm("log", kiosk->id, f.seq, "batch " + std::to_string(f.seq) + ": " + failure,
+            return alarm("log", kiosk->id, f.seq, failure,
                          "ALARM: batch " + std::to_string(f.seq) + ": " + failure);
         if (imp.alarm != nullptr)
             // A kiosk key holder reached beyond its own records: the batch is refused whole, the
             // registry keeps only this row.
-            return alarm(imp.alarm, kiosk->id, f.seq, "kiosk " + out.kiosk + " batch " + std::to_string(f.seq) + ": " + failure,
+            return alarm(imp.alarm, kiosk->id, f.seq, failure,  // the alarm row names kiosk and batch itself
                          "ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk + ": " + failure);
         return reject("batch " + std::to_string(f.seq) + ": " + failure);
     }
