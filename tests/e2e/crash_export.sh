@@ -28,7 +28,7 @@ export EMBASSY_TEST_EXPORT_DELAY_US=3000
 has_tmp() { compgen -G "$W/usb/*.embatch.tmp" > /dev/null; }
 no_tmp() { ! has_tmp; }
 : > "$W/printed"
-tmp_left=0 recovered=0 seed=0 before=0 idle=0 timeouts=0 measured=0 last_measured=0
+tmp_left=0 recovered=0 seed=0 finished=0 before=0 idle=0 timeouts=0 measured=0 last_measured=0
 starts=() writes=()
 limit=300000000   # until a first export is measured: 5 minutes for any wait
 # An export without a kill: how long until its temp file appears, and how long it is written.
@@ -55,7 +55,9 @@ measure_export() {
 "$SYNC" kiosk simulate "${K[@]}" --count 40 --seed 0 --names-file <(tail -n 40 "$W/names") >> "$W/printed"
 measure_export
 for ((i = 1; i <= CYCLES; i++)); do
-  if ((i % 4 == 1)); then
+  # New signatures every fourth cycle, and whenever the last export finished: else this one would
+  # find nothing to write.
+  if ((i % 4 == 1 || finished)); then
     # Load changes as the run goes: every 20 cycles the write time is measured again, by an export
     # without a kill that takes up the batch the last kill interrupted (so it is also a recovery).
     if ((i - last_measured >= 20)) && has_tmp; then measure_export; last_measured=$i; fi
@@ -82,12 +84,16 @@ for ((i = 1; i <= CYCLES; i++)); do
       0) sample starts 5 $((t1 - t0))
          median start_us "${starts[@]}"
          rand_below d "$write_us"
-         kill_at "$pid" $((t1 + d)) || true ;;
+         # A write seen to end before the kill took less than d: that lowers the estimate when the
+         # machine got faster since the last measurement.
+         kill_at "$pid" $((t1 + d)) || { sample writes 3 "$d"; median write_us "${writes[@]}"; } ;;
       1) idle=$((idle + 1)) ;;   # nothing to write: the last export finished its batch
       2) timeouts=$((timeouts + 1)); kill -9 "$pid" 2>/dev/null || true ;;
     esac
   fi
-  wait "$pid" 2>/dev/null || true
+  finished=0
+  wait "$pid" 2>/dev/null || finished=$?
+  finished=$((finished == 0))
   grep -q "written again" "$W/export.out" && recovered=$((recovered + 1))
   # A temp file there now is this export's (one left before it is not counted, though the export
   # may have replaced it with its own).
