@@ -1,4 +1,4 @@
-// Validation and normalization of registrant text (THREAT-MODEL threat 15), and country names.
+// Validation and normalization of registrant text (THREAT-MODEL row 15, docs/threat-model.md), and country names.
 #include "embassy/registry/countries.hpp"
 #include "embassy/registry/text.hpp"
 

@@ -1,5 +1,5 @@
 // Batch format: round trip, tampering, truncation, chunk surgery, wrong keys, crafted manifests,
-// atomic writing and bounded memory (THREAT-MODEL threats 3, 5, 8, 11, 12).
+// atomic writing and bounded memory (THREAT-MODEL rows 3, 5, 8, 11, 12; docs/threat-model.md).
 #include "batch_support.hpp"
 
 #include <catch2/catch_test_macros.hpp>

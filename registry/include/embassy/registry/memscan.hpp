@@ -1,4 +1,4 @@
-// Test hook: the executables scan their own memory for canary names (THREAT-MODEL threat 21).
+// Test hook: the executables scan their own memory for canary names (THREAT-MODEL row 21, docs/threat-model.md).
 //
 // EMBASSY_TEST_MEMSCAN=FILE arms it. FILE holds one canary per line as hex of its UTF-8 bytes each
 // XORed with 0x5A, so that neither the file nor the hook's copy is itself a match. A line

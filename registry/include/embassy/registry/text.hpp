@@ -1,4 +1,4 @@
-// Validation and normalization of what a registrant types (THREAT-MODEL threat 15).
+// Validation and normalization of what a registrant types (THREAT-MODEL row 15, docs/threat-model.md).
 //
 // Every function checks a cheap byte-length bound first, then strict UTF-8, and only then hands
 // the text to ICU, so a hostile 10 MB paste costs nothing. Messages name the field and the rule,

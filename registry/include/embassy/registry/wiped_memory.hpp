@@ -1,4 +1,4 @@
-// Wiped memory for the plain heap, ICU's heap and the stack (THREAT-MODEL threat 21).
+// Wiped memory for the plain heap, ICU's heap and the stack (THREAT-MODEL row 21, docs/threat-model.md).
 //
 // Personal data passes through many hands between the form (or the decoded batch record) and the
 // statement bind: std::string temporaries in normalization and validation, ICU's UnicodeStrings
