@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <cassert>
+#include <initializer_list>
 
 namespace embassy::kiosk {
 
@@ -83,12 +84,9 @@ namespace {
 // Every buffer of a Form, listed once, so zeroing and wiping cannot cover different ones.
 template <class Fn>
 void for_each_buffer(Form& f, Fn&& fn) {
-    fn(f.lang);
-    fn(f.appeal_id);
+    for (std::string* s : {&f.lang, &f.appeal_id, &f.consent_error, &f.signature_error}) fn(*s);
     for (auto& t : f.text) fn(t);
     for (auto& e : f.errors) fn(e);
-    fn(f.consent_error);
-    fn(f.signature_error);
     fn(f.strokes);
 }
 }  // namespace
