@@ -280,6 +280,12 @@ void Flow::go(Screen s) {
     corner_down_since.reset();
 }
 
+void Flow::start_operation(Effect op, Effects& fx) {
+    busy = true;
+    notice = {};  // the last outcome's message no longer applies
+    fx.push_back(std::move(op));
+}
+
 void Flow::wipe_to(Screen s, Effects& fx) {
     form.wipe();
     wipe(receipt_code);
@@ -500,9 +506,7 @@ void Flow::on_passphrase_screen(const Event& e, TimePoint now, Effects& fx) {
             notice = make_notice("unlock.wait", {{"seconds", std::to_string(retry_seconds_left(now))}});
             return;
         }
-        busy = true;
-        notice = {};
-        fx.emplace_back(fx::CheckPassphrase{unlock});
+        start_operation(fx::CheckPassphrase{unlock}, fx);
     } else if (as<ev::PassphraseAccepted>(e) && busy) {
         passphrase_outcome(true, now, fx);
     } else if (as<ev::PassphraseRejected>(e) && busy) {
@@ -757,17 +761,13 @@ void Flow::on_volunteer(const Event& e, Effects& fx) {
         settings_draft = settings;
         go(Screen::VolunteerSettings);
     } else if (const auto* x = as<ev::ExportRequested>(e); x && !busy) {
-        busy = true;
-        notice = {};
-        fx.emplace_back(fx::ExportBatch{x->dir});
+        start_operation(fx::ExportBatch{x->dir}, fx);
     } else if (const auto* done = as<ev::ExportFinished>(e)) {
         busy = false;
         notice = make_notice("volunteer.export.done",
                              {{"count", std::to_string(done->count)}, {"path", done->path}});
     } else if (const auto* a = as<ev::ApplyAckRequested>(e); a && !busy) {
-        busy = true;
-        notice = {};
-        fx.emplace_back(fx::ApplyAck{a->path});
+        start_operation(fx::ApplyAck{a->path}, fx);
     } else if (const auto* ack = as<ev::AckApplied>(e)) {
         busy = false;
         notice = make_notice("volunteer.ack.done", {{"count", std::to_string(ack->count)}});

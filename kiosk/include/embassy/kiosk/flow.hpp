@@ -286,6 +286,7 @@ struct Flow {
 private:
     void go(Screen s);
     void wipe_to(Screen s, Effects& fx);  // wipe the registrant's data and every passphrase, then go(s)
+    void start_operation(Effect op, Effects& fx);  // busy, notice cleared, op for the app to run
     void reset_public(Effects& fx);    // wipe everything of the registrant → Welcome, default language
     void lock(Effects& fx);
     void open_auth(Effects& fx);
