@@ -15,6 +15,9 @@
 #include "embassy/kiosk/flow.hpp"
 
 #include "embassy/kiosk/auth.hpp"
+#include "embassy/registry/countries.hpp"
+#include "embassy/registry/strokes.hpp"
+#include "embassy/registry/validate.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -27,21 +30,6 @@ using registry::Purpose;
 //-----------------------------------------------------------------------------
 // [SECTION] Names and predicates
 //-----------------------------------------------------------------------------
-
-const std::array<Language, 8> languages = {{
-    {"be", "Беларуская"},
-    {"be-Latn", "Biełaruskaja (łacinka)"},
-    {"ru", "Русский"},
-    {"en", "English"},
-    {"pl", "Polski"},
-    {"lt", "Lietuvių"},
-    {"uk", "Українська"},
-    {"de", "Deutsch"},
-}};
-
-bool is_language(std::string_view tag) {
-    return std::any_of(languages.begin(), languages.end(), [&](const Language& l) { return tag == l.tag; });
-}
 
 Mode mode_of(Screen s) {
     switch (s) {
@@ -146,7 +134,7 @@ std::string check_settings(const Settings& s) {
     if (s.idle_warning < seconds{5} || s.idle_warning > seconds{120}) return "settings.error.idle_warning";
     if (s.receipt_idle < seconds{10} || s.receipt_idle > seconds{300}) return "settings.error.receipt_idle";
     if (s.volunteer_idle < seconds{30} || s.volunteer_idle > seconds{3600}) return "settings.error.volunteer_idle";
-    if (!is_language(s.default_lang)) return "settings.error.language";
+    if (!registry::is_supported_language(s.default_lang)) return "settings.error.language";
     if (s.font_scale < 0.75f || s.font_scale > 2.5f) return "settings.error.font_scale";
     return {};
 }
@@ -159,9 +147,7 @@ FieldCheck basic_validator(Field f, std::string_view raw) {
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return err("invalid");
     switch (f) {
         case Field::country:
-            if (r.value.size() != 2 || !std::all_of(r.value.begin(), r.value.end(),
-                                                    [](char c) { return c >= 'A' && c <= 'Z'; }))
-                return err("invalid");
+            if (!registry::is_country_code(r.value)) return err("invalid");
             break;
         case Field::email: {
             auto at = r.value.find('@');
@@ -184,25 +170,31 @@ FieldCheck basic_validator(Field f, std::string_view raw) {
     return r;
 }
 
+std::string registry_signature_check(const registry::Strokes& strokes) {
+    registry::StrokesProblem problem{};
+    if (registry::validate_strokes(strokes, &problem)) return {};
+    // Too little ink the registrant can fix by signing fully; the limits (strokes, points, size,
+    // canvas) only by starting again.
+    return problem == registry::StrokesProblem::too_short ? "error.signature.too_short" : "error.signature.invalid";
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Construction and queries
 //-----------------------------------------------------------------------------
 
-Flow Flow::first_run(Settings s, TimePoint now) {
+namespace {
+Flow starting_at(Screen screen, Settings s, TimePoint now) {
     Flow f;
     f.settings = std::move(s);
-    f.screen = Screen::SetupPassphrase;
+    f.screen = screen;
     f.last_input = now;
     return f;
 }
+}  // namespace
 
-Flow Flow::locked(Settings s, TimePoint now) {
-    Flow f;
-    f.settings = std::move(s);
-    f.screen = Screen::Unlock;
-    f.last_input = now;
-    return f;
-}
+Flow Flow::first_run(Settings s, TimePoint now) { return starting_at(Screen::SetupPassphrase, std::move(s), now); }
+
+Flow Flow::locked(Settings s, TimePoint now) { return starting_at(Screen::Unlock, std::move(s), now); }
 
 const registry::LangTag& Flow::ui_lang() const {
     return form.lang.empty() ? settings.default_lang : form.lang;
@@ -238,37 +230,18 @@ const registry::Appeal* Flow::appeal() const {
     return nullptr;
 }
 
-namespace {
-// Language fallback for pack texts: the registrant's language, then Cyrillic Belarusian for Łacinka,
-// then English. The screens show exactly the text this returns, and its hash is what gets signed.
-std::vector<std::string_view> lang_chain(std::string_view lang) {
-    std::vector<std::string_view> chain{lang};
-    if (lang == "be-Latn") chain.push_back("be");
-    chain.push_back("en");
-    return chain;
-}
-}  // namespace
-
+// The screens show exactly the text these return (the registry's language fallback, model.hpp),
+// and its hash is what gets signed.
 const registry::AppealText* Flow::appeal_text() const {
     const auto* a = appeal();
-    if (!a || a->texts.empty()) return nullptr;
-    for (auto lang : lang_chain(ui_lang()))
-        for (const auto& t : a->texts)
-            if (t.lang == lang) return &t;
-    return &a->texts.front();
+    return a ? a->text_for(ui_lang()) : nullptr;
 }
 
 const registry::ConsentText* Flow::consent_text(Purpose p) const {
     const auto* text = appeal_text();
     // Consents are shown in the language of the appeal text, so one person reads one language.
     std::string_view lang = text ? std::string_view(text->lang) : std::string_view(ui_lang());
-    for (auto l : lang_chain(lang)) {
-        const registry::ConsentText* best = nullptr;
-        for (const auto& c : content.pack.consents)
-            if (c.purpose == p && c.lang == l && (!best || c.version > best->version)) best = &c;
-        if (best) return best;
-    }
-    return nullptr;
+    return content.pack.consent_for(p, lang);
 }
 
 registry::Submission Flow::snapshot() const {
@@ -307,31 +280,31 @@ void Flow::go(Screen s) {
     corner_down_since.reset();
 }
 
-void Flow::reset_public(Effects& fx) {
+void Flow::start_operation(Effect op, Effects& fx) {
+    busy = true;
+    notice = {};  // the last outcome's message no longer applies
+    fx.push_back(std::move(op));
+}
+
+void Flow::wipe_to(Screen s, Effects& fx) {
     form.wipe();
     wipe(receipt_code);
     auth.wipe();
-    go(Screen::Welcome);
+    go(s);
     fx.emplace_back(fx::WipeUiInputState{});
 }
 
+void Flow::reset_public(Effects& fx) { wipe_to(Screen::Welcome, fx); }
+
 void Flow::lock(Effects& fx) {
-    form.wipe();
-    wipe(receipt_code);
-    auth.wipe();
-    go(Screen::Unlock);
-    fx.emplace_back(fx::LockStore{});
-    fx.emplace_back(fx::WipeUiInputState{});
+    fx.emplace_back(fx::LockStore{});  // before WipeUiInputState, as the app has always run them
+    wipe_to(Screen::Unlock, fx);
 }
 
 void Flow::open_auth(Effects& fx) {
     // The volunteer must not see the registrant's half-filled form, and the registrant must not
     // come back to it after the volunteer leaves: wipe it now.
-    form.wipe();
-    wipe(receipt_code);
-    auth.wipe();
-    go(Screen::VolunteerAuth);
-    fx.emplace_back(fx::WipeUiInputState{});
+    wipe_to(Screen::VolunteerAuth, fx);
 }
 
 //-----------------------------------------------------------------------------
@@ -435,20 +408,6 @@ Effects Flow::handle(const Event& e, TimePoint now) {
 // [SECTION] Setup
 //-----------------------------------------------------------------------------
 
-namespace {
-bool is_date(std::string_view d) {
-    if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-        if (d[i] < '0' || d[i] > '9') return false;
-    int month = (d[5] - '0') * 10 + (d[6] - '0');
-    int day = (d[8] - '0') * 10 + (d[9] - '0');
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-bool is_country(std::string_view c) {
-    return c.size() == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
-}
-}  // namespace
-
 void Flow::on_setup(const Event& e, Effects& fx) {
     const bool next = as<ev::Next>(e) != nullptr;
     const bool back = as<ev::Back>(e) != nullptr;
@@ -476,7 +435,6 @@ void Flow::on_setup(const Event& e, Effects& fx) {
                     fx.emplace_back(fx::CreateKiosk{});
                 }
             } else if (as<ev::KioskCreated>(e)) {
-                setup.kiosk_created = true;
                 auth.wipe();  // the app has derived and wrapped; the typed passphrase is not needed again
                 go(Screen::SetupPack);
                 fx.emplace_back(fx::WipeUiInputState{});
@@ -504,8 +462,9 @@ void Flow::on_setup(const Event& e, Effects& fx) {
                 const auto& ev = setup.event;
                 if (trim(ev.name).empty()) notice = make_notice("setup.event.name_required");
                 else if (trim(ev.city).empty()) notice = make_notice("setup.event.city_required");
-                else if (!is_country(ev.country)) notice = make_notice("setup.event.country_invalid");
-                else if (!is_date(ev.date)) notice = make_notice("setup.event.date_invalid");
+                // The rules create_event applies (validate.hpp), so Next never leads to a refusal there.
+                else if (!registry::is_country_code(ev.country)) notice = make_notice("setup.event.country_invalid");
+                else if (!registry::is_calendar_date(ev.date)) notice = make_notice("setup.event.date_invalid");
                 else {
                     busy = true;
                     fx.emplace_back(fx::CreateEvent{setup.event});
@@ -547,9 +506,7 @@ void Flow::on_passphrase_screen(const Event& e, TimePoint now, Effects& fx) {
             notice = make_notice("unlock.wait", {{"seconds", std::to_string(retry_seconds_left(now))}});
             return;
         }
-        busy = true;
-        notice = {};
-        fx.emplace_back(fx::CheckPassphrase{unlock});
+        start_operation(fx::CheckPassphrase{unlock}, fx);
     } else if (as<ev::PassphraseAccepted>(e) && busy) {
         passphrase_outcome(true, now, fx);
     } else if (as<ev::PassphraseRejected>(e) && busy) {
@@ -601,7 +558,7 @@ bool Flow::check_details() {
             }
             continue;
         }
-        FieldCheck r = validator(f, form[f]);
+        FieldCheck r = validator.field(f, form[f]);
         if (!r.error_key.empty()) {
             err = r.error_key;
             ok = false;
@@ -626,7 +583,7 @@ bool Flow::check_signature() {
     wipe(form.error(Field::typed_name));
     if (!form.cannot_sign) {
         if (form.strokes.empty()) form.signature_error = "error.signature.required";
-        else if (ink_length(form.strokes) < min_ink) form.signature_error = "error.signature.too_short";
+        else form.signature_error = validator.signature(form.strokes);
         return form.signature_error.empty();
     }
     bool ok = true;
@@ -635,7 +592,7 @@ bool Flow::check_signature() {
         form.error(Field::typed_name) = "error.typed_name.required";
         ok = false;
     } else {
-        FieldCheck r = validator(Field::typed_name, name);
+        FieldCheck r = validator.field(Field::typed_name, name);
         if (!r.error_key.empty()) {
             form.error(Field::typed_name) = r.error_key;
             ok = false;
@@ -663,7 +620,7 @@ void Flow::on_public(const Event& e, TimePoint now, Effects& fx) {
     const bool several = active_appeals().size() > 1;
     switch (screen) {
         case Screen::Welcome:
-            if (const auto* l = as<ev::ChooseLanguage>(e); l && is_language(l->lang)) {
+            if (const auto* l = as<ev::ChooseLanguage>(e); l && registry::is_supported_language(l->lang)) {
                 auto active = active_appeals();
                 if (active.empty()) {
                     notice = make_notice("welcome.not_ready");
@@ -804,17 +761,13 @@ void Flow::on_volunteer(const Event& e, Effects& fx) {
         settings_draft = settings;
         go(Screen::VolunteerSettings);
     } else if (const auto* x = as<ev::ExportRequested>(e); x && !busy) {
-        busy = true;
-        notice = {};
-        fx.emplace_back(fx::ExportBatch{x->dir});
+        start_operation(fx::ExportBatch{x->dir}, fx);
     } else if (const auto* done = as<ev::ExportFinished>(e)) {
         busy = false;
         notice = make_notice("volunteer.export.done",
                              {{"count", std::to_string(done->count)}, {"path", done->path}});
     } else if (const auto* a = as<ev::ApplyAckRequested>(e); a && !busy) {
-        busy = true;
-        notice = {};
-        fx.emplace_back(fx::ApplyAck{a->path});
+        start_operation(fx::ApplyAck{a->path}, fx);
     } else if (const auto* ack = as<ev::AckApplied>(e)) {
         busy = false;
         notice = make_notice("volunteer.ack.done", {{"count", std::to_string(ack->count)}});

@@ -4,7 +4,7 @@
 #include <sodium.h>
 
 #include <cassert>
-#include <cmath>
+#include <initializer_list>
 
 namespace embassy::kiosk {
 
@@ -80,25 +80,24 @@ void wipe(registry::Submission& s) {
     s.consents.shrink_to_fit();
 }
 
+namespace {
+// Every buffer of a Form, listed once, so zeroing and wiping cannot cover different ones.
+template <class Fn>
+void for_each_buffer(Form& f, Fn&& fn) {
+    for (std::string* s : {&f.lang, &f.appeal_id, &f.consent_error, &f.signature_error}) fn(*s);
+    for (auto& t : f.text) fn(t);
+    for (auto& e : f.errors) fn(e);
+    fn(f.strokes);
+}
+}  // namespace
+
 void Form::zero_in_place() {
-    kiosk::zero_in_place(lang);
-    kiosk::zero_in_place(appeal_id);
-    for (auto& t : text) kiosk::zero_in_place(t);
-    for (auto& e : errors) kiosk::zero_in_place(e);
-    kiosk::zero_in_place(consent_error);
-    kiosk::zero_in_place(signature_error);
-    kiosk::zero_in_place(strokes);
+    for_each_buffer(*this, [](auto& buffer) { kiosk::zero_in_place(buffer); });
 }
 
 void Form::wipe() {
-    zero_in_place();
-    kiosk::wipe(lang);
-    kiosk::wipe(appeal_id);
-    for (auto& t : text) kiosk::wipe(t);
-    for (auto& e : errors) kiosk::wipe(e);
-    kiosk::wipe(consent_error);
-    kiosk::wipe(signature_error);
-    kiosk::wipe(strokes);
+    // wipe() zeroes each buffer in place before releasing it.
+    for_each_buffer(*this, [](auto& buffer) { kiosk::wipe(buffer); });
     consents = {};
     cannot_sign = false;
     typed_name_confirmed = false;
@@ -115,20 +114,6 @@ bool Form::empty() const {
 void AuthForm::wipe() {
     kiosk::wipe(passphrase);
     kiosk::wipe(confirm);
-}
-
-double ink_length(const registry::Strokes& strokes) {
-    constexpr double dot = 8.0;  // a tap leaves a visible dot; give it a small length
-    double total = 0;
-    for (const auto& stroke : strokes) {
-        if (stroke.size() == 1) total += dot;
-        for (std::size_t i = 1; i < stroke.size(); ++i) {
-            double dx = double(stroke[i].x) - double(stroke[i - 1].x);
-            double dy = double(stroke[i].y) - double(stroke[i - 1].y);
-            total += std::sqrt(dx * dx + dy * dy);
-        }
-    }
-    return total;
 }
 
 }  // namespace embassy::kiosk

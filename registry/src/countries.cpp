@@ -4,6 +4,8 @@
 //   [SECTION] Names, folding, search
 #include "embassy/registry/countries.hpp"
 
+#include "embassy/registry/validate.hpp"
+
 #include <unicode/coll.h>
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
@@ -161,16 +163,18 @@ namespace {
 
 // [SECTION] Names, folding, search
 
-// Canonical language tags we have names for; anything else is English.
+// The kiosk's language (validate.hpp's one list) a tag names, case and '_' aside; anything else is English.
 std::string resolve_lang(std::string_view lang) {
-    std::string l(lang);
-    for (auto& ch : l) {
-        if (ch == '_') ch = '-';
-        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    auto fold = [](char ch) {
+        if (ch == '_') return '-';
+        return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
+    };
+    for (const auto& known : supported_languages()) {
+        const std::string_view tag = known.tag;
+        if (tag.size() == lang.size() &&
+            std::equal(tag.begin(), tag.end(), lang.begin(), [&](char a, char b) { return fold(a) == fold(b); }))
+            return known.tag;
     }
-    if (l == "be-latn") return "be-Latn";
-    for (const char* known : {"be", "ru", "en", "pl", "lt", "uk", "de"})
-        if (l == known) return l;
     return "en";
 }
 

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace embassy::registry {
@@ -177,6 +178,13 @@ KdfParams calibrate_kdf(double target_seconds) {
         p.opslimit = std::min<std::uint64_t>(kMaxOps, std::max<std::uint64_t>(p.opslimit, static_cast<std::uint64_t>(ops)));
     }
     return p;
+}
+
+KdfParams new_kdf_params() {
+    double target = 1.0;
+    if (const char* env = std::getenv("EMBASSY_KDF_SECONDS")) target = std::atof(env);
+    if (target <= 0) return kdf_minimum();
+    return calibrate_kdf(target);
 }
 
 Status keyfile_create(const std::filesystem::path& path, KeyFileKind kind, std::string_view passphrase,

@@ -18,6 +18,25 @@ const AppealText* Appeal::text(std::string_view lang) const {
     return nullptr;
 }
 
+std::vector<std::string_view> fallback_languages(std::string_view lang) {
+    std::vector<std::string_view> chain{lang};
+    if (lang == "be-Latn") chain.push_back("be");
+    if (lang != "en") chain.push_back("en");
+    return chain;
+}
+
+const AppealText* Appeal::text_for(std::string_view lang) const {
+    for (auto l : fallback_languages(lang))
+        if (const auto* t = text(l)) return t;
+    return texts.empty() ? nullptr : &texts.front();
+}
+
+const ConsentText* AppealPack::consent_for(Purpose p, std::string_view lang) const {
+    for (auto l : fallback_languages(lang))
+        if (const auto* c = consent(p, l)) return c;
+    return nullptr;
+}
+
 const ConsentText* AppealPack::consent(Purpose p, std::string_view lang) const {
     const ConsentText* best = nullptr;
     for (const auto& c : consents)

@@ -128,7 +128,7 @@ Status pack_validate(const AppealPack& pack) {
     for (const auto& l : pack.languages) {
         if (!pack_lang_allowed(l))
             return make_error(where + ": language " + (simple_tag(l) ? q(l) : "tag") +
-                              " is not one of be, be-Latn, ru, en, pl, lt, uk, de");
+                              " is not one of " + supported_languages_text());
         if (!langs.insert(l).second) return make_error(where + ": language " + q(l) + " declared twice");
     }
     if (pack.appeals.empty()) return make_error(where + ": holds no appeals");

@@ -93,19 +93,27 @@ double ink_length(const Strokes& strokes) {
     return len;
 }
 
-Status validate_strokes(const Strokes& strokes) {
-    if (strokes.size() > kMaxStrokes) return make_error("signature: too many strokes");
+Status validate_strokes(const Strokes& strokes, StrokesProblem* problem) {
+    auto refuse = [problem](StrokesProblem p, const char* message) -> Status {
+        if (problem) *problem = p;
+        return make_error(message);
+    };
+    if (problem) *problem = StrokesProblem::none;
+    if (strokes.size() > kMaxStrokes) return refuse(StrokesProblem::too_many_strokes, "signature: too many strokes");
     std::size_t total = 0;
     for (const auto& s : strokes) {
         total += s.size();
         for (auto p : s)
-            if (p.x >= kCanvasWidth || p.y >= kCanvasHeight) return make_error("signature: point outside the pad");
+            if (p.x >= kCanvasWidth || p.y >= kCanvasHeight)
+                return refuse(StrokesProblem::outside_canvas, "signature: point outside the pad");
     }
-    if (total > kMaxPoints) return make_error("signature: too many points");
+    if (total > kMaxPoints) return refuse(StrokesProblem::too_many_points, "signature: too many points");
     // Every reader caps the encoding at 64 KiB; a signature that would not fit must be refused here,
     // or it would be stored and then block every export.
-    if (encode_strokes(strokes).size() > kMaxEncodedStrokes) return make_error("signature: too large; please clear and sign again");
-    if (ink_length(strokes) < kMinInk) return make_error("signature: too short; please sign with your usual signature");
+    if (encode_strokes(strokes).size() > kMaxEncodedStrokes)
+        return refuse(StrokesProblem::too_large, "signature: too large; please clear and sign again");
+    if (ink_length(strokes) < kMinInk)
+        return refuse(StrokesProblem::too_short, "signature: too short; please sign with your usual signature");
     return {};
 }
 

@@ -20,13 +20,32 @@ namespace embassy::registry {
 // [SECTION] Languages
 
 namespace {
-constexpr std::string_view kLanguages[] = {"be", "be-Latn", "ru", "en", "pl", "lt", "uk", "de"};
+constexpr Language kLanguages[] = {
+    {"be", "Беларуская"},
+    {"be-Latn", "Biełaruskaja (łacinka)"},
+    {"ru", "Русский"},
+    {"en", "English"},
+    {"pl", "Polski"},
+    {"lt", "Lietuvių"},
+    {"uk", "Українська"},
+    {"de", "Deutsch"},
+};
 }  // namespace
 
-std::span<const std::string_view> supported_languages() { return kLanguages; }
+std::span<const Language> supported_languages() { return kLanguages; }
 
 bool is_supported_language(std::string_view tag) {
-    return std::find(std::begin(kLanguages), std::end(kLanguages), tag) != std::end(kLanguages);
+    return std::any_of(std::begin(kLanguages), std::end(kLanguages),
+                       [&](const Language& l) { return tag == l.tag; });
+}
+
+const std::string& supported_languages_text() {
+    static const std::string text = [] {
+        std::string out;
+        for (const auto& l : kLanguages) out += (out.empty() ? "" : ", ") + std::string(l.tag);
+        return out;
+    }();
+    return text;
 }
 
 // [SECTION] Registrant

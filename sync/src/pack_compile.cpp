@@ -7,6 +7,7 @@
 #include "embassy/sync/pack_compile.hpp"
 
 #include "embassy/registry/pack.hpp"
+#include "embassy/registry/validate.hpp"
 
 #include <toml++/toml.h>
 
@@ -150,7 +151,7 @@ Result<AppealPack> compile(const toml::table& root, const Compiler& c) {
         if (!s) return c.err(&l, "'pack.languages' must hold strings");
         if (!registry::pack_lang_allowed(s->get()))
             return c.err(&l, "'pack.languages': " + quoted(s->get()) +
-                                 " is not one of be, be-Latn, ru, en, pl, lt, uk, de");
+                                 " is not one of " + registry::supported_languages_text());
         for (const auto& seen : pack.languages)
             if (seen == s->get()) return c.err(&l, "'pack.languages': " + quoted(seen) + " is listed twice");
         pack.languages.push_back(s->get());

@@ -3,6 +3,8 @@
 
 #include "embassy/registry/pack.hpp"
 #include "embassy/registry/store.hpp"
+#include "embassy/registry/strokes.hpp"
+#include "embassy/registry/validate.hpp"
 #include "embassy/sync/kiosk_export.hpp"
 
 #include <sodium.h>
@@ -24,8 +26,8 @@ registry::Strokes synthetic_strokes(std::mt19937_64& rng) {
         double x = 300 + 1000.0 * s, y = 800;
         const int n = npoints(rng);
         for (int i = 0; i < n; ++i) {
-            x = std::clamp(x + 18 + step(rng) / 4.0, 0.0, 4095.0);
-            y = std::clamp(y + step(rng) + 120 * std::sin(i / 4.0), 0.0, 1637.0);
+            x = std::clamp(x + 18 + step(rng) / 4.0, 0.0, double(registry::kCanvasWidth - 1));
+            y = std::clamp(y + step(rng) + 120 * std::sin(i / 4.0), 0.0, double(registry::kCanvasHeight - 1));
             st.push_back({static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y)});
         }
         out.push_back(std::move(st));
@@ -79,7 +81,6 @@ SyntheticPerson synthetic_person(std::uint64_t index) {
 
 Result<registry::Submission> synthetic_submission(std::mt19937_64& rng, const registry::AppealPack& pack,
                                                   const std::vector<std::string>& appeal_ids, const SyntheticPerson& who) {
-    static const char* const kLangs[] = {"be", "ru", "en", "pl", "lt", "uk", "de", "be-Latn"};
     std::uniform_int_distribution<std::size_t> pick(0, 1u << 30);
     const std::string& appeal_id = appeal_ids[pick(rng) % appeal_ids.size()];
     const registry::Appeal* ap = nullptr;
@@ -88,8 +89,10 @@ Result<registry::Submission> synthetic_submission(std::mt19937_64& rng, const re
     if (ap == nullptr) return make_error("appeal " + appeal_id + " is not in the pack");
     // A language the appeal and the sign consent both exist in.
     std::vector<std::string> langs;
-    for (const char* l : kLangs)
+    for (const auto& lang : registry::supported_languages()) {
+        const char* l = lang.tag;
         if (ap->text(l) != nullptr && pack.consent(registry::Purpose::sign_appeal, l) != nullptr) langs.emplace_back(l);
+    }
     if (langs.empty()) return make_error("appeal " + appeal_id + " has no language with a sign consent");
     const std::string lang = langs[pick(rng) % langs.size()];
     registry::Submission s;

@@ -1,6 +1,8 @@
 // The kiosk flow as a state machine, driven under a fake clock.
 #include "flow_harness.hpp"
 
+#include "embassy/registry/strokes.hpp"
+
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
 #include <catch2/generators/catch_generators_range.hpp>
@@ -497,6 +499,111 @@ TEST_CASE("the signature screen: undo, clear, minimum ink, typed name", "[kiosk]
         CHECK(h.flow.form[Field::typed_name].empty());
         CHECK_FALSE(h.flow.form.typed_name_confirmed);
     }
+}
+
+TEST_CASE("a 350-unit signature is refused at Sign with a message key", "[kiosk][flow][sign]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Sign);
+    const auto short_sig = stroke_of_length(350);
+    REQUIRE(embassy::registry::ink_length({short_sig}) == 350);
+    h.send(ev::StrokeAdded{short_sig});
+    h.send(ev::Next{});
+    CHECK(h.screen() == Screen::Sign);
+    CHECK(h.flow.form.signature_error == "error.signature.too_short");
+    h.send(ev::StrokeAdded{stroke_of_length(60)});  // together 410: enough
+    h.send(ev::Next{});
+    CHECK(h.screen() == Screen::Review);
+}
+
+TEST_CASE("a signature Sign accepts is one submit accepts (registry::validate_strokes)", "[kiosk][flow][sign]") {
+    using embassy::registry::kCanvasWidth;
+    using embassy::registry::Strokes;
+    struct Case {
+        const char* what;
+        Strokes strokes;
+    };
+    Strokes many;  // more strokes than kMaxStrokes, each with plenty of ink
+    for (std::size_t i = 0; i <= embassy::registry::kMaxStrokes; ++i) many.push_back(stroke_of_length(400));
+    Strokes outside{stroke_of_length(1000)};
+    outside[0].push_back({kCanvasWidth, 800});  // one point just off the canvas
+    Strokes dots{stroke_of_length(396)};
+    for (std::uint16_t i = 0; i < 10; ++i) dots.push_back({{static_cast<std::uint16_t>(2000 + i * 20), 100}});
+    auto c = GENERATE_COPY(values<Case>({{"399 units", {stroke_of_length(399)}},
+                                         {"400 units", {stroke_of_length(400)}},
+                                         {"1000 units", {stroke_of_length(1000)}},
+                                         {"396 units and ten dots", dots},
+                                         {"too many strokes", many},
+                                         {"a point outside the canvas", outside}}));
+    INFO(c.what);
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Sign);
+    for (const auto& st : c.strokes) h.send(ev::StrokeAdded{st});
+    REQUIRE(h.flow.form.strokes.size() == c.strokes.size());
+    h.send(ev::Next{});
+    const bool registry_ok = embassy::registry::validate_strokes(c.strokes).ok();
+    CHECK((h.screen() == Screen::Review) == registry_ok);
+    if (!registry_ok) {
+        CHECK(h.screen() == Screen::Sign);
+        CHECK(h.flow.form.signature_error.rfind("error.signature.", 0) == 0);
+    } else {
+        const auto* submit = find<fx::Submit>(h.send(ev::Next{}));
+        REQUIRE(submit);
+        CHECK(embassy::registry::validate_strokes(submit->submission.strokes).ok());
+    }
+}
+
+TEST_CASE("the signature check goes through the validator seam", "[kiosk][flow][sign]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Sign);
+    int calls = 0;
+    h.flow.validator.signature = [&](const embassy::registry::Strokes&) {
+        ++calls;
+        return std::string("error.signature.invalid");
+    };
+    h.send(ev::StrokeAdded{long_stroke()});
+    h.send(ev::Next{});
+    CHECK(calls == 1);
+    CHECK(h.screen() == Screen::Sign);
+    CHECK(h.flow.form.signature_error == "error.signature.invalid");
+    h.flow.validator.signature = registry_signature_check;
+    h.send(ev::Next{});
+    CHECK(h.screen() == Screen::Review);
+
+    // The app assigns its field rules alone (app.cpp); the signature rule stays the registry's.
+    Validator fresh;
+    fresh = basic_validator;
+    REQUIRE(fresh.signature);
+    CHECK(fresh.signature({stroke_of_length(350)}) == "error.signature.too_short");
+}
+
+TEST_CASE("the event's country and date follow the registry's rules", "[kiosk][flow][setup]") {
+    auto h = at_setup_event();
+    REQUIRE(h.screen() == Screen::SetupEvent);
+    auto d = GENERATE(as<std::string>{}, "2026-02-31", "2025-02-29", "2026-04-31", "1999-01-01");
+    h.flow.setup.event = {0, "Rally", "Vilnius", "LT", d};
+    h.send(ev::Next{});
+    CHECK(h.flow.notice.key == "setup.event.date_invalid");
+    CHECK_FALSE(find<fx::CreateEvent>(h.fx));
+    h.flow.setup.event.date = "2028-02-29";
+    h.flow.setup.event.country = "XX";  // two capitals, but no country
+    h.send(ev::Next{});
+    CHECK(h.flow.notice.key == "setup.event.country_invalid");
+    h.flow.setup.event.country = "LT";
+    CHECK(find<fx::CreateEvent>(h.send(ev::Next{})));
+}
+
+TEST_CASE("the plain validator knows countries from the registry's list", "[kiosk][flow][validation]") {
+    CHECK(basic_validator(Field::country, "PL").error_key.empty());
+    CHECK(basic_validator(Field::country, "XX").error_key == "error.country.invalid");
+}
+
+TEST_CASE("the Welcome languages are the registry's one list", "[kiosk][flow]") {
+    const auto reg = embassy::registry::supported_languages();
+    REQUIRE(languages.size() == reg.size());
+    for (std::size_t i = 0; i < reg.size(); ++i) CHECK(std::string_view(languages[i].tag) == reg[i].tag);
+    auto h = at_welcome(1);
+    h.send(ev::ChooseLanguage{"fr"});
+    CHECK(h.screen() == Screen::Welcome);
 }
 
 TEST_CASE("window close, Alt+F4 and Escape do nothing in public mode", "[kiosk][flow][guard]") {

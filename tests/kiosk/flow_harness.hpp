@@ -54,6 +54,14 @@ inline registry::Stroke long_stroke() {
     return s;
 }
 
+// A straight horizontal stroke with exactly `ink` canvas units of pen travel.
+inline registry::Stroke stroke_of_length(std::uint16_t ink) {
+    registry::Stroke s;
+    for (std::uint16_t x = 0; x < ink; x += 50) s.push_back({static_cast<std::uint16_t>(100 + x), 800});
+    s.push_back({static_cast<std::uint16_t>(100 + ink), 800});
+    return s;
+}
+
 template <class T>
 bool has(const Effects& fx) {
     for (const auto& e : fx)
@@ -78,6 +86,22 @@ struct Harness {
     Effects& after(Clock::duration d) { now += d; fx = flow.tick(now); return fx; }
     Screen screen() const { return flow.screen; }
 };
+
+// First run up to the event screen: passphrase, identity, kiosk created, a pack of two appeals.
+inline Harness at_setup_event() {
+    Harness h(Flow::first_run({}, TimePoint{}));
+    h.flow.auth.passphrase = "river lantern maple orbit";
+    h.flow.auth.confirm = "river lantern maple orbit";
+    h.send(ev::Next{});
+    h.send(ev::FileChosen{"coordinator.pub"});
+    h.send(ev::IdentityLoaded{"3F2A 9C01"});
+    h.send(ev::Next{});
+    h.send(ev::KioskCreated{});
+    h.send(ev::FileChosen{"pack.bin"});
+    h.send(ev::PackLoaded{demo_pack(2)});
+    h.send(ev::Next{});
+    return h;
+}
 
 // Unlock with a passphrase the fake app accepts, load `appeals` appeals, start public mode.
 inline Harness at_welcome(int appeals, Settings s = {}) {

@@ -112,13 +112,6 @@ TEST_CASE("a Submission copy can be wiped by the app", "[kiosk][wipe]") {
     CHECK(s.consents.empty());
 }
 
-TEST_CASE("ink length adds up segment lengths", "[kiosk][form]") {
-    using embassy::registry::Strokes;
-    CHECK(ink_length(Strokes{}) == 0);
-    CHECK(ink_length(Strokes{{{0, 0}, {3, 4}}}) == 5);
-    CHECK(ink_length(Strokes{{{0, 0}, {3, 4}, {3, 14}}, {{100, 100}}}) == 15 + 8);
-}
-
 TEST_CASE("purposes map to form indices and back", "[kiosk][form]") {
     auto p = GENERATE(embassy::registry::Purpose::sign_appeal, embassy::registry::Purpose::join_registry,
                       embassy::registry::Purpose::be_contacted, embassy::registry::Purpose::pass_name_to_addressee);

@@ -7,7 +7,9 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <string>
 
 using namespace embassy;
 using namespace embassy::registry;
@@ -64,4 +66,19 @@ TEST_CASE("calibration never goes below the floor", "[registry][keyfile]") {
     KdfParams p = calibrate_kdf(0.01);
     CHECK(p.opslimit >= kdf_minimum().opslimit);
     CHECK(p.memlimit >= kdf_minimum().memlimit);
+}
+
+TEST_CASE("new key files: EMBASSY_KDF_SECONDS=0 gives the floor, anything else calibrates", "[registry][keyfile]") {
+    const char* old = std::getenv("EMBASSY_KDF_SECONDS");
+    const std::string saved = old ? old : "";
+    ::setenv("EMBASSY_KDF_SECONDS", "0", 1);
+    KdfParams floor = new_kdf_params();
+    CHECK(floor.opslimit == kdf_minimum().opslimit);
+    CHECK(floor.memlimit == kdf_minimum().memlimit);
+    ::setenv("EMBASSY_KDF_SECONDS", "0.01", 1);
+    KdfParams p = new_kdf_params();
+    CHECK(p.opslimit >= kdf_minimum().opslimit);
+    CHECK(p.memlimit == kdf_minimum().memlimit);
+    if (old) ::setenv("EMBASSY_KDF_SECONDS", saved.c_str(), 1);
+    else ::unsetenv("EMBASSY_KDF_SECONDS");
 }

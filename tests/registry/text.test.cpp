@@ -192,6 +192,9 @@ TEST_CASE("country names are in the asked language, falling back to English", "[
     CHECK(country_name("BY", "pl") == "Białoruś");
     CHECK(country_name("BY", "be-Latn") == "Biełaruś");
     CHECK(country_name("DE", "be-Latn") == "Hiermanija");
+    CHECK(country_name("DE", "BE_latn") == "Hiermanija");  // case and '_' aside, the one language list
+    CHECK(country_name("DE", "PL") == "Niemcy");
+    CHECK(country_name("DE", "fr") == "Germany");
     CHECK(country_name("PL", "be-Latn") == "Polšča");
     CHECK(country_name("DE", "fr") == "Germany");
     CHECK(country_name("DE", "") == "Germany");

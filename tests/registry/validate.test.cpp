@@ -88,7 +88,9 @@ TEST_CASE("strokes and typed names: the kiosk's signature rules on stored bytes"
 
 TEST_CASE("one list of languages: packs may declare exactly the kiosk's", "[registry][validate]") {
     CHECK(supported_languages().size() == 8);
-    for (auto l : supported_languages()) CHECK(pack_lang_allowed(l));
+    for (auto l : supported_languages()) CHECK(pack_lang_allowed(l.tag));
     CHECK_FALSE(is_supported_language("zz"));
     CHECK_FALSE(pack_lang_allowed("zz"));
+    CHECK(supported_languages_text() == "be, be-Latn, ru, en, pl, lt, uk, de");
+    for (auto l : supported_languages()) CHECK(std::string_view(l.endonym).size() > 0);
 }

@@ -68,13 +68,6 @@ fs::path demo_toml_path() {
     return fs::path(EMBASSY_FONT_DIR).parent_path() / "demo" / "appeals.toml";
 }
 
-registry::KdfParams new_kdf_params() {
-    double target = 1.0;
-    if (const char* env = std::getenv("EMBASSY_KDF_SECONDS")) target = std::atof(env);
-    if (target <= 0) return registry::kdf_minimum();
-    return registry::calibrate_kdf(target);
-}
-
 namespace {
 std::string today() {
     std::time_t t = std::time(nullptr);

@@ -181,7 +181,7 @@ private:
 std::string read_text_file(const std::filesystem::path& p, std::size_t max);
 std::filesystem::path default_data_dir();
 std::filesystem::path demo_toml_path();
-registry::KdfParams new_kdf_params();
+using registry::new_kdf_params;  // keyfile.hpp
 kiosk::FieldCheck registry_validator(kiosk::Field f, std::string_view raw);
 
 }  // namespace embassy::app

@@ -14,6 +14,7 @@
 
 #include "embassy/kiosk/auth.hpp"
 #include "embassy/registry/countries.hpp"
+#include "embassy/registry/strokes.hpp"
 #include "embassy/registry/text.hpp"
 #include "embassy/ui/fonts.hpp"
 #include "embassy/ui/keyboard.hpp"
@@ -299,8 +300,8 @@ void App::DrawStrokesPreview(const registry::Strokes& strokes, float width) {
     for (const auto& s : strokes) {
         pts.clear();
         for (const auto& p : s)
-            pts.emplace_back(p0.x + static_cast<float>(p.x) / 4095.0f * width,
-                             p0.y + static_cast<float>(p.y) / 1637.0f * h);
+            pts.emplace_back(p0.x + static_cast<float>(p.x) / static_cast<float>(registry::kCanvasWidth - 1) * width,
+                             p0.y + static_cast<float>(p.y) / static_cast<float>(registry::kCanvasHeight - 1) * h);
         if (pts.size() == 1) dl->AddCircleFilled(pts[0], 1.5f * Scale(), ink);
         else dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), ink, 0, 2.0f * Scale());
     }
@@ -473,7 +474,7 @@ void App::ScreenSetupAppeals() {
     Para(T("setup.appeals.intro"));
     for (const auto& a : flow_.content.pack.appeals) {
         bool on = std::find(flow_.content.active.begin(), flow_.content.active.end(), a.id) != flow_.content.active.end();
-        const auto* t = a.text(flow_.ui_lang());
+        const auto* t = a.text_for(flow_.ui_lang());
         std::string label = (t ? t->title : a.id) + "##" + a.id;
         if (ui::CheckboxLarge(label.c_str(), &on)) Send(ev::ToggleAppeal{a.id});
         uimap_.Add("appeal:" + a.id);
@@ -560,9 +561,7 @@ void App::ScreenChooseAppeal() {
     Para(T("choose_appeal.hint"), true);
     ImGui::Dummy(ImVec2(0, 12 * Scale()));
     for (const auto* a : flow_.active_appeals()) {
-        const auto* t = a->text(flow_.ui_lang());
-        if (!t && flow_.ui_lang() == "be-Latn") t = a->text("be");
-        if (!t) t = a->text("en");
+        const auto* t = a->text_for(flow_.ui_lang());
         std::string label = (t ? t->title : a->id) + "##appeal_" + a->id;
         PushFontOr(Large());
         ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
@@ -686,8 +685,8 @@ void App::ScreenSign() {
                 registry::Stroke s;
                 s.reserve(pad_.strokes[pad_sent_].size());
                 for (const auto& p : pad_.strokes[pad_sent_])
-                    s.push_back({static_cast<std::uint16_t>(std::lround(std::clamp(p.x, 0.0f, 1.0f) * 4095.0f)),
-                                 static_cast<std::uint16_t>(std::lround(std::clamp(p.y, 0.0f, 1.0f) * 1637.0f))});
+                    s.push_back({static_cast<std::uint16_t>(std::lround(std::clamp(p.x, 0.0f, 1.0f) * static_cast<float>(registry::kCanvasWidth - 1))),
+                                 static_cast<std::uint16_t>(std::lround(std::clamp(p.y, 0.0f, 1.0f) * static_cast<float>(registry::kCanvasHeight - 1)))});
                 Send(ev::StrokeAdded{std::move(s)});
                 ++pad_sent_;
             }
@@ -883,7 +882,7 @@ void App::ScreenVolunteerHome() {
             registry::AppealCount c{a.id, 0, 0, 0, 0};
             for (const auto& x : counts_->per_appeal)
                 if (x.appeal_id == a.id) c = x;
-            const auto* t = a.text(flow_.ui_lang());
+            const auto* t = a.text_for(flow_.ui_lang());
             ImGui::TableNextRow(0, ui::TouchTarget());
             ImGui::TableNextColumn();
             bool on = std::find(flow_.content.active.begin(), flow_.content.active.end(), a.id) != flow_.content.active.end();

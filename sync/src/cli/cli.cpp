@@ -128,13 +128,6 @@ Result<registry::SecretBytes> read_new_passphrase(const Args& args, const std::s
     return first;
 }
 
-registry::KdfParams new_kdf_params() {
-    double target = 1.0;
-    if (const char* env = std::getenv("EMBASSY_KDF_SECONDS")) target = std::atof(env);
-    if (target <= 0) return registry::kdf_minimum();
-    return registry::calibrate_kdf(target);
-}
-
 int fail(const std::string& message) {
     // Messages quote file names and reasons from files: escaped, so none can drive the terminal.
     std::cerr << "embassy-sync: " << registry::terminal_safe(message) << "\n";

@@ -38,9 +38,8 @@ Result<registry::SecretBytes> read_passphrase(const Args& args, const std::strin
 // A new passphrase: from the file option, or prompted twice; at least 10 characters.
 Result<registry::SecretBytes> read_new_passphrase(const Args& args, const std::string& file_option, const char* prompt);
 
-// Argon2id parameters for new key files: calibrated to about 1 s here (EMBASSY_KDF_SECONDS overrides
-// the target, e.g. for tests; never below libsodium MODERATE).
-registry::KdfParams new_kdf_params();
+// Argon2id parameters for new key files: the kiosk's rule (keyfile.hpp).
+using registry::new_kdf_params;
 
 int fail(const std::string& message);  // "embassy-sync: <message>" on stderr (terminal_safe), returns 1
 

@@ -16,12 +16,13 @@
 
 #include "embassy/kiosk/form.hpp"
 #include "embassy/registry/model.hpp"
+#include "embassy/registry/validate.hpp"
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,12 +61,9 @@ Mode mode_of(Screen s);
 const char* screen_name(Screen s);     // "Welcome", ... (for logs and test names)
 bool is_input_screen(Screen s);        // ChooseAppeal … Review: the 90 s + 15 s idle reset applies
 
-struct Language {
-    const char* tag;       // BCP 47, also the catalog file name: ui/i18n/<tag>.po
-    const char* endonym;   // the language's own name, for the Welcome buttons
-};
-extern const std::array<Language, 8> languages;  // be, be-Latn, ru, en, pl, lt, uk, de
-bool is_language(std::string_view tag);
+// The kiosk's languages in the order Welcome offers them: the registry's one list (validate.hpp).
+using registry::Language;
+inline const std::span<const Language> languages = registry::supported_languages();
 
 //-----------------------------------------------------------------------------
 // [SECTION] Settings, notices, content, validation
@@ -106,24 +104,42 @@ struct Content {
 // Setup-only buffers (no personal data: event details and file status).
 struct SetupForm {
     std::string identity_fingerprint;  // set by ev::IdentityLoaded
-    bool kiosk_created = false;
     bool pack_loaded = false;
     registry::Event event;             // the screen binds to name, city, country, date
 };
 
-// The validator checks one field and returns its normalized value, or a message key:
+// The validator seam: what the registrant entered, checked by the rules KioskStore::submit applies,
+// answered with message keys.
+//
+// `field` checks one field and returns its normalized value, or a message key:
 // "error.<field>.invalid" or "error.<field>.too_long" (field_key() gives <field>). The flow itself
-// reports "error.<field>.required" for an empty required field and never calls the validator for an
-// empty optional one. The app plugs in registry::normalize_name, normalize_city, normalize_email,
+// reports "error.<field>.required" for an empty required field and never calls it for an empty
+// optional one. The app plugs in registry::normalize_name, normalize_city, normalize_email,
 // normalize_phone and is_country_code.
+//
+// `signature` checks a drawn signature (never empty, the flow reports "error.signature.required")
+// and returns a message key or empty. The default is registry::validate_strokes, the rule submit and
+// the importer apply, so a signature the Sign screen accepts is never refused at submit.
 struct FieldCheck {
     std::string value;
     std::string error_key;  // empty = valid
 };
-using Validator = std::function<FieldCheck(Field, std::string_view raw)>;
+using FieldValidator = std::function<FieldCheck(Field, std::string_view raw)>;
+using SignatureValidator = std::function<std::string(const registry::Strokes&)>;
 FieldCheck basic_validator(Field f, std::string_view raw);  // trims and does plain checks (tests, fallback)
+// registry::validate_strokes as a message key: "error.signature.too_short" or "error.signature.invalid".
+std::string registry_signature_check(const registry::Strokes& strokes);
 
-inline constexpr double min_ink = 300.0;  // canvas units (of 4096 wide) a drawn signature needs
+struct Validator {
+    FieldValidator field = basic_validator;
+    SignatureValidator signature = registry_signature_check;
+
+    // The app assigns its field rules alone; signatures keep the registry's rule.
+    Validator& operator=(FieldValidator f) {
+        field = std::move(f);
+        return *this;
+    }
+};
 
 //-----------------------------------------------------------------------------
 // [SECTION] Events (ev::)
@@ -236,7 +252,7 @@ struct Flow {
     Notice notice;             // cleared on every screen change
     bool idle_warning = false; // show "Are you still there?" with idle_seconds_left()
     bool busy = false;         // an operation is running (KDF, export…): show progress, disable buttons
-    Validator validator = basic_validator;
+    Validator validator;       // basic_validator and registry_signature_check until the app plugs in its own
 
     // Timers and counters.
     TimePoint last_input{};
@@ -269,6 +285,8 @@ struct Flow {
 
 private:
     void go(Screen s);
+    void wipe_to(Screen s, Effects& fx);  // wipe the registrant's data and every passphrase, then go(s)
+    void start_operation(Effect op, Effects& fx);  // busy, notice cleared, op for the app to run
     void reset_public(Effects& fx);    // wipe everything of the registrant → Welcome, default language
     void lock(Effects& fx);
     void open_auth(Effects& fx);

@@ -46,7 +46,7 @@ struct Form {
     std::string appeal_id;            // the appeal being signed
     std::array<std::string, field_count> text{};  // indexed by Field
     std::array<bool, purpose_count> consents{};   // all unticked by default
-    registry::Strokes strokes;        // drawn signature, canvas 4096 x 1638
+    registry::Strokes strokes;        // drawn signature, on the kCanvasWidth x kCanvasHeight canvas (strokes.hpp)
     bool cannot_sign = false;         // "I cannot sign on screen" chosen
     bool typed_name_confirmed = false;
     std::array<std::string, field_count> errors{};  // message key per field, empty = fine
@@ -71,8 +71,5 @@ struct AuthForm {
     std::string confirm;   // Setup only
     void wipe();
 };
-
-// Length of the ink in canvas units (sum of segment lengths); a dot counts as a short segment.
-double ink_length(const registry::Strokes& strokes);
 
 }  // namespace embassy::kiosk

@@ -30,6 +30,10 @@ KdfParams kdf_minimum();
 // target_seconds. Memory stays at 256 MiB; the time cost grows.
 KdfParams calibrate_kdf(double target_seconds = 1.0);
 
+// Parameters for a new key file, the one choice of the kiosk and the CLI: calibrated to about 1 s
+// here; EMBASSY_KDF_SECONDS overrides the target (tests), and 0 or less gives the floor.
+KdfParams new_kdf_params();
+
 // Create `path` (0600, fails if it exists) holding `secret` wrapped under `passphrase`.
 Status keyfile_create(const std::filesystem::path& path, KeyFileKind kind, std::string_view passphrase,
                       const SecretBytes& secret, KdfParams params);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace embassy::registry {
@@ -35,7 +36,10 @@ struct Appeal {
     std::string addressee;  // to whom the appeal is delivered (not shown on receipts)
     std::vector<AppealText> texts;
     Hash content_hash{};  // hash over all its texts
-    const AppealText* text(std::string_view lang) const;
+    const AppealText* text(std::string_view lang) const;  // exactly this language, or null
+    // The text a registrant reading `lang` is shown (and signs): fallback_languages(lang) in order,
+    // then the first text; null only for an appeal without texts.
+    const AppealText* text_for(std::string_view lang) const;
 };
 
 struct ConsentText {
@@ -53,8 +57,15 @@ struct AppealPack {
     std::vector<Appeal> appeals;
     std::vector<ConsentText> consents;
     Hash pack_hash{};     // hash of the signed body
-    const ConsentText* consent(Purpose p, std::string_view lang) const;
+    const ConsentText* consent(Purpose p, std::string_view lang) const;  // newest version in exactly lang
+    // The consent text shown beside an appeal text in `lang`: the newest version in the first of
+    // fallback_languages(lang) that has one, or null.
+    const ConsentText* consent_for(Purpose p, std::string_view lang) const;
 };
+
+// The language fallback for pack texts, the one rule every screen uses: the language itself, then
+// Cyrillic Belarusian for Łacinka ("be-Latn"), then English.
+std::vector<std::string_view> fallback_languages(std::string_view lang);
 
 struct Event {
     std::int64_t id = 0;

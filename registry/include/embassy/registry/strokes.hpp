@@ -22,8 +22,13 @@ constexpr double kMinInk = 400.0;               // canvas units of pen travel (~
 Bytes encode_strokes(const Strokes& strokes);
 Result<Strokes> decode_strokes(std::span<const std::uint8_t> data);
 
-double ink_length(const Strokes& strokes);
-// Too little ink, too many strokes or points, points outside the canvas: a message for the registrant.
-Status validate_strokes(const Strokes& strokes);
+double ink_length(const Strokes& strokes);  // canvas units of pen travel; a lone dot adds none
+
+// What validate_strokes found, for a screen that names the problem in the registrant's language.
+enum class StrokesProblem : std::uint8_t { none, too_many_strokes, outside_canvas, too_many_points, too_large, too_short };
+// The signature rule, once for the kiosk's Sign screen, KioskStore::submit and the importer: too
+// little ink, too many strokes or points, points outside the canvas, an encoding over the cap. The
+// message is for the registrant; `problem`, when given, is set to which rule failed (none if valid).
+Status validate_strokes(const Strokes& strokes, StrokesProblem* problem = nullptr);
 
 }  // namespace embassy::registry

@@ -19,15 +19,23 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace embassy::registry {
 
 // [SECTION] Languages
 // The kiosk's languages (BCP 47): be, be-Latn, ru, en, pl, lt, uk, de. The one list: packs may
-// declare only these (pack.hpp), a registrant and a signature carry one of them.
-std::span<const std::string_view> supported_languages();
+// declare only these (pack.hpp), a registrant and a signature carry one of them, the kiosk offers
+// them on Welcome in this order, each under its own name.
+struct Language {
+    const char* tag;       // BCP 47, also the catalog file name: ui/i18n/<tag>.po
+    const char* endonym;   // the language's own name, for the Welcome buttons
+};
+std::span<const Language> supported_languages();
 bool is_supported_language(std::string_view tag);
+// "be, be-Latn, ru, en, pl, lt, uk, de": for messages that list the allowed tags.
+const std::string& supported_languages_text();
 
 // [SECTION] Registrant
 // Kiosk: normalize what was typed (names, city, email, phone through text.hpp), and check the

@@ -23,13 +23,13 @@ std::string read(const std::string& path) {
 }
 }  // namespace
 
-TEST_CASE("every catalog has every key of en.po with the same placeholders", "[kiosk][i18n]") {
+TEST_CASE("every catalog has every key of en.po with the same placeholders", "[kiosk_ui][i18n]") {
     auto problems = embassy::ui::CheckCatalogs(i18n_dir, "en");
     for (const auto& p : problems) UNSCOPED_INFO(p);
     CHECK(problems.empty());
 }
 
-TEST_CASE("there is a catalog for every kiosk language", "[kiosk][i18n]") {
+TEST_CASE("there is a catalog for every kiosk language", "[kiosk_ui][i18n]") {
     embassy::ui::Catalogs cats;
     std::vector<std::string> errors;
     cats.LoadDirectory(i18n_dir, &errors);
@@ -43,7 +43,7 @@ TEST_CASE("there is a catalog for every kiosk language", "[kiosk][i18n]") {
     }
 }
 
-TEST_CASE("every message key used by the flow is in en.po", "[kiosk][i18n]") {
+TEST_CASE("every message key used by the flow is in en.po", "[kiosk_ui][i18n]") {
     embassy::ui::Catalog en;
     std::string err;
     REQUIRE(en.LoadFile(i18n_dir + "/en.po", &err));
@@ -73,7 +73,7 @@ TEST_CASE("every message key used by the flow is in en.po", "[kiosk][i18n]") {
     }
 }
 
-TEST_CASE("catalog messages the flow formats carry the placeholders it fills", "[kiosk][i18n]") {
+TEST_CASE("catalog messages the flow formats carry the placeholders it fills", "[kiosk_ui][i18n]") {
     embassy::ui::Catalog en;
     REQUIRE(en.LoadFile(i18n_dir + "/en.po"));
     using S = std::set<std::string>;
