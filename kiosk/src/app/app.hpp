@@ -4,6 +4,7 @@
 
 #include "embassy/kiosk/flow.hpp"
 #include "embassy/registry/identity.hpp"
+#include "embassy/registry/settings_keys.hpp"
 #include "embassy/registry/store.hpp"
 #include "embassy/ui/i18n.hpp"
 #include "embassy/ui/signature_pad.hpp"
@@ -91,6 +92,29 @@ private:
     // [SECTION] effects and jobs (app.cpp)
     void Send(const kiosk::Event& e);
     void Execute(kiosk::Effects fx);
+    // One handler per effect, called through std::visit in Execute. An effect added to
+    // kiosk::Effect without a handler here picks the deleted template and fails to compile.
+    template <class E> void Run(E&) = delete;
+    void Run(kiosk::fx::WipeUiInputState&);
+    void Run(kiosk::fx::CheckPassphrase&);
+    void Run(kiosk::fx::CreateKiosk&);
+    void Run(kiosk::fx::LoadIdentity&);
+    void Run(kiosk::fx::LoadPack&);
+    void Run(kiosk::fx::CreateEvent&);
+    void Run(kiosk::fx::SetActiveAppeals&);
+    void Run(kiosk::fx::Submit&);
+    void Run(kiosk::fx::LockStore&);
+    void Run(kiosk::fx::Quit&);
+    void Run(kiosk::fx::ExportBatch&);
+    void Run(kiosk::fx::ApplyAck&);
+    void Run(kiosk::fx::SaveSettings&);
+    // A copy of the typed passphrase for a KDF job (the flow wipes its own on the outcome).
+    std::shared_ptr<registry::SecretBytes> PassphraseCopy() const;
+    // The app's only door to the store's settings table (registry/settings_keys.hpp): an absent row
+    // reads as the key's default. Saving stops at the first failure and returns it.
+    std::string StoredSetting(const registry::settings::Key& key) const;
+    Status StoreSetting(const registry::settings::Key& key, std::string_view value);
+    Status SaveSettingsToStore(const kiosk::Settings& s);
     void StartJob(std::function<kiosk::Event()> job);
     void AfterUnlock();
     void LoadSettingsFromStore();
@@ -174,7 +198,6 @@ private:
     std::vector<std::function<void()>> tour_;
     UiMap uimap_;
 
-    friend class Tour;
 };
 
 // Helpers shared by the app's files.
