@@ -394,7 +394,7 @@ void App::ScreenSetupPassphrase() {
     ImGui::SameLine();
     std::string score_key = "setup.passphrase.score." + std::to_string(st.score);
     ImGui::TextUnformatted(T(score_key.c_str()));
-    ui::PassphraseMeter(flow_.auth.passphrase);
+    ui::PassphraseMeter(flow_.auth.passphrase.empty() ? -1 : st.score);
     if (*st.hint) Para(T(st.hint), true);
     NoticeLine();
     EndScreen();
