@@ -75,8 +75,6 @@ registry::KdfParams new_kdf_params() {
     return registry::calibrate_kdf(target);
 }
 
-namespace {
-// The local date and time in strftime's format, e.g. "%Y-%m-%d".
 std::string local_time(const char* format) {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
@@ -85,7 +83,6 @@ std::string local_time(const char* format) {
     std::strftime(buf, sizeof buf, format, &tm);
     return buf;
 }
-}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Construction and demo kiosk
