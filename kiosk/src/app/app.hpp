@@ -127,6 +127,7 @@ private:
     void BeginScreen();
     void EndScreen();
     bool BottomBar(const char* back_key, const char* next_key, bool cancel, bool next_enabled = true);
+    void OpenScreen(const char* title_key, const char* hint_key, int gap);
     void CloseScreen(const char* back_key, const char* next_key, bool cancel);
     void CountryPicker(const char* id, std::string& code, std::string& query, bool registrant);
     void TextField(kiosk::Field f, const char* label_key, bool required, std::size_t max);

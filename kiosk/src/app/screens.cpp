@@ -165,6 +165,14 @@ void App::EndScreen() {
 
 // Back (left), Cancel (left, when the registrant may abandon), Next (right, primary).
 // Returns true when Next was pressed (already sent as ev::Next).
+// The start of a screen with a title, a muted hint under it and a gap of `gap` (unscaled) pixels.
+void App::OpenScreen(const char* title_key, const char* hint_key, int gap) {
+    BeginScreen();
+    Heading(T(title_key));
+    Para(T(hint_key), true);
+    ImGui::Dummy(ImVec2(0, static_cast<float>(gap) * Scale()));
+}
+
 // The end of a screen: its scrolling body, the bottom bar, the window.
 void App::CloseScreen(const char* back_key, const char* next_key, bool cancel) {
     EndScreen();
@@ -536,10 +544,7 @@ void App::ScreenWelcome() {
 }
 
 void App::ScreenChooseAppeal() {
-    BeginScreen();
-    Heading(T("choose_appeal.title"));
-    Para(T("choose_appeal.hint"), true);
-    ImGui::Dummy(ImVec2(0, 12 * Scale()));
+    OpenScreen("choose_appeal.title", "choose_appeal.hint", 12);
     for (const auto* a : flow_.active_appeals()) {
         const auto* t = a->text(flow_.ui_lang());
         if (!t && flow_.ui_lang() == "be-Latn") t = a->text("be");
@@ -583,10 +588,7 @@ void App::ScreenReadAppeal() {
 }
 
 void App::ScreenDetails() {
-    BeginScreen();
-    Heading(T("details.title"));
-    Para(T("details.required_hint"), true);
-    ImGui::Dummy(ImVec2(0, 6 * Scale()));
+    OpenScreen("details.title", "details.required_hint", 6);
     // Two columns where two fields belong together; the country list gets the full width.
     auto pair = [&](const char* id, auto&& left, auto&& right) {
         if (ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX)) {
@@ -715,10 +717,7 @@ void App::ScreenSign() {
 }
 
 void App::ScreenReview() {
-    BeginScreen();
-    Heading(T("review.title"));
-    Para(T("review.hint"), true);
-    ImGui::Dummy(ImVec2(0, 8 * Scale()));
+    OpenScreen("review.title", "review.hint", 8);
     const auto& form = flow_.form;
     const std::string lang = flow_.ui_lang();
     // Label | value rows, so the whole summary and the signature fit on one screen.
