@@ -51,7 +51,7 @@ TEST_CASE("every message key used by the flow is in en.po", "[kiosk_ui][i18n]") 
     // Literal keys in the flow's sources.
     std::set<std::string> keys;
     const std::regex literal(R"re("((?:error|setup|unlock|welcome|review|volunteer|settings)\.[a-z_.]+)")re");
-    for (const char* file : {"/kiosk/src/flow.cpp", "/kiosk/src/auth.cpp"}) {
+    for (const char* file : {"/kiosk/src/flow.cpp", "/kiosk/src/auth.cpp", "/kiosk/src/app/app.cpp"}) {
         const std::string src = read(std::string(EMBASSY_SOURCE_DIR) + file);
         REQUIRE(!src.empty());
         for (std::sregex_iterator it(src.begin(), src.end(), literal), end; it != end; ++it)

@@ -191,25 +191,26 @@ TEST_CASE("DisableClipboard stops copy and paste through ImGui", "[ui][privacy]"
     CHECK(std::string(ImGui::GetClipboardText()).empty());
 }
 
-// [SECTION] Passphrase strength
+// [SECTION] Passphrase meter
 
-TEST_CASE("passphrase strength favours long sentences of words", "[ui][passphrase]") {
-    using embassy::ui::PassphraseStrength;
-    CHECK(PassphraseStrength("") == 0);
-    CHECK(PassphraseStrength("password") == 0);
-    CHECK(PassphraseStrength("Password") == 0);          // common list is case-insensitive
-    CHECK(PassphraseStrength("12345678") == 0);
-    CHECK(PassphraseStrength("aaaaaaaaaaaaaaaaaaaaaaaa") == 0);   // repetition is not length
-    CHECK(PassphraseStrength("aaaa aaaa aaaa aaaa") == 0);
-    CHECK(PassphraseStrength("Tr0ub4dor&3") <= 2);
-    CHECK(PassphraseStrength("correct horse battery") == 2);
-    CHECK(PassphraseStrength("correct horse battery staple") == 3);   // the suggested 4 words
-    CHECK(PassphraseStrength("correct horse battery staple river") == 4);
-    CHECK(PassphraseStrength("\xD0\xB7\xD0\xB0\xD0\xBC\xD0\xB0\xD0\xBA \xD0\xBB\xD0\xB5\xD1\x81 "
-                             "\xD1\x80\xD0\xB0\xD0\xBA\xD0\xB0 \xD0\xB2\xD0\xB5\xD1\x86\xD0\xB5\xD1\x80") == 3);   // замак лес рака вецер
-    CHECK(PassphraseStrength("xK9#mQ2$vL7!pW4&") == 4);   // random 16 characters
-    CHECK(embassy::ui::PassphraseBits("correct horse battery staple") >
-          embassy::ui::PassphraseBits("correct horse battery"));
+TEST_CASE("the passphrase meter lights as many segments as the score it is given", "[ui][passphrase]") {
+    ImGuiHarness h;
+    const ImU32 unlit = ImGui::ColorConvertFloat4ToU32(ImVec4(0.86f, 0.85f, 0.81f, 1.0f)) & ~IM_COL32_A_MASK;
+    for (int score : {-1, 0, 1, 2, 3, 4}) {
+        INFO(score);
+        int lit = -1, total = 0;
+        h.Frame([&] {
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            const int before = dl->VtxBuffer.Size;
+            embassy::ui::PassphraseMeter(score);
+            int dark = 0;
+            for (int v = before; v < dl->VtxBuffer.Size; ++v) dark += (dl->VtxBuffer[v].col & ~IM_COL32_A_MASK) != unlit;
+            total = dl->VtxBuffer.Size - before;
+            lit = total == 0 ? -1 : dark * 4 / total;   // four equal segments
+        });
+        REQUIRE(total > 0);
+        CHECK(lit == (score < 0 ? 0 : std::max(score, 1)));
+    }
 }
 
 TEST_CASE("widgets keep touch targets at least 48 px at any scale", "[ui][theme]") {

@@ -80,35 +80,31 @@ void ApplyTheme(float scale) {
     c[ImGuiCol_PopupBg] = surface;
     c[ImGuiCol_Border] = colors::Border();
     c[ImGuiCol_BorderShadow] = Rgb(0, 0, 0, 0.0f);
-    c[ImGuiCol_FrameBg] = surface;
-    c[ImGuiCol_FrameBgHovered] = Rgb(0xFB, 0xFA, 0xF6);
-    c[ImGuiCol_FrameBgActive] = surface;
-    c[ImGuiCol_TitleBg] = neutral;
-    c[ImGuiCol_TitleBgActive] = neutral;
-    c[ImGuiCol_TitleBgCollapsed] = neutral;
+    const ImVec4 clear = Rgb(0, 0, 0, 0.0f);
+    // Widgets drawn in an idle, a hovered and an active (pressed or selected) state.
+    struct States { ImGuiCol idle, hovered, active; ImVec4 idle_col, hovered_col, active_col; };
+    const States states[] = {
+        {ImGuiCol_FrameBg, ImGuiCol_FrameBgHovered, ImGuiCol_FrameBgActive, surface, Rgb(0xFB, 0xFA, 0xF6), surface},
+        {ImGuiCol_TitleBg, ImGuiCol_TitleBgActive, ImGuiCol_TitleBgCollapsed, neutral, neutral, neutral},
+        {ImGuiCol_ScrollbarGrab, ImGuiCol_ScrollbarGrabHovered, ImGuiCol_ScrollbarGrabActive, Rgb(0xA8, 0xA7, 0xA0),
+         Rgb(0x8E, 0x8D, 0x86), Rgb(0x74, 0x73, 0x6C)},
+        {ImGuiCol_Button, ImGuiCol_ButtonHovered, ImGuiCol_ButtonActive, neutral, neutral_hover, neutral_active},
+        {ImGuiCol_Header, ImGuiCol_HeaderHovered, ImGuiCol_HeaderActive, neutral, neutral_hover, neutral_active},
+        {ImGuiCol_Separator, ImGuiCol_SeparatorHovered, ImGuiCol_SeparatorActive, Rgb(0xC4, 0xC3, 0xBC),
+         colors::Border(), colors::Text()},
+        {ImGuiCol_ResizeGrip, ImGuiCol_ResizeGripHovered, ImGuiCol_ResizeGripActive, clear, clear, clear},
+        {ImGuiCol_Tab, ImGuiCol_TabHovered, ImGuiCol_TabActive, neutral, neutral_hover, surface},
+    };
+    for (const States& st : states) {
+        c[st.idle] = st.idle_col;
+        c[st.hovered] = st.hovered_col;
+        c[st.active] = st.active_col;
+    }
     c[ImGuiCol_MenuBarBg] = neutral;
     c[ImGuiCol_ScrollbarBg] = Rgb(0xEC, 0xEB, 0xE6);
-    c[ImGuiCol_ScrollbarGrab] = Rgb(0xA8, 0xA7, 0xA0);
-    c[ImGuiCol_ScrollbarGrabHovered] = Rgb(0x8E, 0x8D, 0x86);
-    c[ImGuiCol_ScrollbarGrabActive] = Rgb(0x74, 0x73, 0x6C);
     c[ImGuiCol_CheckMark] = colors::Primary();
     c[ImGuiCol_SliderGrab] = colors::Primary();
     c[ImGuiCol_SliderGrabActive] = colors::PrimaryActive();
-    c[ImGuiCol_Button] = neutral;
-    c[ImGuiCol_ButtonHovered] = neutral_hover;
-    c[ImGuiCol_ButtonActive] = neutral_active;
-    c[ImGuiCol_Header] = neutral;
-    c[ImGuiCol_HeaderHovered] = neutral_hover;
-    c[ImGuiCol_HeaderActive] = neutral_active;
-    c[ImGuiCol_Separator] = Rgb(0xC4, 0xC3, 0xBC);
-    c[ImGuiCol_SeparatorHovered] = colors::Border();
-    c[ImGuiCol_SeparatorActive] = colors::Text();
-    c[ImGuiCol_ResizeGrip] = Rgb(0, 0, 0, 0.0f);
-    c[ImGuiCol_ResizeGripHovered] = Rgb(0, 0, 0, 0.0f);
-    c[ImGuiCol_ResizeGripActive] = Rgb(0, 0, 0, 0.0f);
-    c[ImGuiCol_Tab] = neutral;
-    c[ImGuiCol_TabHovered] = neutral_hover;
-    c[ImGuiCol_TabActive] = surface;
     c[ImGuiCol_TabUnfocused] = neutral;
     c[ImGuiCol_TabUnfocusedActive] = surface;
     c[ImGuiCol_PlotHistogram] = colors::Primary();

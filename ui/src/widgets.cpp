@@ -9,14 +9,11 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
-#include <array>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <malloc.h>   // malloc_usable_size
-#include <set>
 #include <string.h>   // explicit_bzero (glibc): a wipe the optimiser may not drop
 
 namespace embassy::ui {
@@ -169,95 +166,9 @@ bool Countdown(const char* label, float seconds_left, float total) {
     return left <= 0.0f;
 }
 
-// [SECTION] Passphrase strength
+// [SECTION] Passphrase meter
 
-namespace {
-
-// Passphrases an attacker tries first; matched case-insensitively against the whole input.
-constexpr std::array<std::string_view, 24> kCommon = {
-    "password", "passw0rd", "password1", "123456", "12345678", "123456789", "1234567890",
-    "qwerty", "qwertyuiop", "qwerty123", "111111", "000000", "letmein", "admin", "iloveyou",
-    "welcome", "embassy", "belarus", "zhyvebelarus", "zhyve belarus", "пароль", "йцукен",
-    "беларусь", "жыве беларусь",
-};
-
-std::string AsciiLower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-// Reads one UTF-8 code point (lenient: an invalid byte counts as one code point).
-char32_t NextCodePoint(std::string_view s, std::size_t& i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 1;
-    if (i + n > s.size()) n = 1;
-    char32_t cp = n == 1 ? b : (b & (0xFFu >> (n + 1)));
-    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
-    i += n;
-    return cp;
-}
-
-bool IsSeparator(char32_t c) { return c == ' ' || c == '-' || c == '_' || c == '.' || c == ','; }
-
-}  // namespace
-
-double PassphraseBits(std::string_view pass) {
-    if (pass.empty()) return 0.0;
-    const std::string lower = AsciiLower(pass);
-    for (std::string_view common : kCommon) {
-        if (lower == common) return 0.0;
-    }
-    bool lower_ascii = false, upper_ascii = false, digit = false, symbol = false, other = false;
-    std::set<char32_t> distinct;
-    std::size_t code_points = 0, words = 0, word_len = 0;
-    for (std::size_t i = 0; i < pass.size();) {
-        const char32_t c = NextCodePoint(pass, i);
-        ++code_points;
-        distinct.insert(c);
-        if (c >= 'a' && c <= 'z') lower_ascii = true;
-        else if (c >= 'A' && c <= 'Z') upper_ascii = true;
-        else if (c >= '0' && c <= '9') digit = true;
-        else if (c < 0x80) symbol = true;
-        else other = true;
-        if (IsSeparator(c)) {
-            if (word_len >= 3) ++words;
-            word_len = 0;
-        } else {
-            ++word_len;
-        }
-    }
-    if (word_len >= 3) ++words;
-
-    double pool = 0.0;
-    if (lower_ascii) pool += 26;
-    if (upper_ascii) pool += 26;
-    if (digit) pool += 10;
-    if (symbol) pool += 33;
-    if (other) pool += 66;   // Cyrillic or accented letters, both cases
-    // Repeats add little: "aaaaaaaa" is not 8 characters of entropy. People also do not pick
-    // characters at random, so a character counts for a bit more than half its pool's log2.
-    const double effective = std::min<double>(static_cast<double>(code_points), 3.0 * static_cast<double>(distinct.size()));
-    const double char_bits = effective * std::log2(std::max(pool, 2.0)) * 0.6;
-    if (words < 2) return char_bits;
-    // A sentence of words is guessed word by word from a dictionary: ~12.5 bits per word for a
-    // list of ~6000 everyday words; digits, capitals and symbols add a little.
-    const double word_bits = static_cast<double>(words) * 12.5 + (digit ? 3.3 : 0.0) + (upper_ascii ? 1.0 : 0.0) +
-                             (symbol && !lower.empty() ? 1.0 : 0.0);
-    return std::min(char_bits, word_bits);
-}
-
-int PassphraseStrength(std::string_view pass) {
-    const double bits = PassphraseBits(pass);
-    if (bits < 25.0) return 0;
-    if (bits < 35.0) return 1;
-    if (bits < 45.0) return 2;
-    if (bits < 60.0) return 3;
-    return 4;
-}
-
-int PassphraseMeter(std::string_view pass) {
-    const int score = PassphraseStrength(pass);
+void PassphraseMeter(int score) {
     const ImVec4 palette[5] = {colors::Danger(), colors::Danger(), colors::Warning(),
                                ImVec4(0.45f, 0.60f, 0.10f, 1.0f), colors::Success()};
     const float width = ImGui::GetContentRegionAvail().x;
@@ -267,13 +178,13 @@ int PassphraseMeter(std::string_view pass) {
     ImGui::Dummy(ImVec2(width, height));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float seg = (width - gap * 3.0f) / 4.0f;
+    const bool shown = score >= 0 && score <= 4;
     for (int i = 0; i < 4; ++i) {
         const float x = pos.x + static_cast<float>(i) * (seg + gap);
-        const bool lit = pass.empty() ? false : i < std::max(score, 1);   // score 0 still shows one red segment
+        const bool lit = shown && i < std::max(score, 1);   // score 0 still shows one red segment
         const ImVec4 col = lit ? palette[score] : ImVec4(0.86f, 0.85f, 0.81f, 1.0f);
         dl->AddRectFilled(ImVec2(x, pos.y), ImVec2(x + seg, pos.y + height), ImGui::GetColorU32(col), height * 0.5f);
     }
-    return score;
 }
 
 // [SECTION] Privacy helpers

@@ -68,24 +68,14 @@ fs::path demo_toml_path() {
     return fs::path(EMBASSY_FONT_DIR).parent_path() / "demo" / "appeals.toml";
 }
 
-namespace {
-std::string today() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
-std::string now_hm() {
+std::string local_time(const char* format) {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
     localtime_r(&t, &tm);
     char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+    std::strftime(buf, sizeof buf, format, &tm);
     return buf;
 }
-}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Construction and demo kiosk
@@ -154,7 +144,7 @@ bool App::Prepare(std::string& error) {
         std::vector<std::string> ids;
         for (const auto& a : cur->appeals) ids.push_back(a.id);
         if (auto s = (*store)->set_active_appeals(ids); !s) { error = s.message(); return false; }
-        registry::Event event{0, "Demo rally", "Warszawa", "PL", today()};
+        registry::Event event{0, "Demo rally", "Warszawa", "PL", local_time("%Y-%m-%d")};
         auto id = (*store)->create_event(event);
         if (!id) { error = id.message(); return false; }
         if (auto s = (*store)->set_active_event(*id); !s) { error = s.message(); return false; }
@@ -209,143 +199,184 @@ kiosk::Event App::DoSubmit(registry::Submission s) {
 }
 
 void App::Execute(kiosk::Effects effects) {
-    for (auto& effect : effects) {
-        if (std::get_if<fx::WipeUiInputState>(&effect)) {
-            WipeRegistrantUi();
-        } else if (auto* c = std::get_if<fx::CheckPassphrase>(&effect)) {
-            auto pass = std::make_shared<registry::SecretBytes>(
-                reinterpret_cast<const std::uint8_t*>(flow_.auth.passphrase.data()),  // NOLINT
-                flow_.auth.passphrase.size());
-            const fs::path dir = opts_.data_dir;
-            if (c->unlock) {
-                StartJob([this, pass, dir]() -> kiosk::Event {
-                    auto r = registry::KioskStore::open(dir, pass->view());
-                    pass->wipe();
-                    if (!r) return ev::PassphraseRejected{};
-                    store_ = std::move(*r);
-                    return ev::PassphraseAccepted{};
-                });
-            } else {
-                StartJob([pass, dir]() -> kiosk::Event {
-                    auto r = registry::keyfile_unlock(dir / registry::KioskStore::key_file_name,
-                                                      registry::KeyFileKind::kiosk_database, pass->view());
-                    pass->wipe();
-                    return r ? kiosk::Event(ev::PassphraseAccepted{}) : kiosk::Event(ev::PassphraseRejected{});
-                });
-            }
-        } else if (std::get_if<fx::CreateKiosk>(&effect)) {
-            auto pass = std::make_shared<registry::SecretBytes>(
-                reinterpret_cast<const std::uint8_t*>(flow_.auth.passphrase.data()),  // NOLINT
-                flow_.auth.passphrase.size());
-            const fs::path dir = opts_.data_dir;
-            const registry::PublicIdentity id = *identity_;
-            StartJob([this, pass, dir, id]() -> kiosk::Event {
-                auto r = registry::KioskStore::create(dir, pass->view(), id, "kiosk", new_kdf_params());
-                pass->wipe();
-                if (!r) return ev::OperationFailed{r.message()};
-                store_ = std::move(*r);
-                return ev::KioskCreated{};
-            });
-        } else if (auto* li = std::get_if<fx::LoadIdentity>(&effect)) {
-            std::string text = read_text_file(li->path, 4096);
-            auto id = registry::parse_public_identity(text);
-            if (!id) {
-                Send(ev::OperationFailed{fs::path(li->path).filename().string() + ": " + id.message()});
-            } else {
-                identity_ = *id;
-                Send(ev::IdentityLoaded{id->fingerprint()});
-            }
-        } else if (auto* lp = std::get_if<fx::LoadPack>(&effect)) {
-            const std::string path = lp->path;
-            StartJob([this, path]() -> kiosk::Event {
-                auto bytes = embassy::read_file(path, 16 * 1024 * 1024);
-                if (!bytes) return ev::OperationFailed{bytes.message()};
-                if (auto s = store_->load_pack(*bytes); !s) return ev::OperationFailed{s.message()};
-                auto cur = store_->current_pack();
-                if (!cur) return ev::OperationFailed{cur.message()};
-                return ev::PackLoaded{std::move(*cur)};
-            });
-        } else if (auto* ce = std::get_if<fx::CreateEvent>(&effect)) {
-            auto id = store_->create_event(ce->event);
-            if (!id) {
-                Send(ev::OperationFailed{id.message()});
-            } else if (auto s = store_->set_active_event(*id); !s) {
-                Send(ev::OperationFailed{s.message()});
-            } else {
-                event_name_ = ce->event.name;
-                Send(ev::EventCreated{*id});
-            }
-        } else if (auto* sa = std::get_if<fx::SetActiveAppeals>(&effect)) {
-            if (store_) {
-                if (auto s = store_->set_active_appeals(sa->appeal_ids); !s) Send(ev::OperationFailed{s.message()});
-            }
-        } else if (auto* sub = std::get_if<fx::Submit>(&effect)) {
-            auto s = std::make_shared<registry::Submission>(std::move(sub->submission));
-            kiosk::wipe(sub->submission);
-            StartJob([this, s]() -> kiosk::Event { return DoSubmit(std::move(*s)); });
-        } else if (std::get_if<fx::LockStore>(&effect)) {
-            if (job_.valid()) job_.wait();
-            if (store_) store_->lock();
-            store_.reset();
-            counts_.reset();
-            locked_ = true;
-        } else if (std::get_if<fx::Quit>(&effect)) {
-            quit_ = true;
-        } else if (auto* ex = std::get_if<fx::ExportBatch>(&effect)) {
-            const fs::path dir = ex->dir;
-            StartJob([this, dir]() -> kiosk::Event {
-                auto r = sync::export_batch(*store_, dir, [this](std::uint64_t done, std::uint64_t total) {
-                    progress_done_ = done;
-                    progress_total_ = total;
-                });
-                if (!r) return ev::OperationFailed{r.message()};
-                return ev::ExportFinished{static_cast<std::int64_t>(r->signatures),
-                                          r->wrote ? r->path.string() : dir.string()};
-            });
-        } else if (auto* ack = std::get_if<fx::ApplyAck>(&effect)) {
-            const std::string path = ack->path;
-            StartJob([this, path]() -> kiosk::Event {
-                auto bytes = embassy::read_file(path, 64 * 1024 * 1024);
-                if (!bytes) return ev::OperationFailed{bytes.message()};
-                auto r = sync::apply_ack(*store_, *bytes);
-                if (!r) return ev::OperationFailed{r.message()};
-                return ev::AckApplied{static_cast<std::int64_t>(r->purged)};
-            });
-        } else if (auto* ss = std::get_if<fx::SaveSettings>(&effect)) {
-            const auto& st = ss->settings;
-            if (store_) {
-                (void)store_->set_setting("kiosk.input_idle", std::to_string(st.input_idle.count()));
-                (void)store_->set_setting("kiosk.idle_warning", std::to_string(st.idle_warning.count()));
-                (void)store_->set_setting("kiosk.receipt_idle", std::to_string(st.receipt_idle.count()));
-                (void)store_->set_setting("kiosk.volunteer_idle", std::to_string(st.volunteer_idle.count()));
-                (void)store_->set_setting("kiosk.default_lang", st.default_lang);
-                (void)store_->set_setting("kiosk.font_scale", std::to_string(st.font_scale));
-                (void)store_->set_setting("kiosk.on_screen_keyboard", st.on_screen_keyboard ? "1" : "0");
-            }
-            fonts_dirty_ = true;
-            ApplyOverrides();
+    for (auto& effect : effects) std::visit([this](auto& e) { Run(e); }, effect);
+}
+
+std::shared_ptr<registry::SecretBytes> App::PassphraseCopy() const {
+    return std::make_shared<registry::SecretBytes>(
+        reinterpret_cast<const std::uint8_t*>(flow_.auth.passphrase.data()),  // NOLINT
+        flow_.auth.passphrase.size());
+}
+
+void App::Run(fx::WipeUiInputState&) { WipeRegistrantUi(); }
+
+void App::Run(fx::CheckPassphrase& c) {
+    auto pass = PassphraseCopy();
+    const fs::path dir = opts_.data_dir;
+    if (c.unlock) {
+        StartJob([this, pass, dir]() -> kiosk::Event {
+            auto r = registry::KioskStore::open(dir, pass->view());
+            pass->wipe();
+            if (!r) return ev::PassphraseRejected{};
+            store_ = std::move(*r);
+            return ev::PassphraseAccepted{};
+        });
+    } else {
+        StartJob([pass, dir]() -> kiosk::Event {
+            auto r = registry::keyfile_unlock(dir / registry::KioskStore::key_file_name,
+                                              registry::KeyFileKind::kiosk_database, pass->view());
+            pass->wipe();
+            return r ? kiosk::Event(ev::PassphraseAccepted{}) : kiosk::Event(ev::PassphraseRejected{});
+        });
+    }
+}
+
+void App::Run(fx::CreateKiosk&) {
+    auto pass = PassphraseCopy();
+    const fs::path dir = opts_.data_dir;
+    const registry::PublicIdentity id = *identity_;
+    StartJob([this, pass, dir, id]() -> kiosk::Event {
+        auto r = registry::KioskStore::create(dir, pass->view(), id, "kiosk", new_kdf_params());
+        pass->wipe();
+        if (!r) return ev::OperationFailed{r.message()};
+        store_ = std::move(*r);
+        return ev::KioskCreated{};
+    });
+}
+
+void App::Run(fx::LoadIdentity& li) {
+    std::string text = read_text_file(li.path, 4096);
+    auto id = registry::parse_public_identity(text);
+    if (!id) {
+        Send(ev::OperationFailed{fs::path(li.path).filename().string() + ": " + id.message()});
+    } else {
+        identity_ = *id;
+        Send(ev::IdentityLoaded{id->fingerprint()});
+    }
+}
+
+void App::Run(fx::LoadPack& lp) {
+    const std::string path = lp.path;
+    StartJob([this, path]() -> kiosk::Event {
+        auto bytes = embassy::read_file(path, 16 * 1024 * 1024);
+        if (!bytes) return ev::OperationFailed{bytes.message()};
+        if (auto s = store_->load_pack(*bytes); !s) return ev::OperationFailed{s.message()};
+        auto cur = store_->current_pack();
+        if (!cur) return ev::OperationFailed{cur.message()};
+        return ev::PackLoaded{std::move(*cur)};
+    });
+}
+
+void App::Run(fx::CreateEvent& ce) {
+    auto id = store_->create_event(ce.event);
+    if (!id) {
+        Send(ev::OperationFailed{id.message()});
+    } else if (auto s = store_->set_active_event(*id); !s) {
+        Send(ev::OperationFailed{s.message()});
+    } else {
+        event_name_ = ce.event.name;
+        Send(ev::EventCreated{*id});
+    }
+}
+
+void App::Run(fx::SetActiveAppeals& sa) {
+    if (!store_) return;
+    if (auto s = store_->set_active_appeals(sa.appeal_ids); !s) Send(ev::OperationFailed{s.message()});
+}
+
+void App::Run(fx::Submit& sub) {
+    auto s = std::make_shared<registry::Submission>(std::move(sub.submission));
+    kiosk::wipe(sub.submission);
+    StartJob([this, s]() -> kiosk::Event { return DoSubmit(std::move(*s)); });
+}
+
+void App::Run(fx::LockStore&) {
+    if (job_.valid()) job_.wait();
+    if (store_) store_->lock();
+    store_.reset();
+    counts_.reset();
+    locked_ = true;
+}
+
+void App::Run(fx::Quit&) { quit_ = true; }
+
+void App::Run(fx::ExportBatch& ex) {
+    const fs::path dir = ex.dir;
+    StartJob([this, dir]() -> kiosk::Event {
+        auto r = sync::export_batch(*store_, dir, [this](std::uint64_t done, std::uint64_t total) {
+            progress_done_ = done;
+            progress_total_ = total;
+        });
+        if (!r) return ev::OperationFailed{r.message()};
+        return ev::ExportFinished{static_cast<std::int64_t>(r->signatures),
+                                  r->wrote ? r->path.string() : dir.string()};
+    });
+}
+
+void App::Run(fx::ApplyAck& ack) {
+    const std::string path = ack.path;
+    StartJob([this, path]() -> kiosk::Event {
+        auto bytes = embassy::read_file(path, 64 * 1024 * 1024);
+        if (!bytes) return ev::OperationFailed{bytes.message()};
+        auto r = sync::apply_ack(*store_, *bytes);
+        if (!r) return ev::OperationFailed{r.message()};
+        return ev::AckApplied{static_cast<std::int64_t>(r->purged)};
+    });
+}
+
+void App::Run(fx::SaveSettings& ss) {
+    if (store_) {
+        if (auto st = SaveSettingsToStore(ss.settings); !st) {
+            // The flow already said "saved" and applied them: show what the store really holds and
+            // tell the volunteer, so a restart does not surprise them with the old timeouts.
+            LoadSettingsFromStore();
+            flow_.notice = kiosk::Notice{"settings.not_saved", {}, st.message()};
         }
     }
+    fonts_dirty_ = true;
+    ApplyOverrides();
 }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Settings
 //-----------------------------------------------------------------------------
 
+std::string App::StoredSetting(const registry::settings::Key& key) const {
+    return store_->setting(key.name, key.default_value);
+}
+
+Status App::StoreSetting(const registry::settings::Key& key, std::string_view value) {
+    return store_->set_setting(key.name, value);
+}
+
+Status App::SaveSettingsToStore(const kiosk::Settings& st) {
+    namespace k = registry::settings;
+    const std::pair<const k::Key&, std::string> rows[] = {
+        {k::input_idle, std::to_string(st.input_idle.count())},
+        {k::idle_warning, std::to_string(st.idle_warning.count())},
+        {k::receipt_idle, std::to_string(st.receipt_idle.count())},
+        {k::volunteer_idle, std::to_string(st.volunteer_idle.count())},
+        {k::default_lang, st.default_lang},
+        {k::font_scale, std::to_string(st.font_scale)},
+        {k::on_screen_keyboard, st.on_screen_keyboard ? "1" : "0"},
+    };
+    for (const auto& [key, value] : rows)
+        if (auto s = StoreSetting(key, value); !s) return s;
+    return {};
+}
+
 void App::LoadSettingsFromStore() {
     if (!store_) return;
+    namespace k = registry::settings;
     kiosk::Settings s = flow_.settings;
-    auto num = [&](const char* key, kiosk::Seconds& out) {
-        std::string v = store_->setting(key);
-        if (!v.empty()) out = kiosk::Seconds(std::atoi(v.c_str()));
-    };
-    num("kiosk.input_idle", s.input_idle);
-    num("kiosk.idle_warning", s.idle_warning);
-    num("kiosk.receipt_idle", s.receipt_idle);
-    num("kiosk.volunteer_idle", s.volunteer_idle);
-    if (auto l = store_->setting("kiosk.default_lang"); !l.empty()) s.default_lang = l;
-    if (auto f = store_->setting("kiosk.font_scale"); !f.empty()) s.font_scale = std::strtof(f.c_str(), nullptr);
-    s.on_screen_keyboard = store_->setting("kiosk.on_screen_keyboard") == "1";
+    auto num = [&](const k::Key& key, kiosk::Seconds& out) { out = kiosk::Seconds(std::atoi(StoredSetting(key).c_str())); };
+    num(k::input_idle, s.input_idle);
+    num(k::idle_warning, s.idle_warning);
+    num(k::receipt_idle, s.receipt_idle);
+    num(k::volunteer_idle, s.volunteer_idle);
+    s.default_lang = StoredSetting(k::default_lang);
+    s.font_scale = std::strtof(StoredSetting(k::font_scale).c_str(), nullptr);
+    s.on_screen_keyboard = StoredSetting(k::on_screen_keyboard) == "1";
     if (!kiosk::check_settings(s).empty()) return;   // a damaged setting: keep the defaults
     if (s.font_scale != flow_.settings.font_scale) fonts_dirty_ = true;
     flow_.settings = s;
@@ -364,7 +395,7 @@ void App::AfterUnlock() {
     if (auto pack = store_->current_pack()) flow_.content.pack = std::move(*pack);
     flow_.content.active = store_->active_appeals();
     if (auto e = store_->active_event()) event_name_ = e->name;
-    last_export_ = store_->setting("kiosk.last_export");
+    last_export_ = StoredSetting(registry::settings::last_export);
     LoadSettingsFromStore();
     ApplyOverrides();
 }
@@ -387,8 +418,11 @@ bool App::Update() {
         Send(outcome);
         if (unlocked) AfterUnlock();
         if (exported && store_) {
-            last_export_ = now_hm();
-            (void)store_->set_setting("kiosk.last_export", last_export_);
+            // The batch is written either way; only the "last export" line would be stale.
+            const std::string when = local_time("%Y-%m-%d %H:%M");
+            if (auto s = StoreSetting(registry::settings::last_export, when); !s)
+                flow_.notice = kiosk::Notice{"volunteer.export.time_not_saved", flow_.notice.args, s.message()};
+            else last_export_ = when;
         }
         if (flow_.mode() == kiosk::Mode::Volunteer) RefreshCounts();
         changed = true;

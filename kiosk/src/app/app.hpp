@@ -4,6 +4,7 @@
 
 #include "embassy/kiosk/flow.hpp"
 #include "embassy/registry/identity.hpp"
+#include "embassy/registry/settings_keys.hpp"
 #include "embassy/registry/store.hpp"
 #include "embassy/ui/i18n.hpp"
 #include "embassy/ui/signature_pad.hpp"
@@ -91,6 +92,23 @@ private:
     // [SECTION] effects and jobs (app.cpp)
     void Send(const kiosk::Event& e);
     void Execute(kiosk::Effects fx);
+    // One handler per effect, called through std::visit in Execute. An effect added to
+    // kiosk::Effect without a handler here picks the deleted template and fails to compile.
+    template <class E> void Run(E&) = delete;
+    // On the main thread:
+    void Run(kiosk::fx::WipeUiInputState&); void Run(kiosk::fx::LockStore&); void Run(kiosk::fx::Quit&);
+    void Run(kiosk::fx::LoadIdentity&); void Run(kiosk::fx::CreateEvent&); void Run(kiosk::fx::SetActiveAppeals&);
+    void Run(kiosk::fx::SaveSettings&);
+    // Started as the one worker job (StartJob):
+    void Run(kiosk::fx::CheckPassphrase&); void Run(kiosk::fx::CreateKiosk&); void Run(kiosk::fx::LoadPack&);
+    void Run(kiosk::fx::Submit&); void Run(kiosk::fx::ExportBatch&); void Run(kiosk::fx::ApplyAck&);
+    // A copy of the typed passphrase for a KDF job (the flow wipes its own on the outcome).
+    std::shared_ptr<registry::SecretBytes> PassphraseCopy() const;
+    // The app's only door to the store's settings table (registry/settings_keys.hpp): an absent row
+    // reads as the key's default. Saving stops at the first failure and returns it.
+    std::string StoredSetting(const registry::settings::Key& key) const;
+    Status StoreSetting(const registry::settings::Key& key, std::string_view value);
+    Status SaveSettingsToStore(const kiosk::Settings& s);
     void StartJob(std::function<kiosk::Event()> job);
     void AfterUnlock();
     void LoadSettingsFromStore();
@@ -109,12 +127,18 @@ private:
     void BeginScreen();
     void EndScreen();
     bool BottomBar(const char* back_key, const char* next_key, bool cancel, bool next_enabled = true);
+    void OpenScreen(const char* title_key, const char* hint_key, int gap);
+    void CloseScreen(const char* back_key, const char* next_key, bool cancel);
     void CountryPicker(const char* id, std::string& code, std::string& query, bool registrant);
     void TextField(kiosk::Field f, const char* label_key, bool required, std::size_t max);
     void KeyboardFor(std::string* target);
     bool KeyboardShown() const;
     void DrawStrokesPreview(const registry::Strokes& s, float width);
 
+    void BeginSetupStep(int step, const char* prefix);
+    void EndSetupStep(const char* back_key, const char* next_key);
+    enum class ChooserFor { None, Identity, Pack, ExportDir, Ack, VolunteerPack };
+    void ChooseFileButton(const char* ext, ChooserFor what);
     void ScreenSetupPassphrase();
     void ScreenSetupIdentity();
     void ScreenSetupPack();
@@ -131,6 +155,7 @@ private:
     void ScreenReceipt();
     void ScreenVolunteerHome();
     void ScreenVolunteerSettings();
+    bool BeginModal(const char* id, bool show);
     void OverlayIdle();
     void OverlayCancel();
     void OverlayChooser();
@@ -156,7 +181,7 @@ private:
     bool confirm_cancel_ = false;
     bool show_pass_ = false;
     FileChooser chooser_;
-    enum class ChooserFor { None, Identity, Pack, ExportDir, Ack, VolunteerPack } chooser_for_ = ChooserFor::None;
+    ChooserFor chooser_for_ = ChooserFor::None;
 
     std::optional<registry::Counts> counts_;
     std::string last_export_;
@@ -174,7 +199,6 @@ private:
     std::vector<std::function<void()>> tour_;
     UiMap uimap_;
 
-    friend class Tour;
 };
 
 // Helpers shared by the app's files.
@@ -182,6 +206,8 @@ std::string read_text_file(const std::filesystem::path& p, std::size_t max);
 std::filesystem::path default_data_dir();
 std::filesystem::path demo_toml_path();
 using registry::new_kdf_params;  // keyfile.hpp
+// The local date and time in strftime's format, e.g. "%Y-%m-%d".
+std::string local_time(const char* format);
 kiosk::FieldCheck registry_validator(kiosk::Field f, std::string_view raw);
 
 }  // namespace embassy::app

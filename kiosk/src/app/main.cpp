@@ -216,7 +216,6 @@ int main(int argc, char** argv) {
     int redraw = 3;            // frames to draw after something happened (ImGui settles in 2-3)
     bool first_frame = true;
     std::string last_map;
-    int tour_wait = 0;
     unsigned seen_events = 0;
     while (!app.WantsQuit()) {
         // Render on events only: sleep until input or the next timer tick (WaitTimeout), then
@@ -262,16 +261,11 @@ int main(int argc, char** argv) {
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         if (opts.tour) {
-            if (tour_wait > 0) {
-                --tour_wait;
-            } else {
-                const bool more = app.TourStep([&](const std::string& name) {
-                    const std::string path = opts.screenshot_dir + "/" + name + ".png";
-                    if (!SavePng(path, fb_w, fb_h)) std::cerr << "embassy-kiosk: cannot write " << path << "\n";
-                });
-                if (!more) break;
-                tour_wait = 0;
-            }
+            const bool more = app.TourStep([&](const std::string& name) {
+                const std::string path = opts.screenshot_dir + "/" + name + ".png";
+                if (!SavePng(path, fb_w, fb_h)) std::cerr << "embassy-kiosk: cannot write " << path << "\n";
+            });
+            if (!more) break;
         }
         if (g_screenshot_requested) {
             g_screenshot_requested = 0;

@@ -166,6 +166,21 @@ void App::EndScreen() {
 
 // Back (left), Cancel (left, when the registrant may abandon), Next (right, primary).
 // Returns true when Next was pressed (already sent as ev::Next).
+// The start of a screen with a title, a muted hint under it and a gap of `gap` (unscaled) pixels.
+void App::OpenScreen(const char* title_key, const char* hint_key, int gap) {
+    BeginScreen();
+    Heading(T(title_key));
+    Para(T(hint_key), true);
+    ImGui::Dummy(ImVec2(0, static_cast<float>(gap) * Scale()));
+}
+
+// The end of a screen: its scrolling body, the bottom bar, the window.
+void App::CloseScreen(const char* back_key, const char* next_key, bool cancel) {
+    EndScreen();
+    BottomBar(back_key, next_key, cancel);
+    ImGui::End();
+}
+
 bool App::BottomBar(const char* back_key, const char* next_key, bool cancel, bool next_enabled) {
     ImGui::Separator();
     ImGui::Dummy(ImVec2(0, 4 * Scale()));
@@ -374,11 +389,31 @@ void StepLine(const App&, const char* text) {
 }
 }  // namespace
 
-void App::ScreenSetupPassphrase() {
+// The frame of every setup step: "Step n of 5", the step's title and introduction (catalog keys
+// <prefix>.title and <prefix>.intro), and at the end the notice line and the bottom bar.
+void App::BeginSetupStep(int step, const char* prefix) {
     BeginScreen();
-    StepLine(*this, F("setup.step", {{"step", "1"}, {"total", "5"}}).c_str());
-    Heading(T("setup.passphrase.title"));
-    Para(T("setup.passphrase.intro"));
+    StepLine(*this, F("setup.step", {{"step", std::to_string(step)}, {"total", "5"}}).c_str());
+    Heading(T((std::string(prefix) + ".title").c_str()));
+    Para(T((std::string(prefix) + ".intro").c_str()));
+}
+
+void App::EndSetupStep(const char* back_key, const char* next_key) {
+    NoticeLine();
+    CloseScreen(back_key, next_key, false);
+}
+
+// "Choose file…" opening the chooser on files ending in `ext`, for `what`.
+void App::ChooseFileButton(const char* ext, ChooserFor what) {
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    if (Button("button.choose_file")) {
+        chooser_.Open(FileChooser::Kind::File, ext, opts_.data_dir.parent_path());
+        chooser_for_ = what;
+    }
+}
+
+void App::ScreenSetupPassphrase() {
+    BeginSetupStep(1, "setup.passphrase");
     ImGui::Dummy(ImVec2(0, 6 * Scale()));
     Para(T("setup.passphrase.suggest"), true);
     ImGui::Dummy(ImVec2(0, 10 * Scale()));
@@ -395,52 +430,26 @@ void App::ScreenSetupPassphrase() {
     ImGui::SameLine();
     std::string score_key = "setup.passphrase.score." + std::to_string(st.score);
     ImGui::TextUnformatted(T(score_key.c_str()));
-    ui::PassphraseMeter(flow_.auth.passphrase);
+    ui::PassphraseMeter(flow_.auth.passphrase.empty() ? -1 : st.score);
     if (*st.hint) Para(T(st.hint), true);
-    NoticeLine();
-    EndScreen();
-    BottomBar(nullptr, "button.next", false);
-    ImGui::End();
+    EndSetupStep(nullptr, "button.next");
 }
 
 void App::ScreenSetupIdentity() {
-    BeginScreen();
-    StepLine(*this, F("setup.step", {{"step", "2"}, {"total", "5"}}).c_str());
-    Heading(T("setup.identity.title"));
-    Para(T("setup.identity.intro"));
-    ImGui::Dummy(ImVec2(0, 10 * Scale()));
-    if (Button("button.choose_file")) {
-        chooser_.Open(FileChooser::Kind::File, ".pub", opts_.data_dir.parent_path());
-        chooser_for_ = ChooserFor::Identity;
-    }
+    BeginSetupStep(2, "setup.identity");
+    ChooseFileButton(".pub", ChooserFor::Identity);
     if (flow_.busy) Para(T("setup.creating"), true);
-    NoticeLine();
-    EndScreen();
-    BottomBar("button.back", "button.next", false);
-    ImGui::End();
+    EndSetupStep("button.back", "button.next");
 }
 
 void App::ScreenSetupPack() {
-    BeginScreen();
-    StepLine(*this, F("setup.step", {{"step", "3"}, {"total", "5"}}).c_str());
-    Heading(T("setup.pack.title"));
-    Para(T("setup.pack.intro"));
-    ImGui::Dummy(ImVec2(0, 10 * Scale()));
-    if (Button("button.choose_file")) {
-        chooser_.Open(FileChooser::Kind::File, ".pack", opts_.data_dir.parent_path());
-        chooser_for_ = ChooserFor::Pack;
-    }
-    NoticeLine();
-    EndScreen();
-    BottomBar(nullptr, "button.next", false);
-    ImGui::End();
+    BeginSetupStep(3, "setup.pack");
+    ChooseFileButton(".pack", ChooserFor::Pack);
+    EndSetupStep(nullptr, "button.next");
 }
 
 void App::ScreenSetupEvent() {
-    BeginScreen();
-    StepLine(*this, F("setup.step", {{"step", "4"}, {"total", "5"}}).c_str());
-    Heading(T("setup.event.title"));
-    Para(T("setup.event.intro"));
+    BeginSetupStep(4, "setup.event");
     auto& e = flow_.setup.event;
     std::string l = std::string(T("setup.event.name")) + "##ev_name";
     ui::InputTextLarge(l.c_str(), e.name, 200);
@@ -448,30 +457,17 @@ void App::ScreenSetupEvent() {
     l = std::string(T("setup.event.city")) + "##ev_city";
     ui::InputTextLarge(l.c_str(), e.city, 200);
     uimap_.Add("field:event_city");
-    if (e.date.empty()) {
-        char buf[16];
-        std::time_t t = std::time(nullptr);
-        std::tm tm{};
-        localtime_r(&t, &tm);
-        std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-        e.date = buf;
-    }
+    if (e.date.empty()) e.date = local_time("%Y-%m-%d");
     l = std::string(T("setup.event.date")) + "##ev_date";
     ui::InputTextLarge(l.c_str(), e.date, 10);
     uimap_.Add("field:event_date");
     ImGui::TextUnformatted(T("setup.event.country"));
     CountryPicker("event", e.country, setup_country_query_, false);
-    NoticeLine();
-    EndScreen();
-    BottomBar("button.back", "button.next", false);
-    ImGui::End();
+    EndSetupStep("button.back", "button.next");
 }
 
 void App::ScreenSetupAppeals() {
-    BeginScreen();
-    StepLine(*this, F("setup.step", {{"step", "5"}, {"total", "5"}}).c_str());
-    Heading(T("setup.appeals.title"));
-    Para(T("setup.appeals.intro"));
+    BeginSetupStep(5, "setup.appeals");
     for (const auto& a : flow_.content.pack.appeals) {
         bool on = std::find(flow_.content.active.begin(), flow_.content.active.end(), a.id) != flow_.content.active.end();
         const auto* t = a.text_for(flow_.ui_lang());
@@ -479,10 +475,7 @@ void App::ScreenSetupAppeals() {
         if (ui::CheckboxLarge(label.c_str(), &on)) Send(ev::ToggleAppeal{a.id});
         uimap_.Add("appeal:" + a.id);
     }
-    NoticeLine();
-    EndScreen();
-    BottomBar("button.back", "setup.finish", false);
-    ImGui::End();
+    EndSetupStep("button.back", "setup.finish");
 }
 
 //-----------------------------------------------------------------------------
@@ -514,9 +507,7 @@ void App::ScreenUnlock(bool volunteer_auth) {
     if (flow_.busy) Para(T("unlock.checking"), true);
     if (wait > 0 && flow_.notice.empty()) Para(F("unlock.wait", {{"seconds", std::to_string(wait)}}).c_str());
     NoticeLine();
-    EndScreen();
-    BottomBar(volunteer_auth ? "button.back" : nullptr, nullptr, false);
-    ImGui::End();
+    CloseScreen(volunteer_auth ? "button.back" : nullptr, nullptr, false);
 }
 
 //-----------------------------------------------------------------------------
@@ -550,16 +541,11 @@ void App::ScreenWelcome() {
     ImGui::Dummy(ImVec2(0, 20 * Scale()));
     Para(T("welcome.privacy"), true);
     NoticeLine();
-    EndScreen();
-    BottomBar(nullptr, nullptr, false);
-    ImGui::End();
+    CloseScreen(nullptr, nullptr, false);
 }
 
 void App::ScreenChooseAppeal() {
-    BeginScreen();
-    Heading(T("choose_appeal.title"));
-    Para(T("choose_appeal.hint"), true);
-    ImGui::Dummy(ImVec2(0, 12 * Scale()));
+    OpenScreen("choose_appeal.title", "choose_appeal.hint", 12);
     for (const auto* a : flow_.active_appeals()) {
         const auto* t = a->text_for(flow_.ui_lang());
         std::string label = (t ? t->title : a->id) + "##appeal_" + a->id;
@@ -572,9 +558,7 @@ void App::ScreenChooseAppeal() {
         ImGui::Dummy(ImVec2(0, 6 * Scale()));
     }
     NoticeLine();
-    EndScreen();
-    BottomBar("button.back", nullptr, false);
-    ImGui::End();
+    CloseScreen("button.back", nullptr, false);
 }
 
 void App::ScreenReadAppeal() {
@@ -599,16 +583,11 @@ void App::ScreenReadAppeal() {
         if (!a->addressee.empty()) Para(F("read_appeal.addressee", {{"addressee", a->addressee}}).c_str(), true);
         ImGui::EndChild();
     }
-    EndScreen();
-    BottomBar("button.back", "read_appeal.next", true);
-    ImGui::End();
+    CloseScreen("button.back", "read_appeal.next", true);
 }
 
 void App::ScreenDetails() {
-    BeginScreen();
-    Heading(T("details.title"));
-    Para(T("details.required_hint"), true);
-    ImGui::Dummy(ImVec2(0, 6 * Scale()));
+    OpenScreen("details.title", "details.required_hint", 6);
     // Two columns where two fields belong together; the country list gets the full width.
     auto pair = [&](const char* id, auto&& left, auto&& right) {
         if (ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_PadOuterX)) {
@@ -663,9 +642,7 @@ void App::ScreenDetails() {
         ImGui::PopStyleColor();
     }
     NoticeLine();
-    EndScreen();
-    BottomBar("button.back", "button.next", true);
-    ImGui::End();
+    CloseScreen("button.back", "button.next", true);
 }
 
 void App::ScreenSign() {
@@ -735,16 +712,11 @@ void App::ScreenSign() {
         if (Button("sign.can_sign")) Send(ev::SetCannotSign{false});
     }
     NoticeLine();
-    EndScreen();
-    BottomBar("button.back", "button.next", true);
-    ImGui::End();
+    CloseScreen("button.back", "button.next", true);
 }
 
 void App::ScreenReview() {
-    BeginScreen();
-    Heading(T("review.title"));
-    Para(T("review.hint"), true);
-    ImGui::Dummy(ImVec2(0, 8 * Scale()));
+    OpenScreen("review.title", "review.hint", 8);
     const auto& form = flow_.form;
     const std::string lang = flow_.ui_lang();
     // Label | value rows, so the whole summary and the signature fit on one screen.
@@ -796,9 +768,7 @@ void App::ScreenReview() {
     }
     ImGui::EndTable();
     NoticeLine();
-    EndScreen();
-    BottomBar("button.back", "button.submit", true);
-    ImGui::End();
+    CloseScreen("button.back", "button.submit", true);
 }
 
 void App::ScreenSubmitting() {
@@ -806,9 +776,7 @@ void App::ScreenSubmitting() {
     ImGui::Dummy(ImVec2(0, 80 * Scale()));
     Heading(T("submitting.title"));
     Para(T("submitting.hint"), true);
-    EndScreen();
-    BottomBar(nullptr, nullptr, false);
-    ImGui::End();
+    CloseScreen(nullptr, nullptr, false);
 }
 
 void App::ScreenReceipt() {
@@ -849,9 +817,7 @@ void App::ScreenReceipt() {
     const auto left = flow_.settings.receipt_idle - std::chrono::duration_cast<kiosk::Seconds>(kiosk::Clock::now() - flow_.last_input);
     ImGui::Dummy(ImVec2(0, 10 * Scale()));
     Para(F("receipt.closes_in", {{"seconds", std::to_string(std::max<long>(0, static_cast<long>(left.count())))}}).c_str(), true);
-    EndScreen();
-    BottomBar(nullptr, "button.done", false);
-    ImGui::End();
+    CloseScreen(nullptr, "button.done", false);
 }
 
 //-----------------------------------------------------------------------------
@@ -1016,57 +982,52 @@ void App::ScreenVolunteerSettings() {
 // [SECTION] Overlays: idle, cancel, file chooser
 //-----------------------------------------------------------------------------
 
-void App::OverlayIdle() {
-    const bool show = flow_.idle_warning && kiosk::is_input_screen(flow_.screen);
-    if (show && !ImGui::IsPopupOpen("##idle")) ImGui::OpenPopup("##idle");
+// A centred modal popup `id` that is open while `show` holds. True while it is open and shown:
+// the caller draws its body and calls ImGui::EndPopup().
+bool App::BeginModal(const char* id, bool show) {
+    if (show && !ImGui::IsPopupOpen(id)) ImGui::OpenPopup(id);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(std::min(vp->WorkSize.x * 0.9f, 900 * Scale()), 0));
-    if (ImGui::BeginPopupModal("##idle", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize)) {
-        if (!show) {
-            ImGui::CloseCurrentPopup();
-        } else {
-            Heading(T("idle.title"));
-            const int left = flow_.idle_seconds_left(kiosk::Clock::now());
-            ui::Countdown(F("idle.body", {{"seconds", std::to_string(left)}}).c_str(), static_cast<float>(left),
-                          static_cast<float>(flow_.settings.idle_warning.count()));
-            ImGui::Dummy(ImVec2(0, 10 * Scale()));
-            if (Button("idle.continue", true, -FLT_MIN)) Send(ev::Activity{});
-        }
-        ImGui::EndPopup();
-    }
+    if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize)) return false;
+    if (show) return true;
+    ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+    return false;
+}
+
+void App::OverlayIdle() {
+    if (!BeginModal("##idle", flow_.idle_warning && kiosk::is_input_screen(flow_.screen))) return;
+    Heading(T("idle.title"));
+    const int left = flow_.idle_seconds_left(kiosk::Clock::now());
+    ui::Countdown(F("idle.body", {{"seconds", std::to_string(left)}}).c_str(), static_cast<float>(left),
+                  static_cast<float>(flow_.settings.idle_warning.count()));
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    if (Button("idle.continue", true, -FLT_MIN)) Send(ev::Activity{});
+    ImGui::EndPopup();
 }
 
 void App::OverlayCancel() {
     if (confirm_cancel_ && !kiosk::is_input_screen(flow_.screen)) confirm_cancel_ = false;
-    if (confirm_cancel_ && !ImGui::IsPopupOpen("##cancel")) ImGui::OpenPopup("##cancel");
-    const ImGuiViewport* vp = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(vp->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(std::min(vp->WorkSize.x * 0.9f, 900 * Scale()), 0));
-    if (ImGui::BeginPopupModal("##cancel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize)) {
-        if (!confirm_cancel_) {
-            ImGui::CloseCurrentPopup();
-        } else {
-            Heading(T("cancel.confirm.title"));
-            Para(T("cancel.confirm.body"));
-            ImGui::Dummy(ImVec2(0, 10 * Scale()));
-            if (Button("button.no_go_back")) {
-                confirm_cancel_ = false;
-                Send(ev::Activity{});
-            }
-            ImGui::SameLine();
-            const char* yes = T("button.yes_start_over");
-            ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(yes).x - 60 * Scale());
-            ImGui::PushStyleColor(ImGuiCol_Button, ui::colors::Danger());
-            ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::OnPrimary());
-            if (Button("button.yes_start_over", false, ImGui::CalcTextSize(yes).x + 60 * Scale())) {
-                confirm_cancel_ = false;
-                Send(ev::Cancel{});
-            }
-            ImGui::PopStyleColor(2);
-        }
-        ImGui::EndPopup();
+    if (!BeginModal("##cancel", confirm_cancel_)) return;
+    Heading(T("cancel.confirm.title"));
+    Para(T("cancel.confirm.body"));
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    if (Button("button.no_go_back")) {
+        confirm_cancel_ = false;
+        Send(ev::Activity{});
     }
+    ImGui::SameLine();
+    const char* yes = T("button.yes_start_over");
+    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(yes).x - 60 * Scale());
+    ImGui::PushStyleColor(ImGuiCol_Button, ui::colors::Danger());
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::OnPrimary());
+    if (Button("button.yes_start_over", false, ImGui::CalcTextSize(yes).x + 60 * Scale())) {
+        confirm_cancel_ = false;
+        Send(ev::Cancel{});
+    }
+    ImGui::PopStyleColor(2);
+    ImGui::EndPopup();
 }
 
 void App::OverlayChooser() {

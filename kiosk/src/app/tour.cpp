@@ -33,6 +33,15 @@ Sample SampleFor(std::string_view lang) {
     if (lang == "de") return {"Jürgen", "Weiß", "Köln", "Deu"};
     return {"Anna", "Smith", "London", "Uni"};
 }
+// A synthetic signature: a few loops across the pad.
+ui::PadStroke SampleStroke() {
+    ui::PadStroke st;
+    for (int i = 0; i <= 120; ++i) {
+        const float t = static_cast<float>(i) / 120.0f;
+        st.push_back({0.12f + 0.7f * t + 0.05f * std::sin(t * 25.0f), 0.55f - 0.22f * std::sin(t * 12.0f) * (1.0f - t)});
+    }
+    return st;
+}
 }  // namespace
 
 bool App::TourStep(const std::function<void(const std::string&)>& capture) {
@@ -172,15 +181,8 @@ bool App::TourStep(const std::function<void(const std::string&)>& capture) {
             step([this, feed] {
                 ui::WipeString(country_query_);
                 feed(ev::Next{});
-                // A synthetic signature: a few loops across the pad.
                 ui::PadClear(pad_);
-                ui::PadStroke st;
-                for (int i = 0; i <= 120; ++i) {
-                    const float t = static_cast<float>(i) / 120.0f;
-                    st.push_back({0.12f + 0.7f * t + 0.05f * std::sin(t * 25.0f),
-                                  0.55f - 0.22f * std::sin(t * 12.0f) * (1.0f - t)});
-                }
-                pad_.strokes.push_back(st);
+                pad_.strokes.push_back(SampleStroke());
                 pad_sent_ = 0;
             });
             shot(name("sign"));
@@ -188,13 +190,7 @@ bool App::TourStep(const std::function<void(const std::string&)>& capture) {
             shot(name("sign-typed"));
             step([this, feed] {
                 feed(ev::SetCannotSign{false});
-                ui::PadStroke st;
-                for (int i = 0; i <= 120; ++i) {
-                    const float t = static_cast<float>(i) / 120.0f;
-                    st.push_back({0.12f + 0.7f * t + 0.05f * std::sin(t * 25.0f),
-                                  0.55f - 0.22f * std::sin(t * 12.0f) * (1.0f - t)});
-                }
-                pad_.strokes.push_back(st);
+                pad_.strokes.push_back(SampleStroke());
                 pad_sent_ = 0;
             });
             step([] {});   // one frame: the Sign screen hands the stroke to the flow

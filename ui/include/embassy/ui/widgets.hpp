@@ -29,12 +29,10 @@ bool InputTextLarge(const char* label, std::string& value, std::size_t max_bytes
 // Returns true once seconds_left has reached zero.
 bool Countdown(const char* label, float seconds_left, float total);
 
-// Strength of a passphrase, 0 (very weak) .. 4 (strong), from an entropy estimate that counts
-// words (a sentence of 4+ ordinary words is the suggested form), length and character classes.
-int PassphraseStrength(std::string_view pass);
-double PassphraseBits(std::string_view pass);
-// Draws a coloured bar of 4 segments for PassphraseStrength(pass) and returns the score.
-int PassphraseMeter(std::string_view pass);
+// Draws a coloured bar of 4 segments for a passphrase score 0 (very weak) .. 4 (strong); any other
+// value (-1 for an empty field) draws the bar unlit. It only draws: the score comes from the one
+// estimator, kiosk::passphrase_strength, which also gates the Setup screen.
+void PassphraseMeter(int score);
 
 // Makes Dear ImGui forget every trace of typed text: deactivates the active widget, clears and
 // zeroes the input-text state (edit buffers, the initial-text backup and the undo history), the
