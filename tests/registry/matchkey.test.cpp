@@ -82,6 +82,7 @@ Figures measure_generated(const char* label, std::uint32_t seed, bool held_out) 
     const auto pairs = embassy::test::generate_name_pairs(seed, 120, held_out);
     std::ofstream(std::string(EMBASSY_BINARY_DIR) + "/name-pairs-" + label + ".tsv")
         << embassy::test::name_pairs_tsv(pairs);
+    std::ofstream wrong(std::string(EMBASSY_BINARY_DIR) + "/name-pairs-" + label + "-wrong.tsv");
     Figures f;
     std::map<std::string, int> missed_by, merged_by;
     int shown = 0;
@@ -89,6 +90,9 @@ Figures measure_generated(const char* label, std::uint32_t seed, bool held_out) 
         const std::string k1 = name_match_key(p.given1, p.family1);
         const std::string k2 = name_match_key(p.given2, p.family2);
         const bool match = !k1.empty() && k1 == k2;
+        if (match != p.same)
+            wrong << p.given1 << '\t' << p.family1 << '\t' << p.given2 << '\t' << p.family2 << '\t' << p.how << '\t'
+                  << k1 << '\t' << k2 << '\n';
         if (match && p.same) ++f.tp;
         else if (match) {
             ++f.fp;
