@@ -361,7 +361,8 @@ S polish(const S& w, bool be) {
         const bool soft_sign = next == U'ь';
         if (adj_f && i == w.size() - 2) { out += U"a"; break; }  // -ska, -cka
         if (c == U'и' && ends_with(w, i, U"ий") && (prev == U'к' || prev == U'г')) { out += U"i"; break; }
-        const bool hard_prev = prev == U'ж' || prev == U'ш' || prev == U'ч' || prev == U'щ' || prev == U'ц';
+        // Always-hard consonants: Russian ж ш ч щ ц; in Belarusian ц before a vowel is soft (ця).
+        const bool hard_prev = prev == U'ж' || prev == U'ш' || prev == U'ч' || prev == U'щ' || (!be && prev == U'ц');
         switch (c) {
             case U'в': out += U"w"; break;
             case U'г': out += be ? U"h" : U"g"; break;
