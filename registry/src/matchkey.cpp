@@ -91,6 +91,7 @@ const char* latin_special(char32_t c) {
         case U'ž': return "zh"; case U'ż': return "zh"; case U'ć': return "ts"; case U'ß': return "ss";
         case U'ø': return "o";  case U'æ': return "ae"; case U'œ': return "oe"; case U'đ': return "d";
         case U'ı': return "i";  case U'þ': return "th"; case U'ð': return "d";  case U'ŋ': return "n";
+        case U'ǔ': return "w";  case U'ŝ': return "shch"; case U'â': return "ja"; case U'û': return "ju"; case U'ê': return "je";  // ISO 9 ў щ я ю є
         default: return nullptr;
     }
 }
@@ -121,7 +122,7 @@ void to_ascii_words(std::string_view s, std::string& out) {
             continue;
         }
         c = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
-        if (c == 0x2019 || c == 0x02BC) {       // typographic apostrophes
+        if (c == 0x2019 || c == 0x02BC || c == 0x02B9 || c == 0x02BA) {  // apostrophes, ISO 9/BGN ь ъ
             prev = Prev::soft;
             continue;
         }
@@ -176,8 +177,12 @@ void to_ascii_words(std::string_view s, std::string& out) {
 }
 
 // [SECTION] Stage 2: a word to its sound skeleton
-// Class letters: vowels a (a, o), e, i (i, y, ы), u; consonants as themselves, plus
-// S (sh, sz, š, ш, щ), Z (zh, ž, ż, ж), C (ts, c, ц), H (h, g, kh, ch, cz, č, х, г, ч), j.
+// Class letters: vowels a (a, o, e), i (i, y, ы), u; the glide j; consonants as themselves, plus
+// S (sh, sz, š, ш, щ, zh, ž, ż, ж: German writes both ш and ж "sch"), H (h, g, kh, ch, cz, č, х,
+// г, ч: "ch" is х in Łacinka, Polish and German and ч in English), s (s, z: German writes з "s"), t (t, ts, c, ć, ц: Belarusian
+// ц/ць is Russian т before a soft vowel, Ціханоўская/Тихановская, Таццяна/Татьяна, while Russian
+// ц is hard, Зайцев/Зайцаў; no spelling tells the two apart), d (d, dz: дзеканне, Дзяніс/Денис,
+// Лебедзеў/Лебедев), v (v, w, ŭ, and u after a vowel: -ou/-aŭ/-ow = -ov).
 
 bool cls_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'u'; }
 bool cls_consonant(char c) { return c != 0 && !cls_vowel(c) && c != 'j'; }
@@ -186,36 +191,61 @@ void classify(std::string_view w, std::string& c) {
     const std::size_t n = w.size();
     const auto at = [&](std::size_t k) { return k < n ? w[k] : '\0'; };
     for (std::size_t i = 0; i < n;) {
-        const auto starts = [&](std::string_view p) { return w.substr(i, p.size()) == p; };
+        const auto starts = [&](std::string_view p) { return w.compare(i, p.size(), p) == 0; };
         const bool prev_vowel = !c.empty() && cls_vowel(c.back());
-        if (starts("shch") || starts("szcz")) { c += 'S'; i += 4; continue; }
-        if (starts("sch")) { c += 'S'; i += 3; continue; }
-        if (starts("tch")) { c += 'H'; i += 3; continue; }
-        if (starts("sh") || starts("sz")) { c += 'S'; i += 2; continue; }
-        if (starts("zh")) { c += 'Z'; i += 2; continue; }
-        if (starts("kh") || starts("ch") || starts("cz") || starts("gh")) { c += 'H'; i += 2; continue; }
-        if (starts("ts") || starts("tz")) { c += 'C'; i += 2; continue; }
-        if (starts("ck")) { c += 'k'; i += 2; continue; }
-        if (starts("ph")) { c += 'f'; i += 2; continue; }
+        // Digraphs, looked for only after the letters they begin with (this runs per registrant).
+        std::size_t used = 0;
+        switch (w[i]) {
+            case 's':
+                if (starts("schtsch")) { c += 'S'; used = 7; }                 // German щ
+                else if (starts("shch")) { c += 'S'; used = 4; }
+                else if (starts("szcz")) { c += 'S'; used = 4; }
+                else if (starts("sch")) { c += 'S'; used = 3; }
+                else if (starts("sh") || starts("sz")) { c += 'S'; used = 2; }
+                break;
+            case 't':
+                if (starts("tsch")) { c += 'H'; used = 4; }                    // German ч
+                else if (starts("tch")) { c += 'H'; used = 3; }
+                else if (starts("ts") || starts("tz")) { c += 't'; used = 2; }
+                break;
+            case 'd':
+                if (starts("dzh")) { c += "dS"; used = 3; }                   // дж
+                else if (starts("dz")) { c += 'd'; used = 2; }
+                break;
+            case 'z': if (starts("zh")) { c += 'S'; used = 2; } break;
+            case 'k': if (starts("kh")) { c += 'H'; used = 2; } break;
+            case 'c': if (starts("ch") || starts("cz")) { c += 'H'; used = 2; } break;
+            case 'g': if (starts("gh")) { c += 'H'; used = 2; } break;
+            case 'p': if (starts("ph")) { c += 'f'; used = 2; } break;
+            default: break;
+        }
+        if (used > 0) {
+            i += used;
+            continue;
+        }
         const char ch = w[i];
         const char next = at(i + 1);
+        const bool next_vowel = next == 'a' || next == 'e' || next == 'i' || next == 'o' || next == 'u';
         switch (ch) {
             case 'a': case 'o': c += 'a'; break;
             case 'e': c += 'e'; break;
-            case 'i': c += (prev_vowel && !ascii_vowel(next)) ? 'j' : 'i'; break;   // Sergei, Mikalai
-            case 'y':                                                                // Yana, Sergey, Dzmitry(i)
-                c += (next == 'i' || next == 'j') ? 'i' : ascii_vowel(next) ? 'j' : prev_vowel ? 'j' : 'i';
+            case 'i':                                          // Sergei, Mikalai; ICAO Iulia = Юлия
+                c += ((prev_vowel && !ascii_vowel(next)) || (c.empty() && next_vowel)) ? 'j' : 'i';
                 break;
-            case 'u':                                                                // -ou/-au/-eu = -ov/-aŭ/-ev
-                c += (!c.empty() && (c.back() == 'a' || c.back() == 'e') && !ascii_vowel(next)) ? 'v' : 'u';
+            case 'y':                                          // Yana, Sergey, Dzmitry(i), Maryia, BGN Sivyy
+                c += (next == 'i' || next == 'j' || next == 'y') ? 'i' : ascii_vowel(next) ? 'j' : prev_vowel ? 'j' : 'i';
                 break;
-            case 'c':                                                                // Victor; Cichan, Tacciana
-                c += (next != '\0' && next != 'c' && !ascii_vowel(next)) ? 'k' : 'C';
+            case 'u':                                          // -ou/-au/-eu = -ov/-aŭ/-ev; Salauyou, Salauev
+                c += (!c.empty() && (c.back() == 'a' || c.back() == 'e')) ? 'v' : 'u';
+                break;
+            case 'c':                                          // Victor; Cichan, Tacciana, Navicki
+                c += next == 't' ? 'k' : 't';
                 break;
             case 'x': c += "ks"; break;
             case 'w': c += 'v'; break;
             case 'q': c += 'k'; break;
             case 'g': case 'h': c += 'H'; break;
+            case 'z': c += 's'; break;                         // German s for з (Morosow), Łacinka ź/ś
             default:
                 if (ch >= 'a' && ch <= 'z') c += ch;
         }
@@ -223,57 +253,43 @@ void classify(std::string_view w, std::string& c) {
     }
 }
 
-
 void fold_rules(std::string& c) {
-    // Tsekanne and dzekanne: Belarusian ц/дз where Russian has т/д before a soft vowel
-    // (Ціханоўская/Тихановская, Сцяпан/Степан, Дзяніс/Денис); dz also before a consonant that is
-    // itself softened (Дзмітрый/Дмитрий). Russian це is hard (Зайцева/Зайцава), so ts turns
-    // into t only before i / iotation, not before a bare e.
-    const auto soft = [](char x) { return x == 'i' || x == 'e' || x == 'j'; };
-    c.erase(std::unique(c.begin(), c.end()), c.end());  // Łacinka ćć (Tacciana) before tsekanne
-    std::string r;
-    r.reserve(c.size());
+    // Initial е is "e" in the passport rules and "je"/"ye" elsewhere (Елена, Екатерина); я, ю
+    // keep their j (Яна is not Анна).
+    if (c.size() > 2 && c[0] == 'j' && c[1] == 'e') c.erase(0, 1);
+    // Softness and iotation are written i, j, y, ', ь, or not at all (Łacinka la = ля, ICAO
+    // ia, German ja; Марыя, Mariia, Maryja, Mariya): a glide between vowels goes, and after a
+    // consonant any run of i/j before a vowel goes, so only the vowel is left. Both passes work
+    // in place (this runs per registrant on import).
+    std::size_t o = 0;
     for (std::size_t k = 0; k < c.size(); ++k) {
         const char x = c[k];
-        const char n1 = k + 1 < c.size() ? c[k + 1] : '\0';
-        const char n2 = k + 2 < c.size() ? c[k + 2] : '\0';
-        const char n3 = k + 3 < c.size() ? c[k + 3] : '\0';
-        if (x == 'C' && (n1 == 'i' || n1 == 'j')) { r += 't'; continue; }
-        if (x == 'd' && n1 == 'z' && (soft(n2) || (cls_consonant(n2) && soft(n3)))) { r += 'd'; ++k; continue; }
-        r += x;
+        if (k > 0 && k + 1 < c.size() && cls_vowel(c[k + 1]) &&
+            ((x == 'j' && cls_vowel(c[k - 1])) || (x == 'i' && (c[k - 1] == 'a' || c[k - 1] == 'e' || c[k - 1] == 'u'))))
+            continue;                                                  // -aja/-aia/-aya, Mikalajevič
+        c[o++] = x;
     }
-    // Soft vowels after a consonant: ia ya ja ie io ija iu ... are one sound class
-    // (Сяргей/Сергей, Аляксандр/Александр, Марыя/Мария).
-    c.clear();
-    for (std::size_t k = 0; k < r.size(); ++k) {
-        const char x = r[k];
-        c += x;
+    c.resize(o);
+    o = 0;
+    for (std::size_t k = 0; k < c.size(); ++k) {
+        const char x = c[k];
+        // Akanie, jakanie and the Russian/Belarusian e: unstressed o, e and я all sound a
+        // (Кавалёў/Ковалев, Сяргей/Сергей, Каваленка/Коваленко).
+        c[o++] = x == 'e' ? 'a' : x;
         if (!cls_consonant(x)) continue;
         std::size_t m = k + 1;
-        bool iotated = false;
-        if (m < r.size() && r[m] == 'i' && m + 1 < r.size() && (r[m + 1] == 'j' || cls_vowel(r[m + 1]))) { ++m; iotated = true; }
-        if (m < r.size() && r[m] == 'j' && m + 1 < r.size() && cls_vowel(r[m + 1])) { ++m; iotated = true; }
-        if (iotated && m < r.size() && (r[m] == 'a' || r[m] == 'e' || r[m] == 'u')) {
-            c += r[m] == 'u' ? 'u' : 'e';
-            k = m;
-        }
+        while (m < c.size() && (c[m] == 'i' || c[m] == 'j')) ++m;
+        if (m > k + 1 && m < c.size() && (c[m] == 'a' || c[m] == 'e' || c[m] == 'u')) k = m - 1;
     }
-    // Akanie after the always-hard ш ж ч ц: Шаўцоў/Шевцов, Лукашэнка/Лукашенко, Чарноў/Чернов,
-    // Зайцава/Зайцева (ч shares class H with г and х, which costs little precision).
-    for (std::size_t k = 1; k < c.size(); ++k)
-        if (c[k] == 'e' && (c[k - 1] == 'S' || c[k - 1] == 'Z' || c[k - 1] == 'H' || c[k - 1] == 'C')) c[k] = 'a';
-    // Doubled letters: Наталля/Natalia, Кирилл/Kiryl, Dmitrii.
+    c.resize(o);
+    // Doubled letters: Наталля/Natalia, Кирилл/Kiryl, Dmitrii, Таццяна.
     c.erase(std::unique(c.begin(), c.end()), c.end());
     // Endings.
     const auto ends = [&](std::string_view e) { return c.size() >= e.size() && std::string_view(c).substr(c.size() - e.size()) == e; };
     if (ends("ij")) c.pop_back();                                     // -ий -ij -iy -yj
-    if (c.size() > 3 && ends("aja")) c.erase(c.size() - 2);           // -ская/-ska
-    if (c.size() > 3 && (ends("dar") || ends("der") || ends("tar") || ends("ter")))
-        c.erase(c.size() - 2, 1);                                      // Alexander/Aleksandr, Fiodar/Fedor
-    if (c.size() > 3 && (ends("li") || ends("di") || ends("ni"))) c.pop_back();  // Васіль/Василий
-    if (c.size() > 3 && ends("dz")) c.pop_back();                     // Генадзь/Геннадий
+    if (c.size() > 3 && (ends("dar") || ends("tar"))) c.erase(c.size() - 2, 1);  // Alexander/Aleksandr, Fiodar/Fedor
+    if (c.size() > 3 && (ends("li") || ends("di") || ends("ni"))) c.pop_back();  // Васіль/Василий, Генадзь/Геннадий
     // Beginnings.
-    if (c.size() > 2 && c[0] == 'j' && c[1] == 'e') c.erase(0, 1);   // Yevgeny/Evgeny, Елена
     if (c.size() > 2 && c[0] == 'u' && c[1] == 'l') c[0] = 'v';      // Уладзімір/Владимир
 }
 
@@ -291,6 +307,8 @@ const std::unordered_map<std::string, std::string>& aliases() {
             {"Ольга", "Вольга", "Volha"},
             {"Елена", "Алена", "Alena", "Alyona", "Алёна"},
             {"Екатерина", "Кацярына", "Katsiaryna"},
+            {"Евгения", "Яўгенія"},
+            {"Надежда", "Надзея"},
             {"Елизавета", "Лізавета", "Lizaveta"},
             {"Григорий", "Рыгор", "Ryhor"},
             {"Павел", "Павал", "Paval"},
@@ -298,17 +316,24 @@ const std::unordered_map<std::string, std::string>& aliases() {
             {"Андрей", "Andrzej"},
             {"Иосиф", "Язэп", "Józef"},
         };
+        const auto skeleton = [](std::string_view form) {
+            std::string ascii;
+            to_ascii_words(form, ascii);
+            std::string sk;
+            classify(ascii, sk);
+            fold_rules(sk);
+            return sk;
+        };
+        // A form whose skeleton is another group's own name is left out: the rules already
+        // reach it, and mapping it would join two names (Eugene's skeleton is Евгения's).
+        std::unordered_map<std::string, std::string> canon_of;
+        for (const auto& g : groups) canon_of.emplace(skeleton(g.front()), std::string());
         std::unordered_map<std::string, std::string> m;
         for (const auto& g : groups) {
-            std::string canon;
+            const std::string canon = skeleton(g.front());
             for (const auto form : g) {
-                std::string ascii;
-                to_ascii_words(form, ascii);
-                std::string sk;
-                classify(ascii, sk);
-                fold_rules(sk);
-                if (canon.empty()) canon = sk;
-                else if (sk != canon) m.emplace(sk, canon);
+                const std::string sk = skeleton(form);
+                if (sk != canon && canon_of.count(sk) == 0) m.emplace(sk, canon);
             }
         }
         return m;
@@ -358,9 +383,38 @@ std::string name_skeleton(std::string_view field) {
     return out;
 }
 
+namespace {
+// A patronymic typed after the given name (Сяргей Іванавіч, Anna Sergeevna, Wiktor Wiktorowitsch)
+// is left out: most spellings of the same person have none. Only a word after a field's first is
+// dropped, and only with a patronymic's ending: -ovich/-evich/-vič/-wicz/-witsch, -ovna/-evna/-aŭna,
+// -ichna/-ična.
+bool patronymic_shaped(std::string_view w) {
+    const auto ends = [&](std::string_view e) { return w.size() >= e.size() + 2 && w.substr(w.size() - e.size()) == e; };
+    return ends("viH") || ends("avna") || ends("iHna");
+}
+void drop_patronymics(std::string& sk) {
+    const std::size_t first = sk.find(' ');
+    if (first == std::string::npos) return;
+    std::string out = sk.substr(0, first);
+    for (std::size_t start = first + 1; start <= sk.size();) {
+        std::size_t end = sk.find(' ', start);
+        if (end == std::string::npos) end = sk.size();
+        const std::string_view w = std::string_view(sk).substr(start, end - start);
+        if (!patronymic_shaped(w)) {
+            out += ' ';
+            out += w;
+        }
+        start = end + 1;
+    }
+    sk = std::move(out);
+}
+}  // namespace
+
 std::string name_match_key(std::string_view given, std::string_view family) {
     std::string g = name_skeleton(given);
     std::string f = name_skeleton(family);
+    drop_patronymics(g);
+    drop_patronymics(f);
     if (g.empty() && f.empty()) return {};
     if (f < g) std::swap(g, f);   // order-insensitive: given and family typed the other way round
     g += '|';

@@ -5,12 +5,14 @@
 //
 // How (matchkey.cpp): (1) every letter becomes plain ASCII with our own Cyrillic and Łacinka
 // tables (other scripts go through ICU "Any-Latin" first); (2) each word is read into a compact
-// skeleton of sound classes: o/a merge (akanie), g/h/kh/ch/č/cz merge, ts/c, sh/sz/š, zh/ž/ż,
-// w/v/ŭ and u after a vowel (ou/aŭ/ov), soft vowels after a consonant (ia/ya/ja/ie/e/io) merge,
-// ts and dz before a soft vowel become t and d (Belarusian tsekanne/dzekanne), doubled letters
-// collapse, -ij/-y/-i and -aja/-a endings fold; (3) a short table joins given-name forms that no
-// rule reaches (Яўген/Евгений, Пятро/Пётр, Вольга/Ольга, ...). Given and family name order does
-// not matter.
+// skeleton of sound classes: softness and iotation are dropped however written (ля/la/lia/lja,
+// Марыя/Mariia/Maryja), a glide between vowels goes (-ая/-aia/-a), o/e/я merge (akanie,
+// jakanie), г/х/ч merge (h, g, kh, ch, cz, č), ш/щ/ж (sh, sz, š, shch, szcz, sch, zh, ž, ż), ц/т
+// (ts, c, ć: tsekanne), дз/д, з/с, w/v/ŭ and u after a vowel (ou/aŭ/ov), doubled letters collapse,
+// -ij/-y/-i endings fold; (3) a short table joins given-name forms that no rule reaches
+// (Яўген/Евгений, Пятро/Пётр, Вольга/Ольга, ...). A patronymic after the first word of a field is
+// left out, and given and family name order does not matter. Measured in
+// docs/coordinator-guide.md ("How names are matched, and how well").
 #pragma once
 
 #include <string>
