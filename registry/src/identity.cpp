@@ -1,7 +1,7 @@
 // The coordinator's public identity file: format and strict parser (format in identity.hpp).
 #include "embassy/registry/identity.hpp"
 
-#include "embassy/registry/pack.hpp"  // pack_utf8_valid
+#include "embassy/registry/text.hpp"  // is_valid_utf8
 
 #include <algorithm>
 #include <vector>
@@ -90,7 +90,7 @@ Result<PublicIdentity> parse_public_identity(std::string_view text) {
     if (name_line.substr(0, 6) != "name: ") return line_error(2, "expected 'name: ' followed by the coordinator's name");
     const auto name = name_line.substr(6);
     if (name.empty() || name.size() > max_name) return line_error(2, "name must be 1-200 bytes");
-    if (!pack_utf8_valid(name)) return line_error(2, "name is not valid UTF-8");
+    if (!is_valid_utf8(name)) return line_error(2, "name is not valid UTF-8");
     for (char c : name)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return line_error(2, "name contains a control character");
     id.name = std::string(name);

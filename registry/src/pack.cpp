@@ -1,7 +1,7 @@
 // Appeal packs: validation, hashing, the signed binary format (docs/appeal-pack.md).
 //
 // Index of this file
-//   [SECTION] Text checks: UTF-8, ids, language tags
+//   [SECTION] Text checks: ids, language tags (UTF-8: text.hpp)
 //   [SECTION] Validation
 //   [SECTION] Hashes
 //   [SECTION] Writer
@@ -13,6 +13,7 @@
 // bytes actually left before anything is allocated for it.
 #include "embassy/registry/pack.hpp"
 
+#include "embassy/registry/text.hpp"
 #include "embassy/registry/validate.hpp"
 
 #include <sodium.h>
@@ -44,36 +45,10 @@ bool purpose_known(std::uint8_t v) { return v >= 1 && v <= 4; }
 
 }  // namespace
 
-// [SECTION] Text checks: UTF-8, ids, language tags
+// [SECTION] Text checks: ids, language tags (UTF-8: text.hpp)
 
 bool pack_lang_allowed(std::string_view tag) {
     return is_supported_language(tag);  // validate.hpp keeps the one list
-}
-
-bool pack_utf8_valid(std::string_view s) {
-    std::size_t i = 0;
-    const std::size_t n = s.size();
-    while (i < n) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) { ++i; continue; }
-        std::size_t len = 0;
-        std::uint32_t cp = 0;
-        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1Fu; }       // 0xC0, 0xC1 would be overlong
-        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0Fu; }
-        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07u; }
-        else return false;
-        if (n - i < len) return false;
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0u) != 0x80u) return false;
-            cp = (cp << 6) | (cc & 0x3Fu);
-        }
-        if (len == 3 && cp < 0x800) return false;                    // overlong
-        if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return false;
-        if (cp >= 0xD800 && cp <= 0xDFFF) return false;               // UTF-16 surrogates
-        i += len;
-    }
-    return true;
 }
 
 namespace {
@@ -89,7 +64,7 @@ bool id_valid(std::string_view id) {
 // multi-line texts. C1 controls (U+0080..U+009F, encoded C2 80..C2 9F) are refused as well: they
 // have no business in an appeal and some terminals act on them.
 const char* text_problem(std::string_view s, bool multiline) {
-    if (!pack_utf8_valid(s)) return "is not valid UTF-8";
+    if (!is_valid_utf8(s)) return "is not valid UTF-8";    // text.hpp: the one UTF-8 rule
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (c == '\n' || c == '\t') {

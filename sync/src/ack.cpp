@@ -1,26 +1,24 @@
 // Acknowledgement files (docs/batch-format.md, section 6).
 #include "embassy/sync/ack.hpp"
 
+#include "signed_file.hpp"
+
 #include <sodium.h>
 
-#include <cstring>
-#include <string_view>
 
 namespace embassy::sync {
 
 namespace {
-constexpr std::string_view kMagic = "EMB-ACK ";
-constexpr std::string_view kDomain = "embassy-ack-v1";
-constexpr std::uint32_t kVersion = 1;
-constexpr std::size_t kSignedSize = kAckSize - crypto_sign_BYTES;   // 140
+namespace L = ack_layout;
 
-Bytes signing_message(std::span<const std::uint8_t> signed_part) {
-    // Sized up front and filled with memcpy: GCC 12 warns falsely on range-inserting into a small vector.
-    Bytes msg(kDomain.size() + signed_part.size());
-    std::memcpy(msg.data(), kDomain.data(), kDomain.size());
-    std::memcpy(msg.data() + kDomain.size(), signed_part.data(), signed_part.size());
-    return msg;
-}
+constexpr signed_file::Format kFormat{"acknowledgement", "an acknowledgement file", "EMB-ACK ", "embassy-ack-v1", 1,
+                                      kAckSize, L::coordinator_key};
+// ack_read parses the fields in file order from kiosk_public_key on: the layout must have no gaps.
+static_assert(L::version == signed_file::kVersionOffset && L::coordinator_key == L::version + 4 &&
+              L::kiosk_public_key == L::coordinator_key + 32 && L::first_seq == L::kiosk_public_key + 32 &&
+              L::last_seq == L::first_seq + 8 && L::last_batch_hash == L::last_seq + 8 &&
+              L::last_record_seq == L::last_batch_hash + 32 && L::timestamp == L::last_record_seq + 8 &&
+              L::signature == L::timestamp + 8 && kFormat.signed_size() == L::signature);
 }  // namespace
 
 Result<Bytes> ack_write(const Ack& ack, const registry::SecretBytes& coordinator_sign_secret) {
@@ -29,8 +27,8 @@ Result<Bytes> ack_write(const Ack& ack, const registry::SecretBytes& coordinator
         return make_error("acknowledgement: coordinator signing key has the wrong size");
     if (ack.first_seq == 0 || ack.last_seq < ack.first_seq)
         return make_error("acknowledgement: batch range is empty");
-    Bytes out(kMagic.begin(), kMagic.end());
-    put_u32(out, kVersion);
+    Bytes out(kFormat.magic.begin(), kFormat.magic.end());
+    put_u32(out, kFormat.version);
     // The Ed25519 secret key in libsodium's layout ends with its public key.
     const std::uint8_t* pk = coordinator_sign_secret.data() + crypto_sign_SECRETKEYBYTES - crypto_sign_PUBLICKEYBYTES;
     out.insert(out.end(), pk, pk + crypto_sign_PUBLICKEYBYTES);
@@ -40,34 +38,23 @@ Result<Bytes> ack_write(const Ack& ack, const registry::SecretBytes& coordinator
     out.insert(out.end(), ack.last_batch_hash.begin(), ack.last_batch_hash.end());
     put_u64(out, ack.last_record_seq);
     put_u64(out, ack.timestamp_unix);
-    const Bytes msg = signing_message(out);
-    std::uint8_t sig[crypto_sign_BYTES];
-    crypto_sign_detached(sig, nullptr, msg.data(), msg.size(), coordinator_sign_secret.data());
-    out.insert(out.end(), sig, sig + sizeof sig);
+    EMBASSY_TRY(signed_file::sign(kFormat, out, coordinator_sign_secret));
     return out;
 }
 
 Result<Ack> ack_read(std::span<const std::uint8_t> file, const SignPublicKey& coordinator) {
     registry::crypto_init();
-    if (file.size() < kMagic.size() || std::memcmp(file.data(), kMagic.data(), kMagic.size()) != 0)
-        return make_error("acknowledgement: not an acknowledgement file (bad magic)");
-    if (file.size() != kAckSize) return make_error("acknowledgement: wrong size");
-    if (get_u32(file.data() + 8) != kVersion) return make_error("acknowledgement: unsupported version");
-    if (std::memcmp(file.data() + 12, coordinator.data(), coordinator.size()) != 0)
-        return make_error("acknowledgement: signed by another coordinator (expected " + fingerprint(coordinator) + ")");
-    const Bytes msg = signing_message(file.first(kSignedSize));
-    if (crypto_sign_verify_detached(file.data() + kSignedSize, msg.data(), msg.size(), coordinator.data()) != 0)
-        return make_error("acknowledgement: signature does not verify");
+    EMBASSY_TRY(signed_file::check(kFormat, file, coordinator));
     // Only now is the content trusted enough to parse.
+    ByteReader r(file.first(L::signature), L::kiosk_public_key);
     Ack a;
-    const std::uint8_t* p = file.data() + 44;
-    std::memcpy(a.kiosk_public_key.data(), p, 32);
-    p += 32;
-    a.first_seq = get_u64(p);
-    a.last_seq = get_u64(p + 8);
-    std::memcpy(a.last_batch_hash.data(), p + 16, 32);
-    a.last_record_seq = get_u64(p + 48);
-    a.timestamp_unix = get_u64(p + 56);
+    a.kiosk_public_key = r.array<32>();
+    a.first_seq = r.u64();
+    a.last_seq = r.u64();
+    a.last_batch_hash = r.array<32>();
+    a.last_record_seq = r.u64();
+    a.timestamp_unix = r.u64();
+    if (!r.ok() || !r.at_end()) return make_error("acknowledgement: fields do not fill the layout");  // unreachable: sizes checked
     if (a.first_seq == 0 || a.last_seq < a.first_seq) return make_error("acknowledgement: batch range is empty");
     return a;
 }

@@ -1,13 +1,14 @@
 // Batch files: manifest, the plaintext stream parser, BatchWriter and BatchReader.
 // The byte layout is specified in docs/batch-format.md; section numbers below refer to it.
 //
-// Index of this file
+// Index of this file (in file order)
 //  [SECTION] Hashing and manifest (4.2)
 //  [SECTION] Plaintext stream parser (4)
 //  [SECTION] Outer layer: chunks (3)
+//  [SECTION] BatchWriter helpers (5)
+//  [SECTION] detail hooks
 //  [SECTION] BatchWriter (5)
 //  [SECTION] BatchReader (4.3)
-//  [SECTION] detail hooks
 #include "embassy/sync/batch.hpp"
 
 #include <sodium.h>
@@ -37,7 +38,9 @@ constexpr std::uint8_t kManifestFrameType = 0xFF;
 constexpr std::size_t kSealedKeySize = crypto_box_SEALBYTES + crypto_secretstream_xchacha20poly1305_KEYBYTES;
 constexpr std::size_t kAbytes = crypto_secretstream_xchacha20poly1305_ABYTES;
 constexpr std::size_t kMaxCipherChunk = kChunkSize + kAbytes;
-static_assert(8 + 4 + kSealedKeySize + crypto_secretstream_xchacha20poly1305_HEADERBYTES == kBatchHeaderSize);
+namespace H = batch_header_layout;   // docs/batch-format.md, section 3
+static_assert(H::version == kMagic.size() && H::sealed_key == H::version + 4 && H::stream_header == H::sealed_key + kSealedKeySize &&
+              H::chunks == H::stream_header + crypto_secretstream_xchacha20poly1305_HEADERBYTES);
 
 using StreamState = crypto_secretstream_xchacha20poly1305_state;
 
@@ -286,13 +289,13 @@ Status open_header(FILE* f, const registry::SecretBytes& box_secret, const BoxPu
     const std::size_t n = std::fread(header.data(), 1, header.size(), f);
     if (n < kMagic.size() || std::memcmp(header.data(), kMagic.data(), kMagic.size()) != 0)
         return make_error("not a batch file (bad magic)");
-    if (n < 12) return make_error("truncated header");
-    if (const auto v = get_u32(header.data() + 8); v < kOldestBatchFormatVersion || v > kBatchFormatVersion)
+    if (n < H::sealed_key) return make_error("truncated header");
+    if (const auto v = get_u32(header.data() + H::version); v < kOldestBatchFormatVersion || v > kBatchFormatVersion)
         return make_error("unsupported version " + std::to_string(v));
     if (n < header.size()) return make_error("truncated header");
     if (box_secret.size() != crypto_box_SECRETKEYBYTES) return make_error("coordinator box secret has the wrong size");
     file_key = registry::SecretBytes(crypto_secretstream_xchacha20poly1305_KEYBYTES);
-    if (crypto_box_seal_open(file_key.data(), header.data() + 12, kSealedKeySize, box_public.data(),
+    if (crypto_box_seal_open(file_key.data(), header.data() + H::sealed_key, kSealedKeySize, box_public.data(),
                              box_secret.data()) != 0)
         return make_error("encrypted to another coordinator (or the file key is damaged)");
     return {};
@@ -362,7 +365,7 @@ std::string file_label(const Source& s) {
 
 Error prefixed(const Source& s, const Error& e) { return make_error("batch " + file_label(s) + ": " + e.message); }
 
-// [SECTION] BatchWriter helpers
+// [SECTION] BatchWriter helpers (5)
 
 Status write_all(int fd, const std::uint8_t* p, std::size_t n) {
     while (n > 0) {
@@ -431,25 +434,24 @@ Bytes encode_manifest(const Manifest& m) {
 
 Result<Manifest> decode_manifest(std::span<const std::uint8_t> b) {
     if (b.size() != kManifestSize) return make_error("manifest has the wrong size");
+    // The fields of section 4.2, in order; the size check above makes every read fit.
+    ByteReader r(b);
     Manifest m;
-    const std::uint8_t* p = b.data();
-    auto take = [&](auto& arr) { std::memcpy(arr.data(), p, arr.size()); p += arr.size(); };
-    auto u64 = [&] { const auto v = get_u64(p); p += 8; return v; };
-    m.format_version = get_u32(p);
-    p += 4;
+    m.format_version = r.u32();
     if (m.format_version < kOldestBatchFormatVersion || m.format_version > kBatchFormatVersion)
         return make_error("unsupported manifest version " + std::to_string(m.format_version));
-    take(m.fields.kiosk_public_key);
-    take(m.fields.coordinator_key_id);
-    m.fields.seq = u64();
-    take(m.fields.previous_batch_hash);
-    take(m.batch_id);
-    for (auto& c : m.counts) c = u64();
-    m.first_record_seq = u64();
-    m.last_record_seq = u64();
-    m.fields.log.size = u64();
-    take(m.fields.log.hash);
-    take(m.payload_hash);
+    m.fields.kiosk_public_key = r.array<32>();
+    m.fields.coordinator_key_id = r.array<32>();
+    m.fields.seq = r.u64();
+    m.fields.previous_batch_hash = r.array<32>();
+    m.batch_id = r.array<16>();
+    for (auto& c : m.counts) c = r.u64();
+    m.first_record_seq = r.u64();
+    m.last_record_seq = r.u64();
+    m.fields.log.size = r.u64();
+    m.fields.log.hash = r.array<32>();
+    m.payload_hash = r.array<32>();
+    if (!r.ok() || !r.at_end()) return make_error("manifest fields do not fill its size");  // unreachable: kManifestSize
     return m;
 }
 
@@ -482,37 +484,6 @@ Result<VerifiedManifest> parse_plaintext_stream(std::span<const std::uint8_t> pl
         EMBASSY_TRY(p2.finish());
     }
     return v;
-}
-
-Bytes seal_plaintext_stream(std::span<const std::uint8_t> plaintext, const BoxPublicKey& coordinator_box,
-                            std::size_t chunk_size, std::uint32_t header_version) {
-    registry::crypto_init();
-    Bytes out(kMagic.begin(), kMagic.end());
-    put_u32(out, header_version);
-    std::array<std::uint8_t, crypto_secretstream_xchacha20poly1305_KEYBYTES> key{};
-    crypto_secretstream_xchacha20poly1305_keygen(key.data());
-    std::array<std::uint8_t, kSealedKeySize> sealed{};
-    crypto_box_seal(sealed.data(), key.data(), key.size(), coordinator_box.data());
-    out.insert(out.end(), sealed.begin(), sealed.end());
-    std::array<std::uint8_t, crypto_secretstream_xchacha20poly1305_HEADERBYTES> sh{};
-    StreamState st;
-    crypto_secretstream_xchacha20poly1305_init_push(&st, sh.data(), key.data());
-    out.insert(out.end(), sh.begin(), sh.end());
-    std::size_t pos = 0;
-    do {
-        const std::size_t n = std::min(chunk_size, plaintext.size() - pos);
-        const bool final = pos + n == plaintext.size();
-        Bytes c(n + kAbytes);
-        unsigned long long clen = 0;
-        crypto_secretstream_xchacha20poly1305_push(&st, c.data(), &clen, plaintext.data() + pos, n, nullptr, 0,
-            final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
-        put_u32(out, static_cast<std::uint32_t>(clen));
-        out.insert(out.end(), c.begin(), c.end());
-        pos += n;
-    } while (pos < plaintext.size());
-    sodium_memzero(key.data(), key.size());
-    sodium_memzero(&st, sizeof st);
-    return out;
 }
 
 Result<Bytes> make_plaintext_stream(std::span<const Record> records, const ManifestFields& fields,
@@ -557,9 +528,9 @@ Result<VerifiedManifest> verify_batch_bytes(std::span<const std::uint8_t> file,
     registry::SecretBytes key;
     if (auto s = open_header(f.get(), coordinator_box_secret, coordinator_box_public, header, key); !s)
         return prefixed(src, s.error());
-    StreamParser parser(nullptr, true, get_u32(header.data() + 8));
+    StreamParser parser(nullptr, true, get_u32(header.data() + H::version));
     std::uint64_t size = 0;
-    if (auto s = read_chunks(f.get(), header.data() + 92, key, parser, size); !s) return prefixed(src, s.error());
+    if (auto s = read_chunks(f.get(), header.data() + H::stream_header, key, parser, size); !s) return prefixed(src, s.error());
     auto v = parser.verified(std::nullopt);
     if (!v) return prefixed(src, v.error());
     v->file_size = size;
@@ -839,7 +810,7 @@ Result<VerifiedManifest> BatchReader::verify() {
     std::array<std::uint8_t, kBatchHeaderSize> header{};
     if (std::fread(header.data(), 1, header.size(), f.get()) != header.size() || header != d.header)
         return prefixed(d.src, make_error("file changed since it was opened"));
-    StreamParser parser(nullptr, true, get_u32(header.data() + 8));
+    StreamParser parser(nullptr, true, get_u32(header.data() + H::version));
     std::uint64_t size = 0;
     crypto_generichash_state raw;
     crypto_generichash_init(&raw, nullptr, 0, 32);
@@ -849,7 +820,7 @@ Result<VerifiedManifest> BatchReader::verify() {
         struct stat st {};
         if (::fstat(::fileno(f.get()), &st) == 0 && st.st_size > 0) plain = retain_for(static_cast<std::uint64_t>(st.st_size));
     }
-    if (auto s = read_chunks(f.get(), header.data() + 92, d.file_key, parser, size, &raw, &plain); !s)
+    if (auto s = read_chunks(f.get(), header.data() + H::stream_header, d.file_key, parser, size, &raw, &plain); !s)
         return prefixed(d.src, s.error());
     auto v = parser.verified(d.expected_key_id);
     if (!v) return prefixed(d.src, v.error());
@@ -891,9 +862,9 @@ Status BatchReader::for_each_record(const std::function<Status(const Record&)>& 
     std::array<std::uint8_t, kBatchHeaderSize> header{};
     if (std::fread(header.data(), 1, header.size(), f.get()) != header.size() || header != d.header)
         return prefixed(d.src, make_error("file changed since verification"));
-    StreamParser parser(&wrapped, true, get_u32(header.data() + 8));
+    StreamParser parser(&wrapped, true, get_u32(header.data() + H::version));
     std::uint64_t size = 0;
-    if (auto s = read_chunks(f.get(), header.data() + 92, d.file_key, parser, size); !s)
+    if (auto s = read_chunks(f.get(), header.data() + H::stream_header, d.file_key, parser, size); !s)
         return user_error ? s : Status(prefixed(d.src, s.error()));
     // The same signed manifest and the same record bytes as in verify(): otherwise the file changed.
     const auto expect = detail::encode_manifest(d.verified->manifest);

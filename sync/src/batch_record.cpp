@@ -5,6 +5,8 @@
 // type and field, never a field's content (it is personal data).
 #include "embassy/sync/batch.hpp"
 
+#include "embassy/registry/text.hpp"
+
 #include <cstring>
 #include <type_traits>
 
@@ -31,33 +33,6 @@ std::uint64_t record_seq(const Record& r) {
     return std::visit([](const auto& x) { return x.seq; }, r);
 }
 
-namespace detail {
-
-bool valid_utf8(std::span<const std::uint8_t> s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const std::uint8_t c = s[i];
-        std::size_t n = 0;
-        std::uint32_t cp = 0;
-        if (c < 0x80) { ++i; continue; }
-        if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1Fu; }
-        else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0Fu; }
-        else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07u; }
-        else return false;                      // continuation byte, C0/C1 overlong lead, or > U+10FFFF
-        if (s.size() - i <= n) return false;
-        for (std::size_t k = 1; k <= n; ++k) {
-            if ((s[i + k] & 0xC0u) != 0x80u) return false;
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if (n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return false;   // overlong, surrogate
-        if (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) return false;
-        i += n + 1;
-    }
-    return true;
-}
-
-}  // namespace detail
-
 namespace {
 
 // [SECTION] Encoding
@@ -75,7 +50,7 @@ struct Encoder {
     void h32(const Hash& h) { out.insert(out.end(), h.begin(), h.end()); }
     void str(const std::string& s, const char* field) {
         if (s.size() > kMaxString) return fail(field, "longer than 1024 bytes");
-        if (!detail::valid_utf8(as_bytes(s))) return fail(field, "not valid UTF-8");
+        if (!registry::is_valid_utf8(s)) return fail(field, "not valid UTF-8");
         put_u16(out, static_cast<std::uint16_t>(s.size()));
         out.insert(out.end(), s.begin(), s.end());
     }
@@ -131,58 +106,52 @@ void encode_body(Encoder& e, const WithdrawalRecord& r) {
 
 // [SECTION] Decoding
 
+// A ByteReader (bytes.hpp) that remembers which field first ran short, for the message.
 class Cursor {
 public:
     Cursor(std::span<const std::uint8_t> b, const char* type, std::uint32_t version)
-        : b_(b), type_(type), version_(version) {}
+        : r_(b), type_(type), version_(version) {}
     std::uint32_t version() const { return version_; }
 
     bool failed() const { return !error_.empty(); }
     const std::string& error() const { return error_; }
-    bool at_end() const { return pos_ == b_.size(); }
+    bool at_end() const { return r_.at_end(); }
 
-    std::uint8_t u8(const char* f) { return take(1, f) ? b_[pos_ - 1] : 0; }
-    std::uint32_t u32(const char* f) { return take(4, f) ? get_u32(b_.data() + pos_ - 4) : 0; }
-    std::uint64_t u64(const char* f) { return take(8, f) ? get_u64(b_.data() + pos_ - 8) : 0; }
+    std::uint8_t u8(const char* f) { return checked(r_.u8(), f); }
+    std::uint32_t u32(const char* f) { return checked(r_.u32(), f); }
+    std::uint64_t u64(const char* f) { return checked(r_.u64(), f); }
     std::int64_t i64(const char* f) { return static_cast<std::int64_t>(u64(f)); }
-    Hash h32(const char* f) {
-        Hash h{};
-        if (take(32, f)) std::memcpy(h.data(), b_.data() + pos_ - 32, 32);
-        return h;
-    }
+    Hash h32(const char* f) { return checked(r_.array<32>(), f); }
     std::string str(const char* f) {
         if (failed()) return {};
-        if (b_.size() - pos_ < 2) { fail(f, "runs past the record"); return {}; }
-        const std::uint16_t n = get_u16(b_.data() + pos_);
+        const std::uint16_t n = checked(r_.u16(), f);
+        if (failed()) return {};
         if (n > kMaxString) { fail(f, "longer than 1024 bytes"); return {}; }
-        pos_ += 2;
-        if (!take(n, f)) return {};
-        auto s = b_.subspan(pos_ - n, n);
-        if (!detail::valid_utf8(s)) { fail(f, "not valid UTF-8"); return {}; }
-        return std::string(reinterpret_cast<const char*>(s.data()), s.size());  // NOLINT
+        const auto s = checked(r_.bytes(n), f);
+        if (failed()) return {};
+        const std::string_view text(reinterpret_cast<const char*>(s.data()), s.size());  // NOLINT
+        if (!registry::is_valid_utf8(text)) { fail(f, "not valid UTF-8"); return {}; }   // text.hpp: the one rule
+        return std::string(text);
     }
     Bytes blob(std::size_t max, const char* f) {
         if (failed()) return {};
-        if (b_.size() - pos_ < 4) { fail(f, "runs past the record"); return {}; }
-        const std::uint32_t n = get_u32(b_.data() + pos_);
+        const std::uint32_t n = checked(r_.u32(), f);
+        if (failed()) return {};
         if (n > max) { fail(f, "too large"); return {}; }   // before allocation
-        pos_ += 4;
-        if (!take(n, f)) return {};
-        return Bytes(b_.begin() + static_cast<std::ptrdiff_t>(pos_ - n), b_.begin() + static_cast<std::ptrdiff_t>(pos_));
+        const auto s = checked(r_.bytes(n), f);
+        return Bytes(s.begin(), s.end());
     }
     void fail(const char* f, const char* what) {
         if (error_.empty()) error_ = std::string(type_) + " record: field " + f + " " + what;
     }
 
 private:
-    bool take(std::size_t n, const char* f) {
-        if (failed()) return false;
-        if (b_.size() - pos_ < n) { fail(f, "runs past the record"); return false; }
-        pos_ += n;
-        return true;
+    template <class T>
+    T checked(T v, const char* f) {
+        if (!r_.ok()) fail(f, "runs past the record");
+        return v;
     }
-    std::span<const std::uint8_t> b_;
-    std::size_t pos_ = 0;
+    ByteReader r_;
     const char* type_;
     std::uint32_t version_;
     std::string error_;

@@ -612,8 +612,7 @@ Verified verify_file(const CoordinatorKeys& keys, const fs::path& file) {
 
 // `v` is left as it was if the outcome is a gap in GapMode::report (the caller may keep it for
 // when the missing batch has arrived); otherwise it is used up.
-ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& opts, GapMode gap_mode, bool& gap) {
-    gap = false;
+ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& opts, GapMode gap_mode) {
     ImportOutcome out;
     const fs::path& file = v.file;
     out.file = file.filename().string();
@@ -666,7 +665,6 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
                          std::to_string(kMaxSeqJump) + " batches beyond its last imported one (" +
                          std::to_string(kiosk->last_seq) + "); not quarantined");
     if (f.seq > kiosk->last_seq + 1) {
-        gap = true;
         std::string missing = kiosk->last_seq + 1 == f.seq - 1 ? std::to_string(f.seq - 1)
                                                                : std::to_string(kiosk->last_seq + 1) + ".." + std::to_string(f.seq - 1);
         out.status = ImportStatus::quarantined;
@@ -686,7 +684,6 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
             if (!row) return reject(row.message());
             if (*row) {
                 st->reset();
-                gap = false;
                 return alarm("fork", kiosk->id, f.seq,
                              "kiosk " + out.kiosk + " signed two different batches with seq " + std::to_string(f.seq),
                              "FORK ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk +
@@ -814,17 +811,16 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
     return out;
 }
 
-ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptions& opts, GapMode gap_mode, bool& gap) {
+ImportOutcome import_one(Coordinator& c, const fs::path& file, const ImportOptions& opts, GapMode gap_mode) {
     Verified v = verify_file(c.keys(), file);
-    return import_verified(c, v, opts, gap_mode, gap);
+    return import_verified(c, v, opts, gap_mode);
 }
 
 }  // namespace
 
 ImportOutcome import_batch(Coordinator& c, const fs::path& file, const ImportOptions& opts) {
     ForeignKeysOffDuringImport fk_off(c.db());
-    bool gap = false;
-    return import_one(c, file, opts, GapMode::quarantine, gap);
+    return import_one(c, file, opts, GapMode::quarantine);
 }
 
 // [SECTION] Many files, quarantine retries
@@ -932,9 +928,8 @@ void retry_after(Coordinator& c, const std::string& kiosk_fp, std::vector<Waitin
             candidate = c.dir() / coord_quarantine_dir / st->column_text(0);
             from_quarantine = true;
         }
-        bool gap = false;
-        ImportOutcome o = verified ? import_verified(c, *verified, opts, GapMode::quarantine, gap)
-                                   : import_one(c, *candidate, opts, GapMode::quarantine, gap);
+        ImportOutcome o = verified ? import_verified(c, *verified, opts, GapMode::quarantine)
+                                   : import_one(c, *candidate, opts, GapMode::quarantine);
         o.from_quarantine = from_quarantine;
         const bool accepted = o.status == ImportStatus::accepted;
         if (from_quarantine && !accepted && o.status != ImportStatus::quarantined) {
@@ -987,9 +982,8 @@ std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<fs::pa
     std::size_t waiting_plaintext = 0;
     for (std::size_t i = 0; i < files.size(); ++i) {
         Verified v = ahead.take(i);
-        bool gap = false;
-        ImportOutcome o = import_verified(c, v, opts, GapMode::report, gap);
-        if (gap) {
+        ImportOutcome o = import_verified(c, v, opts, GapMode::report);
+        if (o.status == ImportStatus::quarantined) {   // in GapMode::report only a gap is quarantined
             if (v.reader) {
                 const std::size_t n = v.reader->retained_plaintext_bytes();
                 if (waiting_plaintext + n <= kWaitingPlaintextBudget) waiting_plaintext += n;
@@ -1010,8 +1004,7 @@ std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<fs::pa
     }
     // What still waits has a real gap: quarantine it (and report the gap).
     for (auto& w : waiting) {
-        bool gap = false;
-        emit(all, opts, w.verified ? import_verified(c, *w.verified, opts, GapMode::quarantine, gap) : import_batch(c, w.file, opts));
+        emit(all, opts, w.verified ? import_verified(c, *w.verified, opts, GapMode::quarantine) : import_batch(c, w.file, opts));
     }
     // Only if the registry is still in WAL mode (another connection kept it so when it was opened,
     // coord_db.cpp): empty the WAL so the import's pages are in the database file. A no-op otherwise.

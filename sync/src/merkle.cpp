@@ -1,6 +1,8 @@
 // Merkle tree (RFC 9162 style, SHA-256) and the published-receipts files (docs/batch-format.md, 7).
 #include "embassy/sync/merkle.hpp"
 
+#include "signed_file.hpp"
+
 #include <sodium.h>
 
 #include <algorithm>
@@ -121,20 +123,19 @@ bool verify_inclusion(const Hash& leaf, std::uint64_t index, std::uint64_t tree_
 // [SECTION] Published receipts
 
 namespace {
-constexpr std::string_view kRootMagic = "EMB-ROOT";
-constexpr std::string_view kLeavesMagic = "EMB-LEAF";
-constexpr std::string_view kRootDomain = "embassy-receipts-root-v1";
-constexpr std::uint32_t kVersion = 1;
-constexpr std::size_t kRootSigned = kReceiptsRootSize - crypto_sign_BYTES;   // 92
-constexpr std::size_t kLeavesHeader = 20;
+namespace R = receipts_root_layout;
+namespace L = receipts_leaves_layout;
 
-Bytes root_message(std::span<const std::uint8_t> signed_part) {
-    // Sized up front and filled with memcpy: GCC 12 warns falsely on range-inserting into a small vector.
-    Bytes msg(kRootDomain.size() + signed_part.size());
-    std::memcpy(msg.data(), kRootDomain.data(), kRootDomain.size());
-    std::memcpy(msg.data() + kRootDomain.size(), signed_part.data(), signed_part.size());
-    return msg;
-}
+constexpr signed_file::Format kRootFormat{"receipts root", "a receipts root file", "EMB-ROOT",
+                                          "embassy-receipts-root-v1", 1, kReceiptsRootSize, R::coordinator_key};
+constexpr std::string_view kLeavesMagic = "EMB-LEAF";
+constexpr std::uint32_t kLeavesVersion = 1;
+constexpr std::size_t kLeavesHeader = L::commitments;
+// Both files are parsed in file order after the version: the layouts must have no gaps.
+static_assert(R::version == signed_file::kVersionOffset && R::tree_size == R::version + 4 && R::root == R::tree_size + 8 &&
+              R::timestamp == R::root + 32 && R::coordinator_key == R::timestamp + 8 &&
+              R::signature == R::coordinator_key + 32 && kRootFormat.signed_size() == R::signature);
+static_assert(L::version == 8 && L::count == L::version + 4 && L::commitments == L::count + 8);
 }  // namespace
 
 std::optional<std::size_t> PublishedReceipts::find(const Hash& commitment) const {
@@ -147,37 +148,28 @@ Result<Bytes> receipts_root_write(const ReceiptsRoot& root, const registry::Secr
     registry::crypto_init();
     if (secret.size() != crypto_sign_SECRETKEYBYTES) return make_error("receipts root: signing key has the wrong size");
     if (root.tree_size > kMaxPublishedReceipts) return make_error("receipts root: too many receipts");
-    Bytes out(kRootMagic.begin(), kRootMagic.end());
-    put_u32(out, kVersion);
+    Bytes out(kRootFormat.magic.begin(), kRootFormat.magic.end());
+    put_u32(out, kRootFormat.version);
     put_u64(out, root.tree_size);
     out.insert(out.end(), root.root.begin(), root.root.end());
     put_u64(out, root.timestamp_unix);
     const std::uint8_t* pk = secret.data() + crypto_sign_SECRETKEYBYTES - crypto_sign_PUBLICKEYBYTES;
     out.insert(out.end(), pk, pk + crypto_sign_PUBLICKEYBYTES);
-    const Bytes msg = root_message(out);
-    std::uint8_t sig[crypto_sign_BYTES];
-    crypto_sign_detached(sig, nullptr, msg.data(), msg.size(), secret.data());
-    out.insert(out.end(), sig, sig + sizeof sig);
+    EMBASSY_TRY(signed_file::sign(kRootFormat, out, secret));
     return out;
 }
 
 Result<ReceiptsRoot> receipts_root_read(std::span<const std::uint8_t> file, const SignPublicKey& coordinator) {
     registry::crypto_init();
-    if (file.size() < kRootMagic.size() || std::memcmp(file.data(), kRootMagic.data(), kRootMagic.size()) != 0)
-        return make_error("receipts root: not a receipts root file (bad magic)");
-    if (file.size() != kReceiptsRootSize) return make_error("receipts root: wrong size");
-    if (get_u32(file.data() + 8) != kVersion) return make_error("receipts root: unsupported version");
-    if (std::memcmp(file.data() + 60, coordinator.data(), coordinator.size()) != 0)
-        return make_error("receipts root: signed by another coordinator (expected " + fingerprint(coordinator) + ")");
-    const Bytes msg = root_message(file.first(kRootSigned));
-    if (crypto_sign_verify_detached(file.data() + kRootSigned, msg.data(), msg.size(), coordinator.data()) != 0)
-        return make_error("receipts root: signature does not verify");
-    ReceiptsRoot r;
-    r.tree_size = get_u64(file.data() + 12);
-    std::memcpy(r.root.data(), file.data() + 20, 32);
-    r.timestamp_unix = get_u64(file.data() + 52);
-    if (r.tree_size > kMaxPublishedReceipts) return make_error("receipts root: too many receipts");
-    return r;
+    EMBASSY_TRY(signed_file::check(kRootFormat, file, coordinator));
+    ByteReader r(file.first(R::coordinator_key), R::tree_size);
+    ReceiptsRoot out;
+    out.tree_size = r.u64();
+    out.root = r.array<32>();
+    out.timestamp_unix = r.u64();
+    if (!r.ok() || !r.at_end()) return make_error("receipts root: fields do not fill the layout");  // unreachable: sizes checked
+    if (out.tree_size > kMaxPublishedReceipts) return make_error("receipts root: too many receipts");
+    return out;
 }
 
 Result<Bytes> receipts_leaves_write(std::span<const Hash> leaves) {
@@ -185,7 +177,7 @@ Result<Bytes> receipts_leaves_write(std::span<const Hash> leaves) {
     for (std::size_t i = 1; i < leaves.size(); ++i)
         if (!(leaves[i - 1] < leaves[i])) return make_error("receipts leaves: not strictly ascending");
     Bytes out(kLeavesMagic.begin(), kLeavesMagic.end());
-    put_u32(out, kVersion);
+    put_u32(out, kLeavesVersion);
     put_u64(out, leaves.size());
     out.reserve(kLeavesHeader + 32 * leaves.size());
     for (const auto& l : leaves) out.insert(out.end(), l.begin(), l.end());
@@ -195,15 +187,17 @@ Result<Bytes> receipts_leaves_write(std::span<const Hash> leaves) {
 Result<std::vector<Hash>> receipts_leaves_read(std::span<const std::uint8_t> file, const ReceiptsRoot& root) {
     if (file.size() < kLeavesMagic.size() || std::memcmp(file.data(), kLeavesMagic.data(), kLeavesMagic.size()) != 0)
         return make_error("receipts leaves: not a receipts leaves file (bad magic)");
-    if (file.size() < kLeavesHeader) return make_error("receipts leaves: truncated header");
-    if (get_u32(file.data() + 8) != kVersion) return make_error("receipts leaves: unsupported version");
-    const std::uint64_t count = get_u64(file.data() + 12);
+    ByteReader r(file, L::version);
+    const std::uint32_t version = r.u32();
+    const std::uint64_t count = r.u64();
+    if (!r.ok()) return make_error("receipts leaves: truncated header");
+    if (version != kLeavesVersion) return make_error("receipts leaves: unsupported version");
     if (count > kMaxPublishedReceipts) return make_error("receipts leaves: too many receipts");   // before allocation
-    if (file.size() != kLeavesHeader + 32 * count) return make_error("receipts leaves: wrong size for its count");
+    if (r.remaining() != 32 * count) return make_error("receipts leaves: wrong size for its count");
     if (count != root.tree_size) return make_error("receipts leaves: count differs from the signed root");
     std::vector<Hash> leaves(static_cast<std::size_t>(count));
     for (std::size_t i = 0; i < leaves.size(); ++i) {
-        std::memcpy(leaves[i].data(), file.data() + kLeavesHeader + 32 * i, 32);
+        leaves[i] = r.array<32>();
         if (i > 0 && !(leaves[i - 1] < leaves[i])) return make_error("receipts leaves: not strictly ascending");
     }
     if (merkle::root(leaves) != root.root) return make_error("receipts leaves: root differs from the signed root");

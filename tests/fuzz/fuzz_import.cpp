@@ -1,8 +1,8 @@
 // Fuzz the importer's second pass on signed batches (issue 9): the fuzzer's bytes are the record
 // frames of a batch's plaintext (docs/batch-format.md 4.1). Frames that decode become records,
 // renumbered to continue the test kiosk's record sequence; the log head is computed from them as an
-// honest kiosk's would be, and the batch is signed with the fixed test kiosk key (fuzz_keys.hpp),
-// sealed to the fixed test coordinator and imported into a temporary registry that knows one pack
+// honest kiosk's would be, and the batch is written by the real BatchWriter, signed with the fixed
+// test kiosk key (fuzz_keys.hpp), for the fixed test coordinator and imported into a temporary registry that knows one pack
 // and the kiosk. So every input passes verification and reaches the content checks, deduplication
 // and the registry writes. The registry is recreated every 512 inputs to keep each run small.
 #include "embassy/registry/pack.hpp"
@@ -12,6 +12,7 @@
 #include "embassy/sync/coord_packs.hpp"
 #include "embassy/sync/import.hpp"
 #include "embassy/sync/kiosk_export.hpp"
+#include "batch_support.hpp"
 #include "fuzz_keys.hpp"
 #include "fuzz_pack.hpp"
 
@@ -106,43 +107,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Record numbers continue the kiosk's sequence, so the chain checks pass and the content is reached.
     std::uint64_t seq = kiosk->last_record_seq;
     for (auto& r : recs) std::visit([&](auto& x) { x.seq = ++seq; }, r);
-    // The log head an honest kiosk would have signed for these signatures.
-    std::map<std::int64_t, sync::EventRecord> events;
-    std::map<std::uint64_t, sync::RegistrantRecord> regs;
-    std::map<std::uint64_t, std::vector<sync::ConsentRecord>> consents;
-    sync::LogHeadField log{kiosk->log_size, kiosk->log_head};
-    for (const auto& r : recs) {
-        if (auto* e = std::get_if<sync::EventRecord>(&r)) events[e->event_id] = *e;
-        if (auto* g = std::get_if<sync::RegistrantRecord>(&r)) regs[g->seq] = *g;
-        if (auto* c = std::get_if<sync::ConsentRecord>(&r)) consents[c->registrant_seq].push_back(*c);
-        if (auto* s = std::get_if<sync::SignatureRecord>(&r); s && events.count(s->event_id) && regs.count(s->registrant_seq)) {
-            auto canon = sync::log_record_from(events[s->event_id], regs[s->registrant_seq], consents[s->registrant_seq], *s);
-            log.hash = registry::log_chain_next(log.hash, static_cast<std::int64_t>(s->log_position), registry::log_record_hash(canon));
-            log.size = s->log_position;
-        }
-    }
     sync::ManifestFields f;
     f.kiosk_public_key = fuzz_keys::keys().kiosk_pk;
     f.coordinator_key_id = w.keys.identity.key_id();
     f.seq = kiosk->last_seq + 1;
     f.previous_batch_hash = kiosk->last_batch_hash;
-    f.log = log;
+    f.log = batch_test::log_over(recs, {kiosk->log_size, kiosk->log_head});   // what an honest kiosk signs
     sync::BatchId id{};
     id[0] = static_cast<std::uint8_t>(w.runs);
     id[1] = static_cast<std::uint8_t>(w.runs >> 8);
     const auto& k = fuzz_keys::keys();
-    auto plain = sync::detail::make_plaintext_stream(recs, f, id, [&k](std::span<const std::uint8_t> m) {
+    // Written by the real BatchWriter, as a kiosk writes it.
+    std::error_code ec;
+    fs::remove_all(w.root / "in", ec);
+    auto written = batch_test::write_batch_file(w.root / "in", k.coord_box_pk, recs, f, [&k](std::span<const std::uint8_t> m) {
         Bytes sig(crypto_sign_BYTES);
         crypto_sign_detached(sig.data(), nullptr, m.data(), m.size(), k.kiosk_sk.data());
         return sig;
-    });
-    if (!plain) return 0;  // a record the writer refuses (e.g. strokes in typed-name mode)
-    const Bytes file = sync::detail::seal_plaintext_stream(*plain, k.coord_box_pk);
-    const fs::path path = w.root / "in.embatch";
-    {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));  // NOLINT
-    }
+    }, id);
+    if (!written) return 0;  // a record the writer refuses (e.g. strokes in typed-name mode)
+    const fs::path path = *written;
     const auto o = sync::import_batch(*w.coord, path);
     // A batch the kiosk key signed with continuing numbers is either imported or rejected; it is
     // never quarantined (no gap) and never already imported (a fresh batch id).

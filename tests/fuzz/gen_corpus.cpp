@@ -6,9 +6,12 @@
 #ifdef EMBASSY_FUZZ_HAVE_PACK
 #include "embassy/registry/pack.hpp"
 #endif
+#include "batch_support.hpp"
 #include "fuzz_keys.hpp"
 #include "fuzz_pack.hpp"
 #include "embassy/registry/strokes.hpp"
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -100,21 +103,29 @@ int main(int argc, char** argv) {
         }
     }
 
-    // Batches: plaintext streams (modes 1 and 2) and whole encrypted files (mode 0).
+    // Batches: whole files written by the real BatchWriter (mode 0), and their plaintext streams
+    // (modes 1 and 2), taken out of those files.
+    const fs::path scratch = fs::temp_directory_path() / ("embassy-gen-corpus-" + std::to_string(::getpid()));
+    const std::span<const std::uint8_t> box_sk(k.coord_box_sk.data(), k.coord_box_sk.size());
+    Bytes real;   // one real file, the wrapper of the format-1 stream below
     for (std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{30}}) {
-        const auto recs = sample_records(n);
-        auto pt = detail::make_plaintext_stream(recs, f, id, signer);
-        if (!pt) { std::fprintf(stderr, "%s\n", pt.message().c_str()); return 1; }
+        auto path = batch_test::write_batch_file(scratch, k.coord_box_pk, sample_records(n), f, signer, id);
+        if (!path) { std::fprintf(stderr, "%s\n", path.message().c_str()); return 1; }
+        const Bytes file = batch_test::read_bytes(*path);
+        const Bytes pt = batch_test::plaintext_of(file, k.coord_box_pk, box_sk);
+        if (pt.empty()) { std::fprintf(stderr, "batch %zu does not decrypt\n", n); return 1; }
         const auto name = std::to_string(n);
-        put(out / "fuzz_batch_reader", "plain-" + name, 1, true, *pt);
-        put(out / "fuzz_batch_reader", "sealed-" + name, 2 + 4 * 3, true, *pt);
-        put(out / "fuzz_batch_reader", "file-" + name, 0, true, detail::seal_plaintext_stream(*pt, k.coord_box_pk));
+        put(out / "fuzz_batch_reader", "plain-" + name, 1, true, pt);
+        put(out / "fuzz_batch_reader", "sealed-" + name, 2 + 4 * 3, true, pt);
+        put(out / "fuzz_batch_reader", "file-" + name, 0, true, file);
+        real = file;
     }
+    fs::remove_all(scratch);
     {   // A format-1 batch, as kiosks wrote before the log salt and the padding: still read.
         auto pt = detail::make_plaintext_stream(sample_records(7, false), f, id, signer, 1);
         if (!pt) { std::fprintf(stderr, "%s\n", pt.message().c_str()); return 1; }
         put(out / "fuzz_batch_reader", "plain-v1-7", 1, true, *pt);
-        put(out / "fuzz_batch_reader", "file-v1-7", 0, true, detail::seal_plaintext_stream(*pt, k.coord_box_pk, kChunkSize, 1));
+        put(out / "fuzz_batch_reader", "file-v1-7", 0, true, batch_test::reseal(real, *pt, k.coord_box_pk, box_sk, 1));
     }
 
     // Acknowledgement.

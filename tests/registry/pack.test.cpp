@@ -322,14 +322,3 @@ TEST_CASE("content hashes bind the text and ignore the order texts are listed in
     CHECK(consent_text_hash(c1) != consent_text_hash(c2));
 }
 
-TEST_CASE("the UTF-8 validator accepts all scripts of the kiosk and refuses malformed sequences", "[registry][pack]") {
-    CHECK(pack_utf8_valid("Łacinka: Biełaruś, žnivień"));
-    CHECK(pack_utf8_valid("Беларусь — Білорусь"));
-    CHECK(pack_utf8_valid("Lietuvių kalba: ąčęėįšųūž"));
-    CHECK(pack_utf8_valid("\xF0\x9F\x87\xA7\xF0\x9F\x87\xBE"));  // flag, 4-byte sequences
-    CHECK_FALSE(pack_utf8_valid("\x80"));
-    CHECK_FALSE(pack_utf8_valid("\xC3"));             // truncated
-    CHECK_FALSE(pack_utf8_valid("\xE0\x80\xAF"));     // overlong
-    CHECK_FALSE(pack_utf8_valid("\xF4\x90\x80\x80")); // above U+10FFFF
-    CHECK_FALSE(pack_utf8_valid("\xFE"));
-}

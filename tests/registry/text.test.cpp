@@ -108,8 +108,32 @@ TEST_CASE("validate_utf8 and utf8_length follow RFC 3629", "[registry][text]") {
     CHECK_FALSE(validate_utf8("\xE2\x82").ok());                  // truncated
     CHECK_FALSE(validate_utf8("\xFF").ok());
     CHECK(validate_utf8("ab\xFF").message().find("byte 2") != std::string::npos);
+    CHECK(validate_utf8("ok \xE2\x82").message().find("byte 3") != std::string::npos);  // where the truncated sequence starts
     CHECK(utf8_length("Ўладзімір") == 9);
     CHECK(utf8_length("a\xF0\x9F\x98\x80") == 2);
+}
+
+// The one validator (pack texts, identity files and batch record strings use it too): every
+// boundary of RFC 3629's table of well-formed sequences, on both sides.
+TEST_CASE("the one UTF-8 validator accepts exactly RFC 3629's well-formed sequences", "[registry][text]") {
+    auto [text, ok] = GENERATE(table<std::string, bool>({
+        {"Ганна", true}, {"Łacinka: Biełaruś, žnivień ŭ", true}, {"Lietuvių kalba: ąčęėįšųūž", true},
+        {"Беларусь — Білорусь", true}, {"\xF0\x9F\x87\xA7\xF0\x9F\x87\xBE", true}, {"", true},
+        {"\x7F", true}, {"\xC2\x80", true}, {"\xDF\xBF", true},                        // 1- and 2-byte edges
+        {"\xE0\xA0\x80", true}, {"\xED\x9F\xBF", true}, {"\xEE\x80\x80", true},      // around the surrogates
+        {"\xEF\xBF\xBF", true}, {"\xF0\x90\x80\x80", true}, {"\xF4\x8F\xBF\xBF", true},
+        {"\xC0\x80", false}, {"\xC1\xBF", false}, {"\xE0\x80\x80", false},            // overlong
+        {"\xE0\x9F\xBF", false}, {"\xF0\x8F\xBF\xBF", false},
+        {"\xED\xA0\x80", false}, {"\xED\xBF\xBF", false},                             // surrogates
+        {"\xF4\x90\x80\x80", false}, {"\xF5\x80\x80\x80", false}, {"\xFE", false},   // above U+10FFFF
+        {"\x80", false}, {"a\xBFb", false},                                             // lone continuation
+        {"\xD0", false}, {"\xE2\x82", false}, {"\xF0\x9F\x98", false},                  // truncated
+        {"\xE2\x82" "a", false}, {"\xC3\xC3\xA9", false},                              // interrupted
+        {std::string("a\0b", 3), true},                                                  // NUL is well-formed
+    }));
+    INFO(terminal_safe(text));
+    CHECK(validate_utf8(text).ok() == ok);
+    CHECK(is_valid_utf8(text) == ok);
 }
 
 TEST_CASE("city names allow digits and a few punctuation marks", "[registry][text]") {

@@ -1,5 +1,6 @@
 // Acknowledgements: round trip, and every tampered or foreign file refused before its content is used.
 #include "embassy/sync/ack.hpp"
+#include "doc_layout.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <sodium.h>
@@ -72,4 +73,15 @@ TEST_CASE("an acknowledgement from another coordinator or of the wrong shape is 
     CHECK_FALSE(ack_read(Bytes{}, c.pk).ok());
     Ack empty = sample(); empty.last_seq = 0;
     CHECK_FALSE(ack_write(empty, c.sk).ok());
+}
+
+TEST_CASE("the acknowledgement's field offsets are the table of the spec", "[sync][ack][layout]") {
+    const auto doc = doc_layout::offsets("## 6. Acknowledgement");
+    const std::map<std::string, std::size_t> code = {
+        {"magic", ack_layout::magic}, {"version", ack_layout::version}, {"coordinator_key", ack_layout::coordinator_key},
+        {"kiosk_public_key", ack_layout::kiosk_public_key}, {"first_seq", ack_layout::first_seq},
+        {"last_seq", ack_layout::last_seq}, {"last_batch_hash", ack_layout::last_batch_hash},
+        {"last_record_seq", ack_layout::last_record_seq}, {"timestamp", ack_layout::timestamp},
+        {"signature", ack_layout::signature}};
+    CHECK(doc == code);
 }

@@ -20,31 +20,6 @@ using sync::ImportStatus;
 
 namespace {
 
-// A kiosk key holder's batch: the records of an honest batch under a manifest with another seq
-// (and a fresh batch id, so another batch hash), signed with the kiosk's real key.
-fs::path resign(Kiosk& k, const fs::path& honest, const fs::path& out_dir, std::uint64_t seq) {
-    const World& w = world();
-    auto r = sync::BatchReader::open(honest, w.keys.box_secret, w.keys.identity.box_key);
-    REQUIRE(r.ok());
-    auto vm = r->verify();
-    REQUIRE(vm.ok());
-    std::vector<sync::Record> recs;
-    REQUIRE(r->for_each_record([&](const sync::Record& rec) -> Status {
-        recs.push_back(rec);
-        return {};
-    }).ok());
-    fs::create_directories(out_dir);
-    auto wr = sync::BatchWriter::open(out_dir / sync::random_batch_file_name(), w.keys.identity.box_key);
-    REQUIRE(wr.ok());
-    for (const auto& rec : recs) REQUIRE(wr->add(rec).ok());
-    sync::ManifestFields f = vm->manifest.fields;
-    f.seq = seq;
-    auto info = wr->finish(f, [&k](std::span<const std::uint8_t> m) { return k.store->sign(m); });
-    INFO((info.ok() ? std::string() : info.message()));
-    REQUIRE(info.ok());
-    return info->path;
-}
-
 struct Enrolled {
     test::TempDir tmp;
     fs::path cdir = tmp.path / "coord";

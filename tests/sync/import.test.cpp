@@ -22,15 +22,6 @@ using sync::ImportStatus;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-void spit(const fs::path& p, const std::string& s) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << s;
-}
-
 struct Setup {
     test::TempDir tmp;
     fs::path cdir = tmp.path / "coord";
@@ -401,46 +392,6 @@ TEST_CASE("deleting the last record before export is caught by the next batch", 
     CHECK_THAT(o.reason, ContainsSubstring("log position"));
 }
 
-namespace {
-
-// The shared pack as the kiosks hold it (hashes filled in).
-const registry::AppealPack& world_pack() {
-    static const registry::AppealPack pack = [] {
-        auto p = registry::pack_read(world().pack_file, world().keys.identity.sign_key);
-        REQUIRE(p.ok());
-        return *p;
-    }();
-    return pack;
-}
-
-// What malware on a kiosk could do that the kiosk's own export would not: decrypt its own batch
-// (here with the coordinator's key, standing in for the plaintext the kiosk had), change the
-// records, and sign the result with the kiosk's real key. The manifest keeps the log head of the
-// kiosk's real log, which the malware cannot rewrite without the change showing in the next batch.
-fs::path rewrite_batch(Kiosk& k, const fs::path& in, const fs::path& out_dir,
-                       const std::function<void(std::vector<sync::Record>&)>& mutate) {
-    const World& w = world();
-    auto r = sync::BatchReader::open(in, w.keys.box_secret, w.keys.identity.box_key);
-    REQUIRE(r.ok());
-    auto vm = r->verify();
-    REQUIRE(vm.ok());
-    std::vector<sync::Record> recs;
-    REQUIRE(r->for_each_record([&](const sync::Record& rec) -> Status {
-        recs.push_back(rec);
-        return {};
-    }).ok());
-    mutate(recs);
-    fs::create_directories(out_dir);
-    auto wr = sync::BatchWriter::open(out_dir / sync::random_batch_file_name(), w.keys.identity.box_key);
-    REQUIRE(wr.ok());
-    for (const auto& rec : recs) REQUIRE(wr->add(rec).ok());
-    auto info = wr->finish(vm->manifest.fields, [&k](std::span<const std::uint8_t> m) { return k.store->sign(m); });
-    REQUIRE(info.ok());
-    return info->path;
-}
-
-}  // namespace
-
 TEST_CASE("a batch rewritten and re-signed on a compromised kiosk fails the log check at the coordinator", "[sync][import][log]") {
     using Mutation = std::function<void(std::vector<sync::Record>&, std::size_t)>;  // index of the nth signature
     auto nth_signature = [](std::vector<sync::Record>& recs, std::size_t n) -> std::size_t {
@@ -511,8 +462,9 @@ TEST_CASE("a batch rewritten and re-signed on a compromised kiosk fails the log 
             REQUIRE(sync::import_batch(*s.c, export_one(*k, s.tmp.path / "b1")).status == ImportStatus::accepted);
             for (const char* g : {"Second", "Third", "Fourth"}) submit(*k, submission(k->pack, g, "Record"));
             const fs::path honest = export_one(*k, s.tmp.path / "b2");
-            const fs::path forged = rewrite_batch(*k, honest, s.tmp.path / "forged",
-                                                  [&](std::vector<sync::Record>& recs) { mutate(recs, n); });
+            // The manifest keeps the kiosk's real log head, which the malware cannot rewrite unseen.
+            const fs::path forged = rewrite(*k, honest, s.tmp.path / "forged",
+                                            {[&](std::vector<sync::Record>& recs, sync::ManifestFields&) { mutate(recs, n); }});
             auto o = sync::import_batch(*s.c, forged);
             ++total;
             INFO(what << " (signature " << n << "): " << sync::import_status_name(o.status) << ": " << o.reason);

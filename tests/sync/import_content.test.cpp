@@ -42,15 +42,6 @@ struct KeyHolder {
     }
 };
 
-const registry::AppealPack& pack() {
-    static const registry::AppealPack p = [] {
-        auto r = registry::pack_read(world().pack_file, world().keys.identity.sign_key);
-        REQUIRE(r.ok());
-        return *r;
-    }();
-    return p;
-}
-
 Bytes good_strokes() {
     registry::Stroke st;
     for (int i = 0; i < 60; ++i) st.push_back({static_cast<std::uint16_t>(200 + i * 40), static_cast<std::uint16_t>(800 + (i % 7) * 60)});
@@ -62,13 +53,13 @@ std::uint64_t now_minute() { return static_cast<std::uint64_t>(std::time(nullptr
 // What an honest kiosk writes for one signer: event, appeal reference, registrant, sign_appeal
 // consent, signature.
 std::vector<sync::Record> honest_records() {
-    const registry::Appeal& a = pack().appeals.front();
+    const registry::Appeal& a = world_pack().appeals.front();
     const std::uint64_t minute = now_minute();
     std::vector<sync::Record> r;
     r.push_back(sync::EventRecord{1, 1, "Rally", "Warszawa", "PL", "2026-11-28"});
-    r.push_back(sync::AppealRefRecord{2, a.id, a.version, a.content_hash, pack().pack_hash});
+    r.push_back(sync::AppealRefRecord{2, a.id, a.version, a.content_hash, world_pack().pack_hash});
     r.push_back(sync::RegistrantRecord{3, 1, minute, "Alena", "Kavalenka", "PL", "Warszawa", "", "", "en", false});
-    r.push_back(sync::ConsentRecord{4, 3, 1, pack().consent(registry::Purpose::sign_appeal, "en")->hash, "en", minute});
+    r.push_back(sync::ConsentRecord{4, 3, 1, world_pack().consent(registry::Purpose::sign_appeal, "en")->hash, "en", minute});
     sync::SignatureRecord s;
     s.seq = 5;
     s.registrant_seq = 3;
@@ -93,36 +84,15 @@ T& first(std::vector<sync::Record>& recs) {
     throw 0;
 }
 
-// Signs `recs` as batch 1 of `k`, with the log head the records give (so only content is wrong).
+// Signs `recs` as batch 1 of `k`, with the log head the records give (so only content is wrong),
+// written by the real BatchWriter.
 Result<fs::path> write_batch(const KeyHolder& k, const std::vector<sync::Record>& recs, const fs::path& dir) {
-    std::map<std::int64_t, sync::EventRecord> events;
-    std::map<std::uint64_t, sync::RegistrantRecord> regs;
-    std::map<std::uint64_t, std::vector<sync::ConsentRecord>> consents;
-    Hash head{};
-    std::uint64_t size = 0;
-    for (const auto& r : recs) {
-        if (auto* e = std::get_if<sync::EventRecord>(&r)) events[e->event_id] = *e;
-        if (auto* g = std::get_if<sync::RegistrantRecord>(&r)) regs[g->seq] = *g;
-        if (auto* c = std::get_if<sync::ConsentRecord>(&r)) consents[c->registrant_seq].push_back(*c);
-        if (auto* s = std::get_if<sync::SignatureRecord>(&r); s && events.count(s->event_id) && regs.count(s->registrant_seq)) {
-            auto canon = sync::log_record_from(events[s->event_id], regs[s->registrant_seq], consents[s->registrant_seq], *s);
-            head = registry::log_chain_next(head, static_cast<std::int64_t>(s->log_position), registry::log_record_hash(canon));
-            size = s->log_position;
-        }
-    }
-    fs::create_directories(dir);
-    auto w = sync::BatchWriter::open(dir / sync::random_batch_file_name(), world().keys.identity.box_key);
-    if (!w) return w.error();
-    for (const auto& r : recs)
-        if (auto s = w->add(r); !s) return s.error();
     sync::ManifestFields f;
     f.kiosk_public_key = k.pk;
     f.coordinator_key_id = world().keys.identity.key_id();
     f.seq = 1;
-    f.log = {size, head};
-    auto info = w->finish(f, k.signer());
-    if (!info) return info.error();
-    return info->path;
+    f.log = batch_test::log_over(recs);
+    return batch_test::write_batch_file(dir, world().keys.identity.box_key, recs, f, k.signer());
 }
 
 struct Hostile {
@@ -149,12 +119,12 @@ TEST_CASE("an honest kiosk's batch with every kind of record imports (control ro
     recs.push_back(sync::RegistrantRecord{6, 1, minute, "Ян", "Мельнік", "LT", "Vilnius", "jan@example.org", "+37060000000", "be", true});
     std::uint64_t seq = 7;
     for (int p = 1; p <= 4; ++p)
-        recs.push_back(sync::ConsentRecord{seq++, 6, static_cast<std::uint8_t>(p), pack().consent(static_cast<registry::Purpose>(p), "be")->hash, "be", minute});
+        recs.push_back(sync::ConsentRecord{seq++, 6, static_cast<std::uint8_t>(p), world_pack().consent(static_cast<registry::Purpose>(p), "be")->hash, "be", minute});
     sync::SignatureRecord s = std::get<sync::SignatureRecord>(recs[4]);
     s.seq = seq;
     s.registrant_seq = 6;
     s.lang = "be";
-    s.appeal_text_hash = pack().appeals.front().text("be")->hash;
+    s.appeal_text_hash = world_pack().appeals.front().text("be")->hash;
     s.mode = sync::SignatureMode::typed_name;
     s.strokes.clear();
     s.typed_name = "Ян Мельнік";
@@ -220,7 +190,7 @@ TEST_CASE("a signed batch with content the kiosk would refuse is rejected whole,
          [](auto& r) {
              auto& consent = first<sync::ConsentRecord>(r);
              consent.purpose = static_cast<std::uint8_t>(registry::Purpose::join_registry);
-             consent.text_hash = pack().consent(registry::Purpose::join_registry, "en")->hash;
+             consent.text_hash = world_pack().consent(registry::Purpose::join_registry, "en")->hash;
          },
          "signature record 5: consent 'sign_appeal' is required"},
         {"a forged pass_name_to_addressee consent (text hash from no pack)",
@@ -316,7 +286,7 @@ void consent_flood(std::uint64_t flood) {
         for (std::size_t i = 0; i < 4; ++i) REQUIRE(w->add(recs[i]).ok());
         std::uint64_t seq = 5;
         Hash hashes[5]{};
-        for (int p = 2; p <= 4; ++p) hashes[p] = pack().consent(static_cast<registry::Purpose>(p), "en")->hash;
+        for (int p = 2; p <= 4; ++p) hashes[p] = world_pack().consent(static_cast<registry::Purpose>(p), "en")->hash;
         for (std::uint64_t i = 0; i < flood; ++i) {
             const std::uint8_t p = static_cast<std::uint8_t>(2 + i % 3);
             REQUIRE(w->add(sync::ConsentRecord{seq++, 3, p, hashes[p], "en", now_minute()}).ok());

@@ -46,56 +46,15 @@ bool listed(sync::Coordinator& c, const fs::path& dir, const std::string& code) 
     return v->counted;
 }
 
-std::vector<sync::Record> records_of(const fs::path& file, sync::ManifestFields* fields = nullptr) {
-    const World& w = world();
-    auto r = sync::BatchReader::open(file, w.keys.box_secret, w.keys.identity.box_key);
-    REQUIRE(r.ok());
-    auto vm = r->verify();
-    REQUIRE(vm.ok());
-    if (fields != nullptr) *fields = vm->manifest.fields;
-    std::vector<sync::Record> recs;
-    REQUIRE(r->for_each_record([&](const sync::Record& rec) -> Status {
-        recs.push_back(rec);
-        return {};
-    }).ok());
-    return recs;
-}
+std::vector<sync::Record> records_of(const fs::path& file) { return content_of(file).records; }
 
-// What a kiosk key holder can send that the kiosk's own export never writes: the records of one of
-// its batches (here read with the coordinator's key, standing in for the plaintext the kiosk had),
-// changed, with the kiosk log recomputed over the changed signatures from `log_from` (so the log
-// check passes, as it would for malware that rewrites the log too), signed with the kiosk's real
-// key through the real BatchWriter.
+// What a kiosk key holder can send that the kiosk's own export never writes (batch_support.hpp's
+// rewrite_batch): one of its batches, changed, signed with its real key. With `relog` the kiosk log
+// is recomputed over the changed signatures from `log_from`, so the log check passes, as it would
+// for malware that rewrites the log too.
 fs::path forge(Kiosk& k, const fs::path& honest, const fs::path& out_dir,
                const std::function<void(std::vector<sync::Record>&)>& mutate, bool relog, sync::LogHeadField log_from = {}) {
-    sync::ManifestFields fields;
-    std::vector<sync::Record> recs = records_of(honest, &fields);
-    mutate(recs);
-    if (relog) {
-        std::map<std::int64_t, sync::EventRecord> events;
-        std::map<std::uint64_t, sync::RegistrantRecord> regs;
-        std::map<std::uint64_t, std::vector<sync::ConsentRecord>> consents;
-        sync::LogHeadField log = log_from;
-        for (const auto& r : recs) {
-            if (const auto* e = std::get_if<sync::EventRecord>(&r)) events[e->event_id] = *e;
-            if (const auto* g = std::get_if<sync::RegistrantRecord>(&r)) regs[g->seq] = *g;
-            if (const auto* c = std::get_if<sync::ConsentRecord>(&r)) consents[c->registrant_seq].push_back(*c);
-            if (const auto* s = std::get_if<sync::SignatureRecord>(&r)) {
-                REQUIRE(events.count(s->event_id) == 1);
-                const auto canon = sync::log_record_from(events[s->event_id], regs.at(s->registrant_seq), consents[s->registrant_seq], *s);
-                log.hash = registry::log_chain_next(log.hash, static_cast<std::int64_t>(s->log_position), registry::log_record_hash(canon));
-                log.size = s->log_position;
-            }
-        }
-        fields.log = log;
-    }
-    fs::create_directories(out_dir);
-    auto wr = sync::BatchWriter::open(out_dir / sync::random_batch_file_name(), world().keys.identity.box_key);
-    REQUIRE(wr.ok());
-    for (const auto& rec : recs) REQUIRE(wr->add(rec).ok());
-    auto info = wr->finish(fields, [&k](std::span<const std::uint8_t> m) { return k.store->sign(m); });
-    REQUIRE(info.ok());
-    return info->path;
+    return rewrite(k, honest, out_dir, {[&](std::vector<sync::Record>& recs, sync::ManifestFields&) { mutate(recs); }, relog, log_from});
 }
 
 std::uint64_t last_record_seq(const std::vector<sync::Record>& recs) {

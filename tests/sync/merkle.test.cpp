@@ -1,6 +1,8 @@
 // Merkle tree (RFC 9162 style) and published receipts.
 #include "embassy/sync/merkle.hpp"
 
+#include "doc_layout.hpp"
+
 #include <catch2/catch_test_macros.hpp>
 #include <sodium.h>
 
@@ -137,4 +139,16 @@ TEST_CASE("published receipts round-trip and refuse tampering", "[sync][merkle][
     REQUIRE_FALSE(r.ok());
     CHECK(r.message().find("too many") != std::string::npos);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the receipts files' field offsets are the tables of the spec", "[sync][merkle][layout]") {
+    namespace R = receipts_root_layout;
+    namespace L = receipts_leaves_layout;
+    const std::map<std::string, std::size_t> root = {{"magic", R::magic}, {"version", R::version}, {"tree_size", R::tree_size},
+                                                     {"root", R::root}, {"timestamp", R::timestamp},
+                                                     {"coordinator_key", R::coordinator_key}, {"signature", R::signature}};
+    CHECK(doc_layout::offsets("### 7.2 `receipts.root`") == root);
+    const std::map<std::string, std::size_t> leaves = {{"magic", L::magic}, {"version", L::version}, {"count", L::count},
+                                                       {"commitments", L::commitments}};
+    CHECK(doc_layout::offsets("### 7.3 `receipts.leaves`") == leaves);
 }

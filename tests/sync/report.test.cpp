@@ -22,11 +22,6 @@ using sync::ImportStatus;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // Kiosk A: four people (one signs appeal 0 twice), two consent to passing their name on.
 struct Imported {
     test::TempDir tmp;

@@ -141,4 +141,42 @@ std::int64_t count(sync::Coordinator& c, const std::string& sql) {
     return *n;
 }
 
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+void spit(const fs::path& p, const std::string& s) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << s;
+}
+
+const registry::AppealPack& world_pack() {
+    static const registry::AppealPack pack = [] {
+        auto p = registry::pack_read(world().pack_file, world().keys.identity.sign_key);
+        REQUIRE(p.ok());
+        return *p;
+    }();
+    return pack;
+}
+
+fs::path rewrite(Kiosk& k, const fs::path& real, const fs::path& out_dir, const batch_test::Rewrite& how) {
+    const World& w = world();
+    auto p = batch_test::rewrite_batch(real, w.keys.box_secret, w.keys.identity.box_key, out_dir,
+                                       [&k](std::span<const std::uint8_t> m) { return k.store->sign(m); }, how);
+    INFO((p.ok() ? std::string() : p.message()));
+    REQUIRE(p.ok());
+    return *p;
+}
+
+fs::path resign(Kiosk& k, const fs::path& real, const fs::path& out_dir, std::uint64_t seq) {
+    return rewrite(k, real, out_dir, {[seq](std::vector<sync::Record>&, sync::ManifestFields& f) { f.seq = seq; }});
+}
+
+batch_test::BatchContent content_of(const fs::path& file) {
+    auto c = batch_test::read_batch_file(file, world().keys.box_secret, world().keys.identity.box_key);
+    REQUIRE(c.ok());
+    return std::move(*c);
+}
+
 }  // namespace coord_test
+

@@ -6,6 +6,8 @@
 
 #include "kiosk_fixture.hpp"
 
+#include "../batch_support.hpp"
+
 #include "embassy/registry/pack.hpp"
 #include "embassy/registry/store.hpp"
 #include "embassy/sync/coord_db.hpp"
@@ -57,5 +59,20 @@ fs::path export_one(Kiosk& k, const fs::path& out_dir);
 std::string registry_bytes(const fs::path& dir);
 
 std::int64_t count(sync::Coordinator& c, const std::string& sql);
+
+// A whole file as bytes in a string, and back (for tampering with one).
+std::string slurp(const fs::path& p);
+void spit(const fs::path& p, const std::string& s);
+
+// The shared pack as the kiosks hold it (hashes filled in).
+const registry::AppealPack& world_pack();
+
+// batch_test::rewrite_batch for kiosk `k` of the shared world: a real batch of k's, changed, signed
+// again with k's real key (REQUIREs success).
+fs::path rewrite(Kiosk& k, const fs::path& real, const fs::path& out_dir, const batch_test::Rewrite& how);
+// Only the manifest's batch number changed (and, through the writer, the batch id and hash).
+fs::path resign(Kiosk& k, const fs::path& real, const fs::path& out_dir, std::uint64_t seq);
+// What the batch holds (REQUIREs it reads).
+batch_test::BatchContent content_of(const fs::path& file);
 
 }  // namespace coord_test

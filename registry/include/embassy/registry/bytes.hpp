@@ -50,6 +50,50 @@ std::uint16_t get_u16(const std::uint8_t* p);
 std::uint32_t get_u32(const std::uint8_t* p);
 std::uint64_t get_u64(const std::uint8_t* p);
 
+// The one bounded reader of little-endian fields in bytes that came from outside (batch records,
+// manifests, acknowledgements, receipts files). Every read first compares its size with what is
+// left; the first one that does not fit marks the reader failed, and from then on every read
+// returns zeros (or an empty span) and moves nothing, so a parser reads its fields in order and
+// checks ok() once. Nothing is allocated here: a caller compares a declared length with its limit
+// and with remaining() before it allocates.
+class ByteReader {
+public:
+    explicit ByteReader(std::span<const std::uint8_t> bytes, std::size_t offset = 0)
+        : b_(bytes), pos_(offset), ok_(offset <= bytes.size()) {
+        if (!ok_) pos_ = b_.size();
+    }
+    bool ok() const { return ok_; }
+    std::size_t pos() const { return pos_; }
+    std::size_t remaining() const { return b_.size() - pos_; }
+    bool at_end() const { return pos_ == b_.size(); }
+
+    // The next n bytes (empty, and the reader failed, if fewer are left).
+    std::span<const std::uint8_t> bytes(std::size_t n) {
+        if (!ok_ || remaining() < n) {
+            ok_ = false;
+            return {};
+        }
+        pos_ += n;
+        return b_.subspan(pos_ - n, n);
+    }
+    std::uint8_t u8() { const auto s = bytes(1); return s.empty() ? 0 : s[0]; }
+    std::uint16_t u16() { const auto s = bytes(2); return s.empty() ? 0 : get_u16(s.data()); }
+    std::uint32_t u32() { const auto s = bytes(4); return s.empty() ? 0 : get_u32(s.data()); }
+    std::uint64_t u64() { const auto s = bytes(8); return s.empty() ? 0 : get_u64(s.data()); }
+    template <std::size_t N>
+    std::array<std::uint8_t, N> array() {
+        std::array<std::uint8_t, N> out{};
+        const auto s = bytes(N);
+        for (std::size_t i = 0; i < s.size(); ++i) out[i] = s[i];
+        return out;
+    }
+
+private:
+    std::span<const std::uint8_t> b_;
+    std::size_t pos_ = 0;
+    bool ok_ = true;
+};
+
 // Read a whole (small) file; write a file atomically: temp file in the same directory, fsync,
 // rename, fsync the directory. Mode 0600.
 Result<Bytes> read_file(const std::string& path, std::size_t max_size);

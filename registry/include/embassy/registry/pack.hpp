@@ -25,8 +25,6 @@ inline constexpr std::size_t pack_signature_size = 64;
 
 // The language tags a pack may use (BCP 47): be, be-Latn, ru, en, pl, lt, uk, de.
 bool pack_lang_allowed(std::string_view tag);
-// Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
-bool pack_utf8_valid(std::string_view s);
 
 // Every rule a pack must satisfy (ids, limits, UTF-8, no control characters, each appeal has a text
 // in every declared language, a sign_appeal consent in every declared language). Used by the

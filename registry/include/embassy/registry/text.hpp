@@ -21,8 +21,12 @@ inline constexpr std::size_t kMinPhoneDigits = 6;
 inline constexpr std::size_t kMaxPhoneDigits = 15;   // E.164
 
 // Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF, no truncation.
+// The one UTF-8 check on hostile input: the kiosk's fields, appeal packs and identity files, and
+// every string of a batch record (sync/src/batch_record.cpp) go through it. ICU-backed.
 // The message gives the byte offset only.
 Status validate_utf8(std::string_view s);
+// The same rule as a yes/no, for callers that report the field themselves.
+bool is_valid_utf8(std::string_view s);
 
 // Number of code points in valid UTF-8 (counts lead bytes; meaningless for invalid input).
 std::size_t utf8_length(std::string_view s);

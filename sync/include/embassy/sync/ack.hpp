@@ -15,6 +15,22 @@ namespace embassy::sync {
 
 inline constexpr std::size_t kAckSize = 204;
 
+// Where each field sits (docs/batch-format.md, section 6; tests/sync/layout.test.cpp compares these
+// with the table there). Fields follow each other in this order with no gaps.
+namespace ack_layout {
+inline constexpr std::size_t magic = 0;              // "EMB-ACK "
+inline constexpr std::size_t version = 8;            // u32 = 1
+inline constexpr std::size_t coordinator_key = 12;   // Ed25519 public key that signs
+inline constexpr std::size_t kiosk_public_key = 44;
+inline constexpr std::size_t first_seq = 76;         // u64
+inline constexpr std::size_t last_seq = 84;          // u64
+inline constexpr std::size_t last_batch_hash = 92;   // 32 bytes
+inline constexpr std::size_t last_record_seq = 124;  // u64
+inline constexpr std::size_t timestamp = 132;        // u64
+inline constexpr std::size_t signature = 140;        // 64 bytes, to the end
+static_assert(signature + 64 == kAckSize);
+}  // namespace ack_layout
+
 struct Ack {
     SignPublicKey kiosk_public_key{};
     std::uint64_t first_seq = 1;

@@ -46,6 +46,17 @@ inline constexpr std::size_t kSignatureSize = 64;
 inline constexpr std::size_t kBatchHeaderSize = 116;         // magic + version + sealed key + stream header
 inline constexpr const char* kBatchExtension = ".embatch";
 
+// The outer header's fields (docs/batch-format.md, section 3; tests/sync/layout.test.cpp compares
+// these with the table there): what a seized file shows before its chunks.
+namespace batch_header_layout {
+inline constexpr std::size_t magic = 0;              // "EMBBATCH"
+inline constexpr std::size_t version = 8;            // u32
+inline constexpr std::size_t sealed_key = 12;        // crypto_box_seal(file_key), 80 bytes
+inline constexpr std::size_t stream_header = 92;     // secretstream header, 24 bytes
+inline constexpr std::size_t chunks = 116;
+static_assert(chunks == kBatchHeaderSize);
+}  // namespace batch_header_layout
+
 using BatchId = std::array<std::uint8_t, 16>;
 
 // [SECTION] Records
@@ -291,24 +302,19 @@ Hash batch_hash(std::span<const std::uint8_t> manifest_bytes, std::span<const st
 Result<VerifiedManifest> parse_plaintext_stream(std::span<const std::uint8_t> plaintext,
                                                 const std::function<Status(const Record&)>& on_record = {});
 
-// Encrypt an arbitrary plaintext stream into a batch file image (any content, e.g. a crafted
-// manifest), with the given chunk size for the non-final chunks.
-Bytes seal_plaintext_stream(std::span<const std::uint8_t> plaintext, const BoxPublicKey& coordinator_box,
-                            std::size_t chunk_size = kChunkSize, std::uint32_t header_version = kBatchFormatVersion);
-
 // Verify a batch image held in memory, as BatchReader::verify() would a file.
 Result<VerifiedManifest> verify_batch_bytes(std::span<const std::uint8_t> file,
                                             const registry::SecretBytes& coordinator_box_secret,
                                             const BoxPublicKey& coordinator_box_public);
 
-bool valid_utf8(std::span<const std::uint8_t> s);
-
 // Tests: the largest file whose plaintext BatchReader keeps between the passes (default
 // kRetainedPlaintextLimit; 0 makes every reader read the file twice). Returns the previous value.
 std::uint64_t set_retained_plaintext_limit(std::uint64_t bytes);
 
-// The plaintext stream an honest writer produces for these records (for corpora and tests),
-// padded to its bucket; format_version 1 gives the unpadded, salt-less stream of an old kiosk.
+// The plaintext stream of a format-1 kiosk (unpadded, salt-less) for these records: BatchWriter
+// writes only the current format, and the readers must still accept old kiosks' files. Tests and
+// corpora put it in a real writer's file (tests/sync/batch_support.hpp reseal); for the current
+// format they use BatchWriter itself.
 Result<Bytes> make_plaintext_stream(std::span<const Record> records, const ManifestFields& fields,
                                     const BatchId& batch_id, const Signer& signer,
                                     std::uint32_t format_version = kBatchFormatVersion);

@@ -38,6 +38,25 @@ bool verify_inclusion(const Hash& leaf, std::uint64_t index, std::uint64_t tree_
 // [SECTION] Published receipts
 inline constexpr std::uint64_t kMaxPublishedReceipts = 16'777'216;
 inline constexpr std::size_t kReceiptsRootSize = 156;
+
+// Where each field sits (docs/batch-format.md, sections 7.2 and 7.3; tests/sync/layout.test.cpp
+// compares these with the tables there). Fields follow each other in this order with no gaps.
+namespace receipts_root_layout {
+inline constexpr std::size_t magic = 0;              // "EMB-ROOT"
+inline constexpr std::size_t version = 8;            // u32 = 1
+inline constexpr std::size_t tree_size = 12;         // u64
+inline constexpr std::size_t root = 20;              // 32 bytes
+inline constexpr std::size_t timestamp = 52;         // u64
+inline constexpr std::size_t coordinator_key = 60;   // Ed25519 public key that signs
+inline constexpr std::size_t signature = 92;         // 64 bytes, to the end
+static_assert(signature + 64 == kReceiptsRootSize);
+}  // namespace receipts_root_layout
+namespace receipts_leaves_layout {
+inline constexpr std::size_t magic = 0;              // "EMB-LEAF"
+inline constexpr std::size_t version = 8;            // u32 = 1
+inline constexpr std::size_t count = 12;             // u64
+inline constexpr std::size_t commitments = 20;       // 32 x count
+}  // namespace receipts_leaves_layout
 inline constexpr const char* kReceiptsRootFile = "receipts.root";
 inline constexpr const char* kReceiptsLeavesFile = "receipts.leaves";
 
