@@ -121,7 +121,7 @@ TEST_CASE("after an acknowledgement nothing retained on the kiosk confirms a gue
     std::set<Hash> legacy;
     for (std::int64_t seq = 1; seq <= 5; ++seq) {
         bool purged = false;
-        auto rec = registry::load_record(k->store->db(), seq, purged);
+        auto rec = k->store->record_for_export(seq, purged);
         REQUIRE(rec.ok());
         CHECK(rec->log_salt != Hash{});   // every new record is keyed
         rec->log_salt = Hash{};
@@ -135,7 +135,7 @@ TEST_CASE("after an acknowledgement nothing retained on the kiosk confirms a gue
     REQUIRE(sync::apply_ack(*k->store, *ack).ok());
     REQUIRE(k->store->verify_log().ok());                // `kiosk check` still walks the chain
 
-    registry::Database& db = k->store->db();
+    registry::Database& db = embassy::test::kiosk_db(*k->store);
     const std::set<Hash> retained = retained_hashes(db);
     std::set<Hash> keys = retained;
     keys.insert(Hash{});                                  // no key: the unkeyed hash
@@ -163,7 +163,7 @@ TEST_CASE("kiosk check cannot see the newest unexported signatures deleted, and 
     CHECK(before->entries == 6);
     CHECK(before->unexported == 3);
     // A passphrase holder removes the newest two signatures: rows and log entries alike.
-    registry::Database& db = k->store->db();
+    registry::Database& db = embassy::test::kiosk_db(*k->store);
     for (const char* sql : {"DELETE FROM log WHERE pos > 4", "DELETE FROM signatures WHERE seq > 4",
                             "DELETE FROM registrants WHERE seq > 4"})
         REQUIRE(db.exec(sql).ok());

@@ -342,18 +342,24 @@ void App::Execute(kiosk::Effects effects) {
 void App::LoadSettingsFromStore() {
     if (!store_) return;
     kiosk::Settings s = flow_.settings;
+    bool unreadable = false;  // the database failed: keep the settings in use, as for a damaged one
+    auto get = [&](const char* key) {
+        auto v = store_->setting(key);
+        if (!v) unreadable = true;
+        return v ? *v : std::string();
+    };
     auto num = [&](const char* key, kiosk::Seconds& out) {
-        std::string v = store_->setting(key);
+        std::string v = get(key);
         if (!v.empty()) out = kiosk::Seconds(std::atoi(v.c_str()));
     };
     num("kiosk.input_idle", s.input_idle);
     num("kiosk.idle_warning", s.idle_warning);
     num("kiosk.receipt_idle", s.receipt_idle);
     num("kiosk.volunteer_idle", s.volunteer_idle);
-    if (auto l = store_->setting("kiosk.default_lang"); !l.empty()) s.default_lang = l;
-    if (auto f = store_->setting("kiosk.font_scale"); !f.empty()) s.font_scale = std::strtof(f.c_str(), nullptr);
-    s.on_screen_keyboard = store_->setting("kiosk.on_screen_keyboard") == "1";
-    if (!kiosk::check_settings(s).empty()) return;   // a damaged setting: keep the defaults
+    if (auto l = get("kiosk.default_lang"); !l.empty()) s.default_lang = l;
+    if (auto f = get("kiosk.font_scale"); !f.empty()) s.font_scale = std::strtof(f.c_str(), nullptr);
+    s.on_screen_keyboard = get("kiosk.on_screen_keyboard") == "1";
+    if (unreadable || !kiosk::check_settings(s).empty()) return;   // a damaged setting: keep the defaults
     if (s.font_scale != flow_.settings.font_scale) fonts_dirty_ = true;
     flow_.settings = s;
 }
@@ -371,13 +377,15 @@ void App::AfterUnlock() {
     if (auto pack = store_->current_pack()) flow_.content.pack = std::move(*pack);
     flow_.content.active = store_->active_appeals();
     if (auto e = store_->active_event()) event_name_ = e->name;
-    last_export_ = store_->setting("kiosk.last_export");
+    if (auto v = store_->setting("kiosk.last_export")) last_export_ = *v;
     LoadSettingsFromStore();
     ApplyOverrides();
 }
 
 void App::RefreshCounts() {
-    if (store_ && !job_.valid()) counts_ = store_->counts();
+    if (!store_ || job_.valid()) return;
+    if (auto c = store_->counts()) counts_ = std::move(*c);
+    else counts_.reset();  // the screen shows no counts rather than zeros
 }
 
 //-----------------------------------------------------------------------------
