@@ -210,12 +210,10 @@ Result<std::vector<Event>> KioskStore::events() const {
     std::vector<Event> out;
     auto st = db_->prepare("SELECT id, name, city, country, date FROM events ORDER BY id");
     if (!st) return st.error();
-    while (true) {
-        auto row = st->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        out.push_back({st->column_int(0), st->column_text(1), st->column_text(2), st->column_text(3), st->column_text(4)});
-    }
+    auto read = st->each_row([&](const Statement& r) {
+        out.push_back({r.column_int(0), r.column_text(1), r.column_text(2), r.column_text(3), r.column_text(4)});
+    });
+    if (!read) return read.error();
     return out;
 }
 
@@ -437,12 +435,10 @@ Result<Counts> KioskStore::counts(std::chrono::system_clock::time_point now) con
         "sum(signed_minute >= ?2), count(*) FROM signatures GROUP BY appeal_id ORDER BY appeal_id");
     if (!st) return st.error();
     st->bind(1, event_id).bind(2, day_start_minute);
-    while (true) {
-        auto row = st->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        c.per_appeal.push_back({st->column_text(0), st->column_int(1), st->column_int(2), st->column_int(3), st->column_int(4)});
-    }
+    auto read = st->each_row([&](const Statement& r) {
+        c.per_appeal.push_back({r.column_text(0), r.column_int(1), r.column_int(2), r.column_int(3), r.column_int(4)});
+    });
+    if (!read) return read.error();
     return c;
 }
 
@@ -573,17 +569,15 @@ Result<SignatureRecord> load_record(const Database& db, std::int64_t seq, bool& 
     auto cs = db.cached("SELECT purpose, text_hash, lang FROM consents WHERE registrant_seq = ?1 ORDER BY id");
     if (!cs) return cs.error();
     cs->bind(1, seq);
-    while (true) {
-        auto crow = cs->step();
-        if (!crow) return crow.error();
-        if (!*crow) break;
+    auto read = cs->each_row([&](const Statement& crow) {
         ConsentGiven c;
-        c.purpose = static_cast<Purpose>(cs->column_int(0));
-        Bytes h = cs->column_blob(1);
+        c.purpose = static_cast<Purpose>(crow.column_int(0));
+        Bytes h = crow.column_blob(1);
         if (h.size() == 32) std::copy(h.begin(), h.end(), c.text_hash.begin());
-        c.lang = cs->column_text(2);
+        c.lang = crow.column_text(2);
         r.consents.push_back(std::move(c));
-    }
+    });
+    if (!read) return read.error();
     return r;
 }
 
@@ -661,12 +655,8 @@ Result<std::vector<std::int64_t>> KioskStore::batch_signatures(std::uint64_t seq
     auto st = db_->prepare("SELECT seq FROM signatures WHERE batch_seq = ?1 ORDER BY seq");
     if (!st) return st.error();
     st->bind(1, static_cast<std::int64_t>(seq));
-    while (true) {
-        auto row = st->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        seqs.push_back(st->column_int(0));
-    }
+    auto read = st->each_row([&](const Statement& r) { seqs.push_back(r.column_int(0)); });
+    if (!read) return read.error();
     return seqs;
 }
 

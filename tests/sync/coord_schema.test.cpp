@@ -22,16 +22,26 @@ std::int64_t q(registry::Database& db, const std::string& sql) {
     return *v;
 }
 
+// A registry database alone (no coordinator around it) at schema `version`, for the migrations.
+struct BareRegistry {
+    test::TempDir dir;
+    std::unique_ptr<registry::Database> db;
+    explicit BareRegistry(int version) {
+        registry::SecretBytes key(32);
+        randombytes_buf(key.data(), 32);
+        auto opened = registry::Database::open(dir.path / "registry.db", key);
+        REQUIRE(opened.ok());
+        db = std::move(*opened);
+        REQUIRE(sync::coord_migrate_to(*db, version).ok());
+        REQUIRE(db->user_version() == version);
+    }
+};
+
 }  // namespace
 
 TEST_CASE("a coordinator migration that leaves a dangling foreign key is rolled back", "[sync][schema]") {
-    test::TempDir t;
-    registry::SecretBytes key(32);
-    randombytes_buf(key.data(), 32);
-    auto db = registry::Database::open(t.path / "registry.db", key);
-    REQUIRE(db.ok());
-    registry::Database& d = **db;
-    REQUIRE(sync::coord_migrate_to(d, 1).ok());
+    BareRegistry r(1);
+    registry::Database& d = *r.db;
     // A registration without a signature (kept by schema 2) whose member and batch do not exist.
     REQUIRE(d.exec("PRAGMA foreign_keys = OFF;"
                    "INSERT INTO kiosks(public_key, fingerprint, name, enrolled_at, last_batch_hash, log_head) "
@@ -51,14 +61,8 @@ TEST_CASE("a coordinator migration that leaves a dangling foreign key is rolled 
 }
 
 TEST_CASE("schema 1 -> latest keeps every signature, moves commitments to receipts, and swaps the indexes", "[sync][schema]") {
-    test::TempDir t;
-    registry::SecretBytes key(32);
-    randombytes_buf(key.data(), 32);
-    auto db = registry::Database::open(t.path / "registry.db", key);
-    REQUIRE(db.ok());
-    registry::Database& d = **db;
-    REQUIRE(sync::coord_migrate_to(d, 1).ok());
-    REQUIRE(d.user_version() == 1);
+    BareRegistry r(1);
+    registry::Database& d = *r.db;
     // A small v1 registry: one kiosk, one batch, two members, three signatures (one a duplicate).
     REQUIRE(d.exec("INSERT INTO kiosks(public_key, fingerprint, name, enrolled_at, last_batch_hash, log_head) "
                    "VALUES(x'01', 'FP', 'k', 1, x'00', x'00');"

@@ -52,6 +52,16 @@ public:
     // true: a row is available; false: done. An Error names the statement's table, not its values.
     Result<bool> step();
     Status run();  // step to completion, expecting no rows
+    // Step to completion, calling on_row(*this) for each row; the first step error is returned.
+    template <class F>
+    Status each_row(F&& on_row) {
+        while (true) {
+            auto more = step();
+            if (!more) return more.error();
+            if (!*more) return {};
+            on_row(static_cast<const Statement&>(*this));
+        }
+    }
 
     std::int64_t column_int(int col) const;
     std::string column_text(int col) const;
