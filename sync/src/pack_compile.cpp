@@ -20,7 +20,6 @@ namespace embassy::sync {
 namespace {
 
 using registry::AppealPack;
-using registry::Purpose;
 
 constexpr std::size_t max_source = 4 * 1024 * 1024;
 
