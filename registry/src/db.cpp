@@ -15,7 +15,7 @@ namespace embassy::registry {
 
 // [SECTION] Statement
 
-Statement::Statement(sqlite3_stmt* stmt, Database* db, bool owned) : stmt_(stmt), db_(db), owned_(owned) {}
+Statement::Statement(sqlite3_stmt* stmt, const Database* db, bool owned) : stmt_(stmt), db_(db), owned_(owned) {}
 
 Statement::~Statement() { release(); }
 
@@ -237,14 +237,14 @@ Status Database::exec(std::string_view sql) {
     return {};
 }
 
-Result<Statement> Database::prepare(std::string_view sql) {
+Result<Statement> Database::prepare(std::string_view sql) const {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK)
         return make_error("database: cannot prepare statement: " + last_error());
     return Statement(st, this, true);
 }
 
-Result<Statement> Database::cached(const std::string& sql) {
+Result<Statement> Database::cached(const std::string& sql) const {
     auto it = cache_.find(sql);
     // Already checked out (a nested use of the same SQL): resetting it would restart the outer
     // loop, so hand out a private statement instead.
@@ -265,7 +265,7 @@ Result<Statement> Database::cached(const std::string& sql) {
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int Database::changes() const { return sqlite3_changes(db_); }
 
-Result<std::int64_t> Database::query_int(std::string_view sql) {
+Result<std::int64_t> Database::query_int(std::string_view sql) const {
     auto st = prepare(sql);
     if (!st) return st.error();
     auto row = st->step();
@@ -274,7 +274,7 @@ Result<std::int64_t> Database::query_int(std::string_view sql) {
     return st->column_int(0);
 }
 
-int Database::user_version() {
+int Database::user_version() const {
     auto v = query_int("PRAGMA user_version");
     return v ? static_cast<int>(*v) : -1;
 }
@@ -297,7 +297,7 @@ Status Database::checkpoint_truncate() {
     return {};
 }
 
-Status Database::quick_check() {
+Status Database::quick_check() const {
     auto st = prepare("PRAGMA quick_check");
     if (!st) return st.error();
     auto row = st->step();
@@ -307,6 +307,42 @@ Status Database::quick_check() {
 }
 
 std::string Database::last_error() const { return db_ ? sqlite3_errmsg(db_) : "no database"; }
+
+// [SECTION] Migrations
+
+Status migrate_schema(Database& db, std::string_view what, std::span<const char* const> migrations, int target) {
+    const std::string name(what);
+    const int latest = static_cast<int>(migrations.size());
+    if (target < 0 || target > latest) return make_error(name + ": no schema version " + std::to_string(target));
+    const int current = db.user_version();
+    if (current < 0) return make_error(name + ": cannot read schema version");
+    if (current > latest)
+        return make_error(name + ": schema version " + std::to_string(current) + " is newer than this program understands (" +
+                          std::to_string(latest) + ")");
+    if (current >= target) return {};
+    // Outside the transaction: the pragma is a no-op inside one.
+    if (auto s = db.exec("PRAGMA foreign_keys = OFF"); !s) return s.error();
+    struct ForeignKeysOn {
+        Database& db;
+        ~ForeignKeysOn() { (void)db.exec("PRAGMA foreign_keys = ON"); }
+    } restore{db};
+    for (int v = current + 1; v <= target; ++v) {
+        const std::string step = name + ": migration to schema " + std::to_string(v);
+        Transaction tx(db);
+        if (!tx.begun()) return make_error(step + ": " + tx.begun().message());
+        if (auto s = db.exec(migrations[static_cast<std::size_t>(v - 1)]); !s) return make_error(step + ": " + s.message());
+        auto fk = db.prepare("PRAGMA foreign_key_check");
+        if (!fk) return fk.error();
+        auto bad = fk->step();
+        if (!bad) return make_error(step + ": " + bad.message());
+        // The row names tables and row ids only, never values; the table is enough to look.
+        if (*bad) return make_error(step + " leaves a dangling foreign key in table " + fk->column_text(0));
+        fk->reset();
+        if (auto s = db.set_user_version(v); !s) return make_error(step + ": " + s.message());
+        if (auto s = tx.commit(); !s) return make_error(step + ": " + s.message());
+    }
+    return {};
+}
 
 // [SECTION] Transaction
 

@@ -31,18 +31,6 @@ constexpr char pack_magic[8] = {'E', 'M', 'B', 'P', 'A', 'C', 'K', '1'};
 constexpr std::uint16_t pack_version = 1;
 constexpr std::string_view signature_domain = "embassy-appeal-pack-v1";
 
-const char* purpose_str(Purpose p) {
-    switch (p) {
-        case Purpose::sign_appeal: return "sign_appeal";
-        case Purpose::join_registry: return "join_registry";
-        case Purpose::be_contacted: return "be_contacted";
-        case Purpose::pass_name_to_addressee: return "pass_name_to_addressee";
-    }
-    return "unknown";
-}
-
-bool purpose_known(std::uint8_t v) { return v >= 1 && v <= 4; }
-
 }  // namespace
 
 // [SECTION] Text checks: ids, language tags (UTF-8: text.hpp)
@@ -143,7 +131,7 @@ Status pack_validate(const AppealPack& pack) {
     for (const auto& c : pack.consents) {
         const auto pv = static_cast<std::uint8_t>(c.purpose);
         if (!purpose_known(pv)) return make_error(where + ": consent text with unknown purpose " + std::to_string(pv));
-        const std::string cw = where + ": consent " + purpose_str(c.purpose);
+        const std::string cw = where + ": consent " + purpose_name(c.purpose);
         if (!langs.count(c.lang))
             return make_error(cw + " has a text in a language the pack does not declare" +
                               (pack_lang_allowed(c.lang) ? " (" + q(c.lang) + ")" : std::string()));
@@ -161,7 +149,7 @@ Status pack_validate(const AppealPack& pack) {
     for (int pv : purposes)
         for (const auto& l : pack.languages)
             if (!consent_keys.count({pv, l}))
-                return make_error(where + ": consent " + purpose_str(static_cast<Purpose>(pv)) +
+                return make_error(where + ": consent " + purpose_name(static_cast<Purpose>(pv)) +
                                   " has no text for language " + q(l));
     return {};
 }

@@ -1,5 +1,5 @@
-// Schema and forward migrations. user_version is the schema version; each migration runs in the
-// same transaction as the user_version bump, so a crash leaves either the old or the new schema.
+// Schema and forward migrations, run by migrate_schema (db.hpp): each in one transaction with its
+// user_version bump, checked with foreign_key_check before its commit.
 //
 // History:
 //   1  first release: identity, packs, events, registrants, consents, signatures, the log.
@@ -77,19 +77,7 @@ const char* const kMigrations[] = {
 int schema_latest() { return static_cast<int>(std::size(kMigrations)); }
 
 Status schema_migrate(Database& db, int target) {
-    int current = db.user_version();
-    if (current < 0) return make_error("database: cannot read schema version");
-    if (current > schema_latest())
-        return make_error("database: schema version " + std::to_string(current) +
-                          " is newer than this program understands (" + std::to_string(schema_latest()) + ")");
-    for (int v = current + 1; v <= target; ++v) {
-        Transaction tx(db);
-        if (!tx.begun()) return tx.begun().error();
-        if (auto s = db.exec(kMigrations[v - 1]); !s) return make_error("schema migration to " + std::to_string(v) + ": " + s.message());
-        if (auto s = db.set_user_version(v); !s) return s.error();
-        if (auto s = tx.commit(); !s) return s.error();
-    }
-    return {};
+    return migrate_schema(db, "kiosk database", kMigrations, target);
 }
 
 }  // namespace embassy::registry

@@ -3,12 +3,14 @@
 //   [SECTION] Packs, events, settings
 //   [SECTION] Submit
 //   [SECTION] Counts, receipts, log
+//   [SECTION] Export and purge
 #include "embassy/registry/store.hpp"
 
 #include "embassy/registry/countries.hpp"
 #include "embassy/registry/db.hpp"
 #include "embassy/registry/pack.hpp"
 #include "embassy/registry/receipt.hpp"
+#include "embassy/registry/settings_keys.hpp"
 #include "embassy/registry/record.hpp"
 #include "embassy/registry/strokes.hpp"
 #include "embassy/registry/text.hpp"
@@ -28,6 +30,9 @@ namespace {
 
 std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
+// Rebuild the canonical record of signature `seq` from its rows (log verification, batch export).
+Result<SignatureRecord> load_record(const Database& db, std::int64_t seq, bool& purged);
+
 Status put_meta(Database& db, std::string_view key, std::span<const std::uint8_t> value) {
     auto st = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
     if (!st) return st.error();
@@ -35,8 +40,7 @@ Status put_meta(Database& db, std::string_view key, std::span<const std::uint8_t
     return st->run();
 }
 
-Result<Bytes> get_meta(const Database& cdb, std::string_view key) {
-    auto& db = const_cast<Database&>(cdb);  // NOLINT: reads only
+Result<Bytes> get_meta(const Database& db, std::string_view key) {
     auto st = db.prepare("SELECT value FROM meta WHERE key = ?1");
     if (!st) return st.error();
     st->bind(1, key);
@@ -46,37 +50,6 @@ Result<Bytes> get_meta(const Database& cdb, std::string_view key) {
     return st->column_blob(0);
 }
 
-
-// Consents of one registrant: per consent u8 purpose, 32-byte text hash, u8 length + language tag.
-Bytes encode_consents(const std::vector<ConsentGiven>& consents) {
-    Bytes out;
-    for (const auto& c : consents) {
-        out.push_back(static_cast<std::uint8_t>(c.purpose));
-        out.insert(out.end(), c.text_hash.begin(), c.text_hash.end());
-        out.push_back(static_cast<std::uint8_t>(c.lang.size()));
-        out.insert(out.end(), c.lang.begin(), c.lang.end());
-    }
-    return out;
-}
-
-Result<std::vector<ConsentGiven>> decode_consents(const Bytes& b) {
-    std::vector<ConsentGiven> out;
-    std::size_t i = 0;
-    while (i < b.size()) {
-        if (b.size() - i < 34 || out.size() >= 8) return make_error("damaged consents");
-        ConsentGiven c;
-        if (b[i] < 1 || b[i] > 4) return make_error("damaged consents");
-        c.purpose = static_cast<Purpose>(b[i]);
-        std::copy_n(b.begin() + static_cast<std::ptrdiff_t>(i + 1), 32, c.text_hash.begin());
-        std::size_t n = b[i + 33];
-        i += 34;
-        if (b.size() - i < n) return make_error("damaged consents");
-        c.lang.assign(reinterpret_cast<const char*>(b.data() + i), n);  // NOLINT
-        i += n;
-        out.push_back(std::move(c));
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -157,7 +130,7 @@ KioskInfo KioskStore::info() const {
     if (auto n = get_meta(*db_, "kiosk_name")) i.name.assign(n->begin(), n->end());
     if (auto pk = get_meta(*db_, "sign_public"); pk && pk->size() == 32) std::copy(pk->begin(), pk->end(), i.public_key.begin());
     i.fingerprint = fingerprint(i.public_key);
-    i.schema_version = const_cast<Database&>(*db_).user_version();  // NOLINT
+    i.schema_version = db_->user_version();
     if (auto c = get_meta(*db_, "coordinator")) {
         auto id = parse_public_identity(std::string_view(reinterpret_cast<const char*>(c->data()), c->size()));  // NOLINT
         if (id) i.coordinator = *id;
@@ -215,8 +188,7 @@ Status KioskStore::load_pack(std::span<const std::uint8_t> pack_file) {
 }
 
 Result<AppealPack> KioskStore::current_pack() const {
-    auto& db = const_cast<Database&>(*db_);  // NOLINT: reads only
-    auto st = db.prepare("SELECT raw FROM packs WHERE id = (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'current_pack')");
+    auto st = db_->prepare("SELECT raw FROM packs WHERE id = (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'current_pack')");
     if (!st) return st.error();
     auto row = st->step();
     if (!row) return row.error();
@@ -235,41 +207,49 @@ Result<std::int64_t> KioskStore::create_event(const Event& e) {
     return db_->last_insert_rowid();
 }
 
-std::vector<Event> KioskStore::events() const {
+Result<std::vector<Event>> KioskStore::events() const {
     std::vector<Event> out;
-    auto st = const_cast<Database&>(*db_).prepare("SELECT id, name, city, country, date FROM events ORDER BY id");  // NOLINT
-    if (!st) return out;
-    while (true) {
-        auto row = st->step();
-        if (!row || !*row) break;
-        out.push_back({st->column_int(0), st->column_text(1), st->column_text(2), st->column_text(3), st->column_text(4)});
-    }
+    auto st = db_->prepare("SELECT id, name, city, country, date FROM events ORDER BY id");
+    if (!st) return st.error();
+    auto read = st->each_row([&](const Statement& r) {
+        out.push_back({r.column_int(0), r.column_text(1), r.column_text(2), r.column_text(3), r.column_text(4)});
+    });
+    if (!read) return read.error();
     return out;
 }
 
 Status KioskStore::set_active_event(std::int64_t event_id) {
-    for (const auto& e : events())
-        if (e.id == event_id) return set_setting("active_event", std::to_string(event_id));
+    auto all = events();
+    if (!all) return all.error();
+    for (const auto& e : *all)
+        if (e.id == event_id) return set_setting(settings::active_event.name, std::to_string(event_id));
     return make_error("event " + std::to_string(event_id) + " does not exist");
 }
 
 std::optional<Event> KioskStore::active_event() const {
-    if (!active_event_cache_) active_event_cache_ = find_active_event();
-    return *active_event_cache_;
+    auto e = read_active_event();
+    return e ? *e : std::nullopt;  // documented in store.hpp
 }
 
-std::optional<Event> KioskStore::find_active_event() const {
-    std::string id = setting("active_event");
-    if (id.empty()) return std::nullopt;
-    for (const auto& e : events())
-        if (std::to_string(e.id) == id) return e;
-    return std::nullopt;
+Result<std::optional<Event>> KioskStore::read_active_event() const {
+    if (active_event_cache_) return *active_event_cache_;
+    auto id = setting(settings::active_event.name);
+    if (!id) return id.error();
+    std::optional<Event> found;
+    if (!id->empty()) {
+        auto all = events();
+        if (!all) return all.error();
+        for (const auto& e : *all)
+            if (std::to_string(e.id) == *id) found = e;
+    }
+    active_event_cache_ = found;  // only what was read: a failed read is tried again next time
+    return found;
 }
 
 Status KioskStore::set_active_appeals(const std::vector<std::string>& appeal_ids) {
     std::string joined;
     for (const auto& id : appeal_ids) {
-        auto n = const_cast<Database&>(*db_).prepare("SELECT 1 FROM appeals WHERE appeal_id = ?1");  // NOLINT
+        auto n = db_->prepare("SELECT 1 FROM appeals WHERE appeal_id = ?1");
         if (!n) return n.error();
         n->bind(1, id);
         auto row = n->step();
@@ -278,12 +258,14 @@ Status KioskStore::set_active_appeals(const std::vector<std::string>& appeal_ids
         if (!joined.empty()) joined += ',';
         joined += id;
     }
-    return set_setting("active_appeals", joined);
+    return set_setting(settings::active_appeals.name, joined);
 }
 
 std::vector<std::string> KioskStore::active_appeals() const {
     std::vector<std::string> out;
-    std::string s = setting("active_appeals");
+    auto setting_value = setting(settings::active_appeals.name);
+    if (!setting_value) return out;  // documented in store.hpp
+    const std::string& s = *setting_value;
     std::size_t start = 0;
     while (start < s.size()) {
         std::size_t comma = s.find(',', start);
@@ -294,12 +276,13 @@ std::vector<std::string> KioskStore::active_appeals() const {
     return out;
 }
 
-std::string KioskStore::setting(std::string_view key, std::string_view fallback) const {
-    auto st = const_cast<Database&>(*db_).cached("SELECT value FROM settings WHERE key = ?1");  // NOLINT
-    if (!st) return std::string(fallback);
+Result<std::string> KioskStore::setting(std::string_view key, std::string_view fallback) const {
+    auto st = db_->cached("SELECT value FROM settings WHERE key = ?1");
+    if (!st) return st.error();
     st->bind(1, key);
     auto row = st->step();
-    if (!row || !*row) return std::string(fallback);
+    if (!row) return row.error();
+    if (!*row) return std::string(fallback);
     return st->column_text(0);
 }
 
@@ -333,7 +316,9 @@ Result<std::string> KioskStore::submit(const Submission& s) {
         if (!typed) return make_error("signature: draw a signature or type your full name");
         rec.typed_name = std::move(*typed);
     }
-    auto event = active_event();
+    auto active = read_active_event();
+    if (!active) return active.error();
+    const std::optional<Event>& event = *active;
     if (!event) return make_error("no active event: a volunteer must choose one first");
     rec.event_id = event->id;
     rec.event_name = event->name;
@@ -427,37 +412,41 @@ Result<std::string> KioskStore::submit(const Submission& s) {
 
 // [SECTION] Counts, receipts, log
 
-Counts KioskStore::counts(std::chrono::system_clock::time_point now) const {
-    auto& db = const_cast<Database&>(*db_);  // NOLINT: reads only
+Result<Counts> KioskStore::counts(std::chrono::system_clock::time_point now) const {
+    const Database& db = *db_;
     Counts c;
-    if (auto n = db.query_int("SELECT count(*) FROM registrants WHERE purged = 0")) c.registrants = *n;
-    if (auto n = db.query_int("SELECT count(*) FROM signatures")) c.signatures = *n;
-    if (auto n = db.query_int("SELECT count(*) FROM registrants WHERE joined_registry = 1")) c.registry_joins = *n;
+    for (auto [sql, out] : {std::pair{"SELECT count(*) FROM registrants WHERE purged = 0", &c.registrants},
+                            std::pair{"SELECT count(*) FROM signatures", &c.signatures},
+                            std::pair{"SELECT count(*) FROM registrants WHERE joined_registry = 1", &c.registry_joins}}) {
+        auto n = db.query_int(sql);
+        if (!n) return n.error();
+        *out = *n;
+    }
     // "Today" is the local calendar day of the kiosk.
     std::time_t t = std::chrono::system_clock::to_time_t(now);
     std::tm local{};
     localtime_r(&t, &local);
     local.tm_hour = local.tm_min = local.tm_sec = 0;
     std::int64_t day_start_minute = static_cast<std::int64_t>(std::mktime(&local)) / 60;
-    auto ev = active_event();
-    std::int64_t event_id = ev ? ev->id : -1;
+    auto ev = read_active_event();
+    if (!ev) return ev.error();
+    std::int64_t event_id = *ev ? (*ev)->id : -1;
     auto st = db.prepare(
         "SELECT appeal_id, sum(event_id = ?1 AND signed_minute >= ?2), sum(event_id = ?1), "
         "sum(signed_minute >= ?2), count(*) FROM signatures GROUP BY appeal_id ORDER BY appeal_id");
-    if (!st) return c;
+    if (!st) return st.error();
     st->bind(1, event_id).bind(2, day_start_minute);
-    while (true) {
-        auto row = st->step();
-        if (!row || !*row) break;
-        c.per_appeal.push_back({st->column_text(0), st->column_int(1), st->column_int(2), st->column_int(3), st->column_int(4)});
-    }
+    auto read = st->each_row([&](const Statement& r) {
+        c.per_appeal.push_back({r.column_text(0), r.column_int(1), r.column_int(2), r.column_int(3), r.column_int(4)});
+    });
+    if (!read) return read.error();
     return c;
 }
 
 Result<bool> KioskStore::verify_receipt(std::string_view code_text) const {
     auto code = receipt_parse(code_text);
     if (!code) return code.error();
-    auto st = const_cast<Database&>(*db_).prepare("SELECT 1 FROM signatures WHERE receipt_commitment = ?1");  // NOLINT
+    auto st = db_->prepare("SELECT 1 FROM signatures WHERE receipt_commitment = ?1");
     if (!st) return st.error();
     st->bind_blob(1, receipt_commitment(*code));
     auto row = st->step();
@@ -465,12 +454,13 @@ Result<bool> KioskStore::verify_receipt(std::string_view code_text) const {
     return *row;
 }
 
-LogHead KioskStore::log_head() const {
-    LogHead h;
-    auto st = const_cast<Database&>(*db_).prepare("SELECT pos, entry_hash FROM log ORDER BY pos DESC LIMIT 1");  // NOLINT
-    if (!st) return h;
+Result<LogHead> KioskStore::log_head() const {
+    LogHead h;  // all zero: an empty log
+    auto st = db_->prepare("SELECT pos, entry_hash FROM log ORDER BY pos DESC LIMIT 1");
+    if (!st) return st.error();
     auto row = st->step();
-    if (row && *row) {
+    if (!row) return row.error();
+    if (*row) {
         h.size = st->column_int(0);
         Bytes b = st->column_blob(1);
         if (b.size() == 32) std::copy(b.begin(), b.end(), h.head.begin());
@@ -481,7 +471,7 @@ LogHead KioskStore::log_head() const {
 
 
 Result<LogCheck> KioskStore::verify_log() const {
-    auto& db = const_cast<Database&>(*db_);  // NOLINT: reads only
+    const Database& db = *db_;
     auto st = db.prepare("SELECT l.pos, l.record_hash, l.entry_hash, s.seq FROM log l LEFT JOIN signatures s ON s.seq = l.pos ORDER BY l.pos");
     if (!st) return st.error();
     std::int64_t acked = 0;
@@ -533,8 +523,9 @@ Result<LogCheck> KioskStore::verify_log() const {
     return out;
 }
 
-// Rebuild the canonical record of signature `seq` from its rows (also used by batch export).
-Result<SignatureRecord> load_record(Database& db, std::int64_t seq, bool& purged) {
+namespace {
+
+Result<SignatureRecord> load_record(const Database& db, std::int64_t seq, bool& purged) {
     auto st = db.cached(
         "SELECT s.event_id, e.name, e.city, e.country, e.date, s.appeal_id, s.appeal_version, s.text_hash, s.lang, "
         "s.signed_minute, s.strokes, s.typed_name, s.receipt_commitment, r.given_name, r.family_name, r.country, "
@@ -579,18 +570,176 @@ Result<SignatureRecord> load_record(Database& db, std::int64_t seq, bool& purged
     auto cs = db.cached("SELECT purpose, text_hash, lang FROM consents WHERE registrant_seq = ?1 ORDER BY id");
     if (!cs) return cs.error();
     cs->bind(1, seq);
-    while (true) {
-        auto crow = cs->step();
-        if (!crow) return crow.error();
-        if (!*crow) break;
+    auto read = cs->each_row([&](const Statement& crow) {
         ConsentGiven c;
-        c.purpose = static_cast<Purpose>(cs->column_int(0));
-        Bytes h = cs->column_blob(1);
+        c.purpose = static_cast<Purpose>(crow.column_int(0));
+        Bytes h = crow.column_blob(1);
         if (h.size() == 32) std::copy(h.begin(), h.end(), c.text_hash.begin());
-        c.lang = cs->column_text(2);
+        c.lang = crow.column_text(2);
         r.consents.push_back(std::move(c));
-    }
+    });
+    if (!read) return read.error();
     return r;
+}
+
+}  // namespace
+
+// [SECTION] Export and purge
+//
+// The rows of export's redo log (kiosk_export.cpp says why it is crash-safe). Each call is one
+// statement or one transaction, as export and purge did when they wrote the tables themselves.
+
+namespace {
+
+Result<std::optional<KioskBatch>> read_batch(const Database& db, const std::string& where) {
+    auto st = db.prepare("SELECT seq, batch_id, batch_hash, first_record, last_record, file_name, state FROM batches " + where);
+    if (!st) return st.error();
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<KioskBatch>();
+    KioskBatch b;
+    b.seq = static_cast<std::uint64_t>(st->column_int(0));
+    Bytes id = st->column_blob(1), h = st->column_blob(2);
+    if (id.size() == b.id.size()) std::copy(id.begin(), id.end(), b.id.begin());
+    if (h.size() == 32) {
+        b.hash.emplace();
+        std::copy(h.begin(), h.end(), b.hash->begin());
+    }
+    b.first_record = static_cast<std::uint64_t>(st->column_int(3));
+    b.last_record = static_cast<std::uint64_t>(st->column_int(4));
+    b.file_name = st->column_text(5);
+    b.pending = st->column_text(6) == "pending";
+    return std::optional<KioskBatch>(std::move(b));
+}
+
+}  // namespace
+
+Status KioskStore::quick_check() const { return db_->quick_check(); }
+
+Result<std::optional<KioskBatch>> KioskStore::batch(std::uint64_t seq) const {
+    return read_batch(*db_, "WHERE seq = " + std::to_string(seq));
+}
+
+Result<std::optional<KioskBatch>> KioskStore::pending_batch() const {
+    return read_batch(*db_, "WHERE state = 'pending' ORDER BY seq LIMIT 1");
+}
+
+Result<std::optional<KioskBatch>> KioskStore::open_batch(const std::array<std::uint8_t, 16>& id, std::string_view file_name) {
+    Database& db = *db_;
+    Transaction tx(db);
+    if (!tx.begun()) return tx.begun().error();
+    auto count = db.query_int("SELECT count(*) FROM signatures WHERE batch_seq IS NULL");
+    if (!count) return count.error();
+    if (*count == 0) return std::optional<KioskBatch>();  // nothing new; the transaction wrote nothing
+    auto last = read_batch(db, "ORDER BY seq DESC LIMIT 1");
+    if (!last) return last.error();
+    KioskBatch b;
+    b.seq = *last ? (*last)->seq + 1 : 1;
+    b.first_record = *last ? (*last)->last_record + 1 : 1;
+    b.id = id;
+    b.file_name = std::string(file_name);
+    b.pending = true;
+    auto st = db.prepare("INSERT INTO batches(seq, batch_id, first_record, records, created_at, file_name, state) "
+                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'pending')");
+    if (!st) return st.error();
+    st->bind(1, static_cast<std::int64_t>(b.seq)).bind_blob(2, b.id).bind(3, static_cast<std::int64_t>(b.first_record))
+        .bind(4, *count).bind(5, unix_now()).bind(6, b.file_name);
+    if (auto r = st->run(); !r) return r.error();
+    if (auto r = db.exec("UPDATE signatures SET batch_seq = " + std::to_string(b.seq) + " WHERE batch_seq IS NULL"); !r)
+        return r.error();
+    if (auto c = tx.commit(); !c) return c.error();
+    return std::optional<KioskBatch>(std::move(b));
+}
+
+Result<std::vector<std::int64_t>> KioskStore::batch_signatures(std::uint64_t seq) const {
+    std::vector<std::int64_t> seqs;
+    auto st = db_->prepare("SELECT seq FROM signatures WHERE batch_seq = ?1 ORDER BY seq");
+    if (!st) return st.error();
+    st->bind(1, static_cast<std::int64_t>(seq));
+    auto read = st->each_row([&](const Statement& r) { seqs.push_back(r.column_int(0)); });
+    if (!read) return read.error();
+    return seqs;
+}
+
+Result<SignatureRecord> KioskStore::record_for_export(std::int64_t seq, bool& purged) const {
+    return load_record(*db_, seq, purged);
+}
+
+Result<std::optional<AppealRef>> KioskStore::appeal_ref(std::string_view appeal_id, std::uint32_t version) const {
+    auto st = db_->cached("SELECT a.content_hash, p.pack_hash FROM appeals a JOIN packs p ON p.id = a.pack "
+                          "WHERE a.appeal_id = ?1 AND a.version = ?2");
+    if (!st) return st.error();
+    st->bind(1, appeal_id).bind(2, std::int64_t{version});
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<AppealRef>();
+    AppealRef a;
+    Bytes ch = st->column_blob(0), ph = st->column_blob(1);
+    if (ch.size() == 32) std::copy(ch.begin(), ch.end(), a.content_hash.begin());
+    if (ph.size() == 32) std::copy(ph.begin(), ph.end(), a.pack_hash.begin());
+    return std::optional<AppealRef>(a);
+}
+
+Result<std::optional<Hash>> KioskStore::log_entry(std::int64_t pos) const {
+    auto st = db_->prepare("SELECT entry_hash FROM log WHERE pos = ?1");
+    if (!st) return st.error();
+    st->bind(1, pos);
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<Hash>();
+    Hash h{};  // zero if damaged: the batch then fails the coordinator's log check
+    Bytes b = st->column_blob(0);
+    if (b.size() == 32) std::copy(b.begin(), b.end(), h.begin());
+    return std::optional<Hash>(h);
+}
+
+Status KioskStore::mark_batch_written(std::uint64_t seq, const Hash& batch_hash, std::uint64_t last_record) {
+    auto st = db_->prepare("UPDATE batches SET state = 'written', batch_hash = ?1, last_record = ?2 WHERE seq = ?3");
+    if (!st) return st.error();
+    st->bind_blob(1, batch_hash).bind(2, static_cast<std::int64_t>(last_record)).bind(3, static_cast<std::int64_t>(seq));
+    return st->run();
+}
+
+Result<bool> KioskStore::batch_purged(std::uint64_t seq) const {
+    auto n = db_->query_int("SELECT count(*) FROM registrants r JOIN signatures s ON s.seq = r.seq "
+                            "WHERE r.purged = 1 AND s.batch_seq = " + std::to_string(seq));
+    if (!n) return n.error();
+    return *n > 0;
+}
+
+Result<std::uint64_t> KioskStore::purge_acknowledged(std::uint64_t up_to_batch, std::uint64_t up_to_record) {
+    Database& db = *db_;
+    std::uint64_t purged = 0;
+    {
+        Transaction tx(db);
+        if (!tx.begun()) return tx.begun().error();
+        const std::string upto = std::to_string(up_to_batch);
+        auto n = db.query_int("SELECT count(*) FROM registrants r JOIN signatures s ON s.seq = r.seq WHERE r.purged = 0 AND s.batch_seq <= " +
+                              upto);
+        if (!n) return n.error();
+        purged = static_cast<std::uint64_t>(*n);
+        // secure_delete=ON overwrites the freed content; the log keeps record hashes only, keyed by
+        // the purged salts.
+        for (const std::string& sql : {
+                 "UPDATE registrants SET given_name = NULL, family_name = NULL, country = NULL, city = NULL, email = NULL, "
+                 "phone = NULL, lang = NULL, consents = NULL, purged = 1 WHERE purged = 0 AND seq IN (SELECT seq FROM signatures WHERE batch_seq <= " + upto + ")",
+                 // The log salt goes with the names: the record hash left in the log is then keyed
+                 // by bytes nobody holds, so it confirms no guess (docs/record-encoding.md).
+                 "UPDATE signatures SET strokes = NULL, typed_name = NULL, log_salt = NULL WHERE batch_seq <= " + upto,
+             }) {
+            if (auto s = db.exec(sql); !s) return s.error();
+        }
+        auto st = db.prepare("INSERT INTO acks(up_to_batch, up_to_record, applied_at) VALUES(?1, ?2, ?3)");
+        if (!st) return st.error();
+        st->bind(1, static_cast<std::int64_t>(up_to_batch)).bind(2, static_cast<std::int64_t>(up_to_record)).bind(3, unix_now());
+        if (auto r = st->run(); !r) return r.error();
+        if (auto c = tx.commit(); !c) return c.error();
+    }
+    // Old page images with the names may still sit in the WAL: fold it in and truncate it.
+    if (auto s = db.checkpoint_truncate(); !s) return s.error();
+    if (auto s = db.exec("VACUUM"); !s) return s.error();
+    if (auto s = db.checkpoint_truncate(); !s) return s.error();
+    return purged;
 }
 
 }  // namespace embassy::registry

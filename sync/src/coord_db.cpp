@@ -17,13 +17,19 @@ using registry::SecretBytes;
 
 // [SECTION] Schema
 //
-// user_version is the schema version; each migration runs in one transaction with its bump.
+// user_version is the schema version. Migrations run through registry::migrate_schema (db.hpp):
+// each in one transaction with its bump, foreign keys off (2 and 3 rebuild tables) and
+// foreign_key_check before the commit.
 // History:
 //   1  first release.
 //   2  import speed: no index on members (deduplication's index is in memory), receipt
 //      commitments in their own table, each signature row carries its registration
 //      (`registrations` keeps those without a signature), no index on registrations.member, a
 //      partial index of counted signatures by member and appeal.
+//   3  no in-place rewrite of a returning member's state on import: which signature counts for a
+//      member and appeal moves to memory (CountedIndex), rebuilt from `receipts`, which now carries
+//      member and appeal; an index of withdrawn signatures; members.joined_registry dropped (the
+//      report derives it from the registrations).
 //   4  the appeal packs this coordinator signed (coord_packs.hpp): the importer accepts only the
 //      appeals, texts and consents they hold.
 //   5  alarms: one row per (kiosk, seq, kind) with a repeat count and the time last seen.
@@ -203,37 +209,6 @@ const char* const kCoordMigrations[] = {
     )sql",
 };
 
-Status migrate(Database& db, int latest) {
-    int current = db.user_version();
-    if (current < 0) return make_error("coordinator registry: cannot read schema version");
-    if (current > latest)
-        return make_error("coordinator registry: schema version " + std::to_string(current) +
-                          " is newer than this program understands (" + std::to_string(latest) + ")");
-    if (current == latest) return {};
-    // Migrations that rebuild a table (2) follow SQLite's procedure: foreign keys off outside the
-    // transaction, foreign_key_check before the commit, on again afterwards whatever happened.
-    if (auto s = db.exec("PRAGMA foreign_keys = OFF"); !s) return s.error();
-    struct ForeignKeysOn {
-        Database& db;
-        ~ForeignKeysOn() { (void)db.exec("PRAGMA foreign_keys = ON"); }
-    } restore{db};
-    for (int v = current + 1; v <= latest; ++v) {
-        registry::Transaction tx(db);
-        if (!tx.begun()) return tx.begun().error();
-        if (auto s = db.exec(kCoordMigrations[v - 1]); !s)
-            return make_error("coordinator registry: migration to " + std::to_string(v) + ": " + s.message());
-        auto fk = db.prepare("PRAGMA foreign_key_check");
-        if (!fk) return fk.error();
-        auto bad = fk->step();
-        if (!bad) return bad.error();
-        if (*bad) return make_error("coordinator registry: migration to " + std::to_string(v) + " broke a foreign key");
-        fk->reset();
-        if (auto s = db.set_user_version(v); !s) return s.error();
-        if (auto s = tx.commit(); !s) return s.error();
-    }
-    return {};
-}
-
 template <std::size_t N>
 void copy_blob(const Bytes& b, std::array<std::uint8_t, N>& out) {
     out.fill(0);
@@ -245,8 +220,7 @@ void copy_blob(const Bytes& b, std::array<std::uint8_t, N>& out) {
 int coord_schema_latest() { return static_cast<int>(std::size(kCoordMigrations)); }
 
 Status coord_migrate_to(Database& db, int version) {
-    if (version < 0 || version > coord_schema_latest()) return make_error("coordinator registry: no schema version " + std::to_string(version));
-    return migrate(db, version);
+    return registry::migrate_schema(db, "coordinator registry", kCoordMigrations, version);
 }
 
 // [SECTION] Opening
@@ -278,7 +252,7 @@ Result<std::unique_ptr<Coordinator>> Coordinator::open_db(const fs::path& dir, C
     // If another connection kept the file in WAL mode: checkpoint every 64 MiB instead of every
     // 4 MiB (import_paths checkpoints, TRUNCATE, when it is done).
     if (auto s = (*db)->exec("PRAGMA wal_autocheckpoint = 16384"); !s) return s.error();
-    if (auto s = migrate(**db, coord_schema_latest()); !s) return s.error();
+    if (auto s = coord_migrate_to(**db, coord_schema_latest()); !s) return s.error();
     std::unique_ptr<Coordinator> c(new Coordinator());
     c->dir_ = dir;
     c->keys_ = std::move(keys);

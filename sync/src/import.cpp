@@ -136,10 +136,7 @@ Bytes pack_consents(const std::vector<ConsentRecord>& cs, std::int64_t& mask) {
     Bytes out;
     mask = 0;
     for (const auto& c : cs) {
-        out.push_back(c.purpose);
-        out.insert(out.end(), c.text_hash.begin(), c.text_hash.end());
-        out.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(c.lang.size(), 255)));
-        out.insert(out.end(), c.lang.begin(), c.lang.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(c.lang.size(), 255)));
+        registry::append_consent(out, c.purpose, c.text_hash, c.lang);  // the kiosk's codec (model.hpp)
         if (c.purpose >= 1 && c.purpose <= 8) mask |= std::int64_t{1} << (c.purpose - 1);
     }
     return out;

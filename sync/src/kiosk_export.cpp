@@ -4,20 +4,16 @@
 //   [SECTION] Acknowledgement and purge
 #include "embassy/sync/kiosk_export.hpp"
 
-#include "embassy/registry/db.hpp"
-
 #include <sodium.h>
 
 #include <unistd.h>
 
 #include <cstdlib>
-#include <ctime>
-#include <map>
 #include <set>
 
 namespace embassy::sync {
 namespace fs = std::filesystem;
-using registry::Database;
+using registry::KioskBatch;
 
 // [SECTION] Mapping records
 
@@ -55,62 +51,26 @@ registry::SignatureRecord log_record_from(const EventRecord& event, const Regist
 // hash. A kill before (1) changes nothing; between (1) and (3) the next export writes batch k again
 // from the same rows with the same batch id — the manifest, and so the batch hash, come out
 // identical — replacing any file a kill left behind. So there is never more than one version of k,
-// and no record is skipped or sent twice.
+// and no record is skipped or sent twice. The rows are KioskStore's (store.hpp): (1) is open_batch,
+// (3) mark_batch_written.
 namespace {
 
-struct BatchRow {
-    std::uint64_t seq = 0;
-    BatchId id{};
-    Hash hash{};
-    std::uint64_t first_record = 0, last_record = 0;
-    std::string file_name;
-    bool pending = false;
-};
-
-Result<std::optional<BatchRow>> batch_row(Database& db, const std::string& where) {
-    auto st = db.prepare("SELECT seq, batch_id, batch_hash, first_record, last_record, file_name, state FROM batches " + where);
-    if (!st) return st.error();
-    auto row = st->step();
-    if (!row) return row.error();
-    if (!*row) return std::optional<BatchRow>();
-    BatchRow b;
-    b.seq = static_cast<std::uint64_t>(st->column_int(0));
-    Bytes id = st->column_blob(1), h = st->column_blob(2);
-    if (id.size() == b.id.size()) std::copy(id.begin(), id.end(), b.id.begin());
-    if (h.size() == 32) std::copy(h.begin(), h.end(), b.hash.begin());
-    b.first_record = static_cast<std::uint64_t>(st->column_int(3));
-    b.last_record = static_cast<std::uint64_t>(st->column_int(4));
-    b.file_name = st->column_text(5);
-    b.pending = st->column_text(6) == "pending";
-    return std::optional<BatchRow>(b);
-}
-
 // Write the file of batch `b` (its signatures are those with batch_seq = b.seq) and mark it written.
-Result<ExportResult> write_batch(registry::KioskStore& store, const BatchRow& b, const fs::path& out_dir,
+Result<ExportResult> write_batch(registry::KioskStore& store, const KioskBatch& b, const fs::path& out_dir,
                                  const Progress& progress) {
-    Database& db = store.db();
     registry::KioskInfo info = store.info();
     if (info.coordinator.box_key == BoxPublicKey{})
         return make_error("export: this kiosk's coordinator identity is missing or damaged; refusing to write a batch");
     Hash previous{};
     if (b.seq > 1) {
-        auto prev = batch_row(db, "WHERE seq = " + std::to_string(b.seq - 1));
+        auto prev = store.batch(b.seq - 1);
         if (!prev) return prev.error();
         if (!*prev || (*prev)->pending) return make_error("export: batch " + std::to_string(b.seq - 1) + " is not written");
-        previous = (*prev)->hash;
+        previous = (*prev)->hash.value_or(Hash{});
     }
-    std::vector<std::int64_t> seqs;
-    {
-        auto st = db.prepare("SELECT seq FROM signatures WHERE batch_seq = ?1 ORDER BY seq");
-        if (!st) return st.error();
-        st->bind(1, static_cast<std::int64_t>(b.seq));
-        while (true) {
-            auto row = st->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            seqs.push_back(st->column_int(0));
-        }
-    }
+    auto listed = store.batch_signatures(b.seq);
+    if (!listed) return listed.error();
+    const std::vector<std::int64_t>& seqs = *listed;
     if (seqs.empty()) return make_error("export: batch " + std::to_string(b.seq) + " has no records");
     const auto total = static_cast<std::uint64_t>(seqs.size());
 
@@ -131,7 +91,7 @@ Result<ExportResult> write_batch(registry::KioskStore& store, const BatchRow& b,
     std::uint64_t done = 0;
     for (std::int64_t s : seqs) {
         bool purged = false;
-        auto rec = registry::load_record(db, s, purged);
+        auto rec = store.record_for_export(s, purged);
         if (!rec) return make_error("export: record " + std::to_string(s) + ": " + rec.message());
         if (purged) return make_error("export: record " + std::to_string(s) + " was purged before export");
         if (events_sent.insert(rec->event_id).second) {
@@ -143,16 +103,11 @@ Result<ExportResult> write_batch(registry::KioskStore& store, const BatchRow& b,
             a.seq = ++rseq;
             a.appeal_id = rec->appeal_id;
             a.appeal_version = rec->appeal_version;
-            auto st = db.cached("SELECT a.content_hash, p.pack_hash FROM appeals a JOIN packs p ON p.id = a.pack "
-                                "WHERE a.appeal_id = ?1 AND a.version = ?2");
-            if (!st) return st.error();
-            st->bind(1, rec->appeal_id).bind(2, std::int64_t{rec->appeal_version});
-            auto row = st->step();
-            if (!row) return row.error();
-            if (*row) {
-                Bytes ch = st->column_blob(0), ph = st->column_blob(1);
-                if (ch.size() == 32) std::copy(ch.begin(), ch.end(), a.content_hash.begin());
-                if (ph.size() == 32) std::copy(ph.begin(), ph.end(), a.pack_hash.begin());
+            auto ref = store.appeal_ref(rec->appeal_id, rec->appeal_version);
+            if (!ref) return ref.error();
+            if (*ref) {
+                a.content_hash = (*ref)->content_hash;
+                a.pack_hash = (*ref)->pack_hash;
             }
             if (auto r = writer->add(a); !r) return r.error();
         }
@@ -201,15 +156,11 @@ Result<ExportResult> write_batch(registry::KioskStore& store, const BatchRow& b,
     fields.seq = b.seq;
     fields.previous_batch_hash = previous;
     {   // the log head as of this batch's last record
-        auto st = db.prepare("SELECT entry_hash FROM log WHERE pos = ?1");
-        if (!st) return st.error();
-        st->bind(1, seqs.back());
-        auto row = st->step();
-        if (!row) return row.error();
-        if (!*row) return make_error("export: log entry " + std::to_string(seqs.back()) + " is missing");
-        Bytes h = st->column_blob(0);
+        auto head = store.log_entry(seqs.back());
+        if (!head) return head.error();
+        if (!*head) return make_error("export: log entry " + std::to_string(seqs.back()) + " is missing");
         fields.log.size = static_cast<std::uint64_t>(seqs.back());
-        if (h.size() == 32) std::copy(h.begin(), h.end(), fields.log.hash.begin());
+        fields.log.hash = **head;
     }
     auto signer = [&store](std::span<const std::uint8_t> m) { return store.sign(m); };
     auto batch = writer->finish(fields, signer);  // fsync, rename, fsync dir
@@ -217,23 +168,13 @@ Result<ExportResult> write_batch(registry::KioskStore& store, const BatchRow& b,
 
     if (!b.pending) {
         // Sent again (a lost stick): it must be the very batch the coordinator may already hold.
-        if (batch->batch_hash != b.hash) {
+        if (!b.hash || batch->batch_hash != *b.hash) {
             fs::remove(final_path, ec);
             return make_error("export: batch " + std::to_string(b.seq) + " no longer comes out identical (records changed?); not written");
         }
-        ExportResult again;
-        again.wrote = true;
-        again.path = final_path;
-        again.seq = b.seq;
-        again.signatures = total;
-        again.bytes = batch->file_size;
-        return again;
+    } else if (auto r = store.mark_batch_written(b.seq, batch->batch_hash, rseq); !r) {
+        return r.error();
     }
-    auto st = db.prepare("UPDATE batches SET state = 'written', batch_hash = ?1, last_record = ?2 WHERE seq = ?3");
-    if (!st) return st.error();
-    st->bind_blob(1, batch->batch_hash).bind(2, static_cast<std::int64_t>(rseq)).bind(3, static_cast<std::int64_t>(b.seq));
-    if (auto r = st->run(); !r) return r.error();
-
     ExportResult result;
     result.wrote = true;
     result.path = final_path;
@@ -246,14 +187,13 @@ Result<ExportResult> write_batch(registry::KioskStore& store, const BatchRow& b,
 }  // namespace
 
 Result<ExportResult> export_batch(registry::KioskStore& store, const fs::path& out_dir, const Progress& progress) {
-    Database& db = store.db();
     std::error_code ec;
     if (!fs::is_directory(out_dir, ec)) return make_error("export: " + out_dir.string() + " is not a directory");
     (void)remove_stale_batch_temps(out_dir);
 
     ExportResult result;
     // 1. A batch left pending by a crash is written again first, identical to what it would have been.
-    auto pending = batch_row(db, "WHERE state = 'pending' ORDER BY seq LIMIT 1");
+    auto pending = store.pending_batch();
     if (!pending) return pending.error();
     if (*pending) {
         auto r = write_batch(store, **pending, out_dir, progress);
@@ -261,31 +201,13 @@ Result<ExportResult> export_batch(registry::KioskStore& store, const fs::path& o
         result = *r;
         result.recovered = true;
     }
-    // 2. Everything not yet assigned goes into the next batch.
-    BatchRow b;
-    {
-        registry::Transaction tx(db);
-        if (!tx.begun()) return tx.begun().error();
-        auto count = db.query_int("SELECT count(*) FROM signatures WHERE batch_seq IS NULL");
-        if (!count) return count.error();
-        if (*count == 0) return result;  // nothing new: no (further) file
-        auto last = batch_row(db, "ORDER BY seq DESC LIMIT 1");
-        if (!last) return last.error();
-        b.seq = *last ? (*last)->seq + 1 : 1;
-        b.first_record = *last ? (*last)->last_record + 1 : 1;
-        randombytes_buf(b.id.data(), b.id.size());
-        b.file_name = random_batch_file_name();
-        b.pending = true;
-        auto st = db.prepare("INSERT INTO batches(seq, batch_id, first_record, records, created_at, file_name, state) "
-                             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'pending')");
-        if (!st) return st.error();
-        st->bind(1, static_cast<std::int64_t>(b.seq)).bind_blob(2, b.id).bind(3, static_cast<std::int64_t>(b.first_record))
-            .bind(4, *count).bind(5, static_cast<std::int64_t>(std::time(nullptr))).bind(6, b.file_name);
-        if (auto r = st->run(); !r) return r.error();
-        if (auto r = db.exec("UPDATE signatures SET batch_seq = " + std::to_string(b.seq) + " WHERE batch_seq IS NULL"); !r)
-            return r.error();
-        if (auto c = tx.commit(); !c) return c.error();
-    }
+    // 2. Everything not yet assigned goes into the next batch (one transaction).
+    BatchId id{};
+    randombytes_buf(id.data(), id.size());
+    auto opened = store.open_batch(id, random_batch_file_name());
+    if (!opened) return opened.error();
+    if (!*opened) return result;  // nothing new: no (further) file
+    const KioskBatch& b = **opened;
     auto r = write_batch(store, b, out_dir, progress);
     if (!r) return r.error();
     bool recovered = result.recovered;
@@ -298,14 +220,13 @@ Result<ExportResult> export_batch_again(registry::KioskStore& store, std::uint64
                                         const Progress& progress) {
     std::error_code ec;
     if (!fs::is_directory(out_dir, ec)) return make_error("export: " + out_dir.string() + " is not a directory");
-    auto row = batch_row(store.db(), "WHERE seq = " + std::to_string(seq));
+    auto row = store.batch(seq);
     if (!row) return row.error();
     if (!*row) return make_error("export: this kiosk never wrote batch " + std::to_string(seq));
     if ((*row)->pending) return make_error("export: batch " + std::to_string(seq) + " was interrupted; run a normal export");
-    auto purged = store.db().query_int("SELECT count(*) FROM registrants r JOIN signatures s ON s.seq = r.seq "
-                                       "WHERE r.purged = 1 AND s.batch_seq = " + std::to_string(seq));
+    auto purged = store.batch_purged(seq);
     if (!purged) return purged.error();
-    if (*purged > 0) return make_error("export: batch " + std::to_string(seq) + " was acknowledged and purged; nothing to send again");
+    if (*purged) return make_error("export: batch " + std::to_string(seq) + " was acknowledged and purged; nothing to send again");
     return write_batch(store, **row, out_dir, progress);
 }
 
@@ -317,51 +238,20 @@ Result<PurgeResult> apply_ack(registry::KioskStore& store, std::span<const std::
     if (!ack) return ack.error();
     if (ack->kiosk_public_key != info.public_key)
         return make_error("acknowledgement is for another kiosk (" + fingerprint(ack->kiosk_public_key) + ")");
-    Database& db = store.db();
     // The acknowledged last batch must be one this kiosk wrote, with the same hash.
     {
-        auto st = db.prepare("SELECT batch_hash FROM batches WHERE seq = ?1 AND state = 'written'");
-        if (!st) return st.error();
-        st->bind(1, static_cast<std::int64_t>(ack->last_seq));
-        auto row = st->step();
-        if (!row) return row.error();
-        if (!*row) return make_error("acknowledgement names batch " + std::to_string(ack->last_seq) + ", which this kiosk never wrote");
-        Bytes h = st->column_blob(0);
-        if (h.size() != 32 || !std::equal(h.begin(), h.end(), ack->last_batch_hash.begin()))
+        auto b = store.batch(ack->last_seq);
+        if (!b) return b.error();
+        if (!*b || (*b)->pending)
+            return make_error("acknowledgement names batch " + std::to_string(ack->last_seq) + ", which this kiosk never wrote");
+        if (!(*b)->hash || *(*b)->hash != ack->last_batch_hash)
             return make_error("acknowledgement: batch " + std::to_string(ack->last_seq) + " has another hash here; refusing to purge");
     }
     PurgeResult out;
     out.batches = ack->last_seq;
-    {
-        registry::Transaction tx(db);
-        if (!tx.begun()) return tx.begun().error();
-        auto n = db.query_int("SELECT count(*) FROM registrants r JOIN signatures s ON s.seq = r.seq WHERE r.purged = 0 AND s.batch_seq <= " +
-                              std::to_string(ack->last_seq));
-        if (!n) return n.error();
-        out.purged = static_cast<std::uint64_t>(*n);
-        // secure_delete=ON overwrites the freed content; the log keeps record hashes only, keyed by
-        // the purged salts.
-        const std::string upto = std::to_string(ack->last_seq);
-        for (const std::string& sql : {
-                 "UPDATE registrants SET given_name = NULL, family_name = NULL, country = NULL, city = NULL, email = NULL, "
-                 "phone = NULL, lang = NULL, consents = NULL, purged = 1 WHERE purged = 0 AND seq IN (SELECT seq FROM signatures WHERE batch_seq <= " + upto + ")",
-                 // The log salt goes with the names: the record hash left in the log is then keyed
-                 // by bytes nobody holds, so it confirms no guess (docs/record-encoding.md).
-                 "UPDATE signatures SET strokes = NULL, typed_name = NULL, log_salt = NULL WHERE batch_seq <= " + upto,
-             }) {
-            if (auto s = db.exec(sql); !s) return s.error();
-        }
-        auto st = db.prepare("INSERT INTO acks(up_to_batch, up_to_record, applied_at) VALUES(?1, ?2, ?3)");
-        if (!st) return st.error();
-        st->bind(1, static_cast<std::int64_t>(ack->last_seq)).bind(2, static_cast<std::int64_t>(ack->last_record_seq))
-            .bind(3, static_cast<std::int64_t>(std::time(nullptr)));
-        if (auto r = st->run(); !r) return r.error();
-        if (auto c = tx.commit(); !c) return c.error();
-    }
-    // Old page images with the names may still sit in the WAL: fold it in and truncate it.
-    if (auto s = db.checkpoint_truncate(); !s) return s.error();
-    if (auto s = db.exec("VACUUM"); !s) return s.error();
-    if (auto s = db.checkpoint_truncate(); !s) return s.error();
+    auto purged = store.purge_acknowledged(ack->last_seq, ack->last_record_seq);
+    if (!purged) return purged.error();
+    out.purged = *purged;
     return out;
 }
 

@@ -21,20 +21,8 @@ namespace embassy::sync {
 namespace {
 
 using registry::AppealPack;
-using registry::Purpose;
 
 constexpr std::size_t max_source = 4 * 1024 * 1024;
-
-struct Purposes {
-    const char* name;
-    Purpose purpose;
-};
-constexpr Purposes purpose_table[] = {
-    {"sign_appeal", Purpose::sign_appeal},
-    {"join_registry", Purpose::join_registry},
-    {"be_contacted", Purpose::be_contacted},
-    {"pass_name_to_addressee", Purpose::pass_name_to_addressee},
-};
 
 // An error in the source: "<file>:<line>: <what>" (no line when toml++ has none for the node).
 class Compiler {
@@ -224,12 +212,12 @@ Result<AppealPack> compile(const toml::table& root, const Compiler& c) {
     for (auto&& [pkey, pn] : *consents) {
         const std::string path = "consents." + std::string(pkey.str());
         const std::uint32_t pline = pkey.source().begin.line ? pkey.source().begin.line : Compiler::line_of(&pn);
-        const Purposes* purpose = nullptr;
-        for (const auto& p : purpose_table)
-            if (pkey.str() == p.name) purpose = &p;
-        if (!purpose)
-            return c.err_line(pline, "unknown consent purpose '" + path +
-                                         "' (sign_appeal, join_registry, be_contacted, pass_name_to_addressee)");
+        const auto purpose = registry::purpose_from_name(pkey.str());
+        if (!purpose) {
+            std::string known;
+            for (const auto& n : registry::kPurposeNames) known += std::string(known.empty() ? "" : ", ") + n.name;
+            return c.err_line(pline, "unknown consent purpose '" + path + "' (" + known + ")");
+        }
         const auto* ct = pn.as_table();
         if (!ct) return c.err_line(pline, "'" + path + "' must be a table");
         if (auto e = c.only_keys(*ct, path, {"version", "text"})) return *e;
@@ -243,12 +231,12 @@ Result<AppealPack> compile(const toml::table& root, const Compiler& c) {
             bool declared = false;
             for (const auto& l : pack.languages) declared = declared || l == lang.str();
             if (!declared)
-                return c.err_line(line, "consent " + std::string(purpose->name) + " has a text in " +
+                return c.err_line(line, "consent " + std::string(registry::purpose_name(*purpose)) + " has a text in " +
                                             quoted(lang.str()) + ", which pack.languages does not declare");
             const auto* s = v.as_string();
             if (!s) return c.err_line(line, "'" + path + ".text." + std::string(lang.str()) + "' must be a string");
             registry::ConsentText ctext;
-            ctext.purpose = purpose->purpose;
+            ctext.purpose = *purpose;
             ctext.version = *ver;
             ctext.lang = std::string(lang.str());
             ctext.text = trim_end(s->get());
@@ -257,9 +245,9 @@ Result<AppealPack> compile(const toml::table& root, const Compiler& c) {
         for (const auto& l : pack.languages) {
             bool found = false;
             for (const auto& ctext : pack.consents)
-                found = found || (ctext.purpose == purpose->purpose && ctext.lang == l);
+                found = found || (ctext.purpose == *purpose && ctext.lang == l);
             if (!found)
-                return c.err_line(pline, "consent " + std::string(purpose->name) + " has no text for language " +
+                return c.err_line(pline, "consent " + std::string(registry::purpose_name(*purpose)) + " has no text for language " +
                                              quoted(l));
         }
     }

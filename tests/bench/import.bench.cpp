@@ -14,6 +14,8 @@
 // export_batch of all of them: wall time, MB/s of batch file, peak RSS of the export alone.
 //
 // Peak RSS is measured per phase: /proc/self/clear_refs ("5") resets VmHWM before each phase.
+#include "kiosk_fixture.hpp"
+
 #include "embassy/registry/db.hpp"
 #include "embassy/registry/pack.hpp"
 #include "embassy/registry/record.hpp"
@@ -407,7 +409,7 @@ void bench_export(std::uint64_t n) {
     if (auto s = k.load_pack(*pack_bytes); !s) die(s.message());
     auto ev = k.create_event({0, "Rally", "Warszawa", "PL", "2026-11-28"});
     if (!ev || !k.set_active_event(*ev).ok() || !k.set_active_appeals({"political-prisoners", "free-elections"}).ok()) die("event");
-    if (auto s = k.db().exec("PRAGMA synchronous = OFF"); !s) die(s.message());  // bench-only: affordable set-up
+    if (auto s = embassy::test::kiosk_db(k).exec("PRAGMA synchronous = OFF"); !s) die(s.message());  // bench-only: affordable set-up
     auto cur = k.current_pack();
     if (!cur) die(cur.message());
     std::mt19937_64 rng(7);
@@ -420,7 +422,7 @@ void bench_export(std::uint64_t n) {
         if (!code) die(code.message());
     }
     const double setup = since(s0);
-    if (auto s = k.db().exec("PRAGMA synchronous = FULL"); !s) die(s.message());
+    if (auto s = embassy::test::kiosk_db(k).exec("PRAGMA synchronous = FULL"); !s) die(s.message());
     fs::create_directories(t.path / "out");
     reset_peak();
     const auto e0 = std::chrono::steady_clock::now();

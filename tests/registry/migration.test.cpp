@@ -8,6 +8,7 @@
 #include "schema.hpp"
 
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 
 #include <sodium.h>
 
@@ -73,9 +74,9 @@ TEST_CASE("a schema-v1 database is migrated forward and keeps its data", "[regis
     REQUIRE(store.ok());
     CHECK((*store)->info().schema_version == schema_latest());
     CHECK((*store)->info().name == "fixture kiosk");
-    CHECK((*store)->counts().signatures == 1);
-    CHECK((*store)->db().query_int("SELECT count(*) FROM signatures WHERE batch_seq IS NULL").value() == 1);
-    CHECK((*store)->db().query_int("SELECT count(*) FROM batches").value() == 0);
+    CHECK((*store)->counts().value().signatures == 1);
+    CHECK(embassy::test::kiosk_db(**store).query_int("SELECT count(*) FROM signatures WHERE batch_seq IS NULL").value() == 1);
+    CHECK(embassy::test::kiosk_db(**store).query_int("SELECT count(*) FROM batches").value() == 0);
     // Opening again is a no-op migration.
     store->reset();
     auto again = KioskStore::open(t.path / "k", kFixturePass);
@@ -133,13 +134,34 @@ TEST_CASE("schema 3 keeps the unkeyed log hashes of records logged before it, an
     auto store = KioskStore::open(dir, kFixturePass);
     REQUIRE(store.ok());
     CHECK((*store)->info().schema_version == 3);
-    CHECK((*store)->db().query_int("SELECT count(*) FROM signatures WHERE log_salt IS NULL").value() == 1);
+    CHECK(embassy::test::kiosk_db(**store).query_int("SELECT count(*) FROM signatures WHERE log_salt IS NULL").value() == 1);
     auto v = (*store)->verify_log();
     INFO((v.ok() ? std::string() : v.message()));
     REQUIRE(v.ok());
     CHECK(v->entries == 1);
     bool purged = false;
-    auto back = load_record((*store)->db(), 1, purged);
+    auto back = (*store)->record_for_export(1, purged);
     REQUIRE(back.ok());
     CHECK(back->log_salt == Hash{});
+}
+
+TEST_CASE("a kiosk migration that leaves a dangling foreign key is rolled back", "[registry][migration]") {
+    test::TempDir t;
+    SecretBytes key(32);
+    randombytes_buf(key.data(), 32);
+    auto db = Database::open(t.path / "kiosk.db", key);
+    REQUIRE(db.ok());
+    REQUIRE(schema_migrate(**db, 1).ok());
+    // A consent whose registrant does not exist: schema 2 must not be declared over it.
+    REQUIRE((*db)->exec("PRAGMA foreign_keys = OFF;"
+                        "INSERT INTO consents(registrant_seq, purpose, text_hash, lang) VALUES(7, 1, zeroblob(32), 'en');"
+                        "PRAGMA foreign_keys = ON")
+                .ok());
+    auto s = schema_migrate(**db, schema_latest());
+    REQUIRE_FALSE(s.ok());
+    CHECK_THAT(s.message(), Catch::Matchers::ContainsSubstring("migration to schema 2") &&
+                                Catch::Matchers::ContainsSubstring("foreign key in table consents"));
+    CHECK((*db)->user_version() == 1);                                                   // rolled back
+    CHECK((*db)->query_int("SELECT count(*) FROM sqlite_master WHERE name = 'batches'").value() == 0);
+    CHECK((*db)->query_int("PRAGMA foreign_keys").value() == 1);                         // on again
 }

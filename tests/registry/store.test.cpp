@@ -22,7 +22,9 @@ TEST_CASE("submit stores one signature and returns a receipt that verifies", "[r
     auto code = k->store->submit(test::sample_submission(k->pack, "Alena", "Kavalenka"));
     REQUIRE(code.ok());
     CHECK(code->size() == 26);  // 5 groups of 4 + 5 dashes + check
-    auto counts = k->store->counts();
+    auto counted = k->store->counts();
+    REQUIRE(counted.ok());
+    const Counts& counts = *counted;
     CHECK(counts.signatures == 1);
     CHECK(counts.registrants == 1);
     REQUIRE(counts.per_appeal.size() == 1);
@@ -31,7 +33,7 @@ TEST_CASE("submit stores one signature and returns a receipt that verifies", "[r
     CHECK(k->store->verify_receipt(*code).value());
     auto other = receipt_generate();
     CHECK_FALSE(k->store->verify_receipt(other.formatted()).value());
-    CHECK(k->store->log_head().size == 1);
+    CHECK(k->store->log_head().value().size == 1);
     CHECK(k->store->verify_log().ok());
 }
 
@@ -59,9 +61,9 @@ TEST_CASE("a refused submission leaves no trace in the database", "[registry][st
     auto r = k->store->submit(good);
     REQUIRE_FALSE(r.ok());
     CHECK(r.message().find("Kaval") == std::string::npos);  // messages never echo personal data
-    CHECK(k->store->counts().signatures == 0);
-    CHECK(k->store->db().query_int("SELECT count(*) FROM registrants").value() == 0);
-    CHECK(k->store->db().query_int("SELECT count(*) FROM consents").value() == 0);
+    CHECK(k->store->counts().value().signatures == 0);
+    CHECK(embassy::test::kiosk_db(*k->store).query_int("SELECT count(*) FROM registrants").value() == 0);
+    CHECK(embassy::test::kiosk_db(*k->store).query_int("SELECT count(*) FROM consents").value() == 0);
 }
 
 TEST_CASE("typed-name signing works without strokes", "[registry][store]") {
@@ -146,7 +148,7 @@ TEST_CASE("editing, deleting or reordering a signature row behind the API is det
     auto k = test::make_test_kiosk();
     for (int i = 0; i < 5; ++i) REQUIRE(k->store->submit(test::sample_submission(k->pack, "Alena", "Kavalenka")).ok());
     REQUIRE(k->store->verify_log().ok());
-    Database& db = k->store->db();
+    Database& db = embassy::test::kiosk_db(*k->store);
     std::string expect;
     SECTION("edit a name") {
         REQUIRE(db.exec("UPDATE registrants SET family_name = 'Novik' WHERE seq = 3").ok());
@@ -183,7 +185,7 @@ TEST_CASE("changing the passphrase re-wraps the key and keeps the data", "[regis
     CHECK_FALSE(KioskStore::open(dir, test::kPassphrase).ok());
     auto again = KioskStore::open(dir, "a brand new long passphrase");
     REQUIRE(again.ok());
-    CHECK((*again)->counts().signatures == 1);
+    CHECK((*again)->counts().value().signatures == 1);
     CHECK(fs::file_size(dir / "kiosk.db") >= db_before);
 }
 
@@ -227,7 +229,7 @@ TEST_CASE("a transaction rolls back unless committed", "[registry][db]") {
 TEST_CASE("marking a record purged without an acknowledgement does not hide an edit", "[registry][store][tamper]") {
     auto k = test::make_test_kiosk();
     for (int i = 0; i < 3; ++i) REQUIRE(k->store->submit(test::sample_submission(k->pack, "Alena", "Kavalenka")).ok());
-    Database& db = k->store->db();
+    Database& db = embassy::test::kiosk_db(*k->store);
     REQUIRE(db.exec("UPDATE signatures SET appeal_id = 'free-elections' WHERE seq = 2; "
                     "UPDATE registrants SET purged = 1 WHERE seq = 2").ok());
     auto v = k->store->verify_log();
@@ -252,4 +254,27 @@ TEST_CASE("a nested use of the same cached statement does not restart the outer 
         REQUIRE(inner->step().value());
     }
     CHECK(seen == std::vector<std::int64_t>{1, 2, 3});
+}
+
+TEST_CASE("counts, events, settings and the log head report a database that cannot be read", "[registry][store]") {
+    auto k = test::make_test_kiosk();
+    REQUIRE(k->store->submit(test::sample_submission(k->pack, "Alena", "Kavalenka")).ok());
+    CHECK(k->store->setting("no.such.key", "fallback").value() == "fallback");  // the documented default
+    Database& db = embassy::test::kiosk_db(*k->store);
+    SECTION("counts") {
+        REQUIRE(db.exec("PRAGMA foreign_keys = OFF; DROP TABLE signatures").ok());
+        CHECK_FALSE(k->store->counts().ok());  // not zero signatures
+    }
+    SECTION("events") {
+        REQUIRE(db.exec("DROP TABLE events").ok());
+        CHECK_FALSE(k->store->events().ok());  // not an empty list
+    }
+    SECTION("settings") {
+        REQUIRE(db.exec("DROP TABLE settings").ok());
+        CHECK_FALSE(k->store->setting("kiosk.font_scale", "1.0").ok());  // not the fallback
+    }
+    SECTION("log head") {
+        REQUIRE(db.exec("DROP TABLE log").ok());
+        CHECK_FALSE(k->store->log_head().ok());  // not an empty log
+    }
 }

@@ -22,17 +22,47 @@ std::int64_t q(registry::Database& db, const std::string& sql) {
     return *v;
 }
 
+// A registry database alone (no coordinator around it) at schema `version`, for the migrations.
+struct BareRegistry {
+    test::TempDir dir;
+    std::unique_ptr<registry::Database> db;
+    explicit BareRegistry(int version) {
+        registry::SecretBytes key(32);
+        randombytes_buf(key.data(), 32);
+        auto opened = registry::Database::open(dir.path / "registry.db", key);
+        REQUIRE(opened.ok());
+        db = std::move(*opened);
+        REQUIRE(sync::coord_migrate_to(*db, version).ok());
+        REQUIRE(db->user_version() == version);
+    }
+};
+
 }  // namespace
 
+TEST_CASE("a coordinator migration that leaves a dangling foreign key is rolled back", "[sync][schema]") {
+    BareRegistry r(1);
+    registry::Database& d = *r.db;
+    // A registration without a signature (kept by schema 2) whose member and batch do not exist.
+    REQUIRE(d.exec("PRAGMA foreign_keys = OFF;"
+                   "INSERT INTO kiosks(public_key, fingerprint, name, enrolled_at, last_batch_hash, log_head) "
+                   "VALUES(x'01', 'FP', 'k', 1, x'00', x'00');"
+                   "INSERT INTO registrations(member, kiosk, batch, record_seq, unix_minute, given_name, family_name, country, "
+                   "city, email, phone, lang, join_registry, consent_mask, consents) "
+                   "VALUES(9, 1, 9, 1, 5, 'A', 'B', 'LT', '', '', '', 'en', 0, 1, x'00');"
+                   "PRAGMA foreign_keys = ON")
+                .ok());
+    auto s = sync::coord_migrate_to(d, sync::coord_schema_latest());
+    REQUIRE_FALSE(s.ok());
+    CHECK_THAT(s.message(), ContainsSubstring("coordinator registry: migration to schema 2") &&
+                                ContainsSubstring("foreign key in table registrations"));
+    CHECK(d.user_version() == 1);
+    CHECK(q(d, "SELECT count(*) FROM sqlite_master WHERE name = 'receipts'") == 0);
+    CHECK(q(d, "PRAGMA foreign_keys") == 1);
+}
+
 TEST_CASE("schema 1 -> latest keeps every signature, moves commitments to receipts, and swaps the indexes", "[sync][schema]") {
-    test::TempDir t;
-    registry::SecretBytes key(32);
-    randombytes_buf(key.data(), 32);
-    auto db = registry::Database::open(t.path / "registry.db", key);
-    REQUIRE(db.ok());
-    registry::Database& d = **db;
-    REQUIRE(sync::coord_migrate_to(d, 1).ok());
-    REQUIRE(d.user_version() == 1);
+    BareRegistry r(1);
+    registry::Database& d = *r.db;
     // A small v1 registry: one kiosk, one batch, two members, three signatures (one a duplicate).
     REQUIRE(d.exec("INSERT INTO kiosks(public_key, fingerprint, name, enrolled_at, last_batch_hash, log_head) "
                    "VALUES(x'01', 'FP', 'k', 1, x'00', x'00');"

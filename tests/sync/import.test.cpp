@@ -350,9 +350,9 @@ TEST_CASE("a record edited or deleted on the kiosk behind the API is detected at
             for (const char* n : {"Second", "Third", "Fourth"}) submit(*k, submission(k->pack, n, "Record"));
             std::string sql = cs.sql;
             sql.replace(sql.find("%d"), 2, std::to_string(pos));
-            REQUIRE(k->store->db().exec("PRAGMA foreign_keys = OFF").ok());
-            REQUIRE(k->store->db().exec(sql).ok());
-            REQUIRE(k->store->db().changes() >= 1);
+            REQUIRE(embassy::test::kiosk_db(*k->store).exec("PRAGMA foreign_keys = OFF").ok());
+            REQUIRE(embassy::test::kiosk_db(*k->store).exec(sql).ok());
+            REQUIRE(embassy::test::kiosk_db(*k->store).changes() >= 1);
             auto exp = sync::export_batch(*k->store, s.tmp.path / "b2");
             if (!exp.ok()) {  // an export that refuses is a detection too (the kiosk saw the damage)
                 ++total;
@@ -381,7 +381,7 @@ TEST_CASE("deleting the last record before export is caught by the next batch", 
     REQUIRE(s.c->enroll(k->public_key, "kiosk B").ok());
     submit(*k, submission(k->pack, "One", "Record"));
     submit(*k, submission(k->pack, "Two", "Record"));
-    REQUIRE(k->store->db().exec("DELETE FROM signatures WHERE seq = 2").ok());
+    REQUIRE(embassy::test::kiosk_db(*k->store).exec("DELETE FROM signatures WHERE seq = 2").ok());
     // The tail of a batch can vanish unseen (nothing after it commits to it) ...
     REQUIRE(sync::import_batch(*s.c, export_one(*k, s.tmp.path / "b1")).status == ImportStatus::accepted);
     submit(*k, submission(k->pack, "Three", "Record"));
@@ -489,7 +489,7 @@ TEST_CASE("a failure early in a large batch stops the reading thread and changes
     auto k = make_kiosk(0);
     REQUIRE(s.c->enroll(k->public_key, "kiosk A").ok());
     constexpr int kSigners = 700;  // 700 x (registrant + consents + signature) > 2,000 records
-    REQUIRE(k->store->db().exec("PRAGMA synchronous = OFF").ok());  // set-up speed only
+    REQUIRE(embassy::test::kiosk_db(*k->store).exec("PRAGMA synchronous = OFF").ok());  // set-up speed only
     for (int i = 0; i < kSigners; ++i)
         submit(*k, submission(k->pack, "Signer", "Number" + std::string(1, static_cast<char>('a' + i % 26)) +
                                                      std::string(1, static_cast<char>('a' + i / 26 % 26)), i % 2));

@@ -54,29 +54,19 @@ std::set<Hash> retained_hashes(registry::Database& db) {
 // optional consents), hash it under every key the attacker can find (none = the unkeyed hash, or
 // any 32-byte value in the database), and look the result up among `targets`. Returns the log
 // positions identified.
-std::set<std::int64_t> guess(registry::Database& db, const registry::AppealPack& pack, const std::vector<Suspect>& suspects,
-                             const std::set<Hash>& keys, const std::set<Hash>& targets, std::size_t& tried) {
+std::set<std::int64_t> guess(const registry::KioskStore& store, const registry::AppealPack& pack,
+                             const std::vector<Suspect>& suspects, const std::set<Hash>& keys, const std::set<Hash>& targets,
+                             std::size_t& tried) {
     std::set<std::int64_t> found;
-    auto st = db.prepare("SELECT s.seq, s.event_id, e.name, e.city, e.country, e.date, s.appeal_id, s.appeal_version, s.text_hash, "
-                         "s.lang, s.signed_minute, s.receipt_commitment FROM signatures s JOIN events e ON e.id = s.event_id");
-    REQUIRE(st.ok());
     const registry::Purpose optional[] = {registry::Purpose::join_registry, registry::Purpose::be_contacted,
                                           registry::Purpose::pass_name_to_addressee};
-    while (*st->step()) {
-        registry::SignatureRecord r;
-        r.seq = st->column_int(0);
-        r.event_id = st->column_int(1);
-        r.event_name = st->column_text(2);
-        r.event_city = st->column_text(3);
-        r.event_country = st->column_text(4);
-        r.event_date = st->column_text(5);
-        r.appeal_id = st->column_text(6);
-        r.appeal_version = static_cast<std::uint32_t>(st->column_int(7));
-        Bytes th = st->column_blob(8), rc = st->column_blob(11);
-        std::copy(th.begin(), th.end(), r.text_hash.begin());
-        std::copy(rc.begin(), rc.end(), r.receipt_commitment.begin());
-        r.lang = st->column_text(9);
-        r.signed_minute = st->column_int(10);
+    for (std::int64_t seq = 1;; ++seq) {
+        // What the kiosk kept of the record (event, appeal, text hash, minute, receipt commitment),
+        // read by the kiosk's own code as anyone with the passphrase can.
+        bool purged = false;
+        auto kept = store.record_for_export(seq, purged);
+        if (!kept) break;  // past the last record
+        registry::SignatureRecord r = std::move(*kept);
         for (const auto& who : suspects) {
             r.typed_name = who.given + " " + who.family;
             r.registrant = {who.given, who.family, "PL", "Warszawa", "", "", r.lang};
@@ -121,7 +111,7 @@ TEST_CASE("after an acknowledgement nothing retained on the kiosk confirms a gue
     std::set<Hash> legacy;
     for (std::int64_t seq = 1; seq <= 5; ++seq) {
         bool purged = false;
-        auto rec = registry::load_record(k->store->db(), seq, purged);
+        auto rec = k->store->record_for_export(seq, purged);
         REQUIRE(rec.ok());
         CHECK(rec->log_salt != Hash{});   // every new record is keyed
         rec->log_salt = Hash{};
@@ -135,15 +125,15 @@ TEST_CASE("after an acknowledgement nothing retained on the kiosk confirms a gue
     REQUIRE(sync::apply_ack(*k->store, *ack).ok());
     REQUIRE(k->store->verify_log().ok());                // `kiosk check` still walks the chain
 
-    registry::Database& db = k->store->db();
+    registry::Database& db = embassy::test::kiosk_db(*k->store);
     const std::set<Hash> retained = retained_hashes(db);
     std::set<Hash> keys = retained;
     keys.insert(Hash{});                                  // no key: the unkeyed hash
     std::size_t tried = 0;
-    const auto on_old_log = guess(db, k->pack, suspects, {Hash{}}, legacy, tried);
+    const auto on_old_log = guess(*k->store, k->pack, suspects, {Hash{}}, legacy, tried);
     CHECK(on_old_log == std::set<std::int64_t>{1, 2, 3});   // the attack works on the old hash
     tried = 0;
-    const auto identified = guess(db, k->pack, suspects, keys, retained, tried);
+    const auto identified = guess(*k->store, k->pack, suspects, keys, retained, tried);
     INFO(tried << " candidate hashes tried against " << retained.size() << " retained 32-byte values");
     CHECK(tried == 5 * suspects.size() * 8 * keys.size());
     CHECK(identified.empty());
@@ -163,7 +153,7 @@ TEST_CASE("kiosk check cannot see the newest unexported signatures deleted, and 
     CHECK(before->entries == 6);
     CHECK(before->unexported == 3);
     // A passphrase holder removes the newest two signatures: rows and log entries alike.
-    registry::Database& db = k->store->db();
+    registry::Database& db = embassy::test::kiosk_db(*k->store);
     for (const char* sql : {"DELETE FROM log WHERE pos > 4", "DELETE FROM signatures WHERE seq > 4",
                             "DELETE FROM registrants WHERE seq > 4"})
         REQUIRE(db.exec(sql).ok());

@@ -234,18 +234,18 @@ TEST_CASE("the acknowledgement makes the kiosk purge: 0 personal rows, canary go
     CHECK(ack.last_seq == 1);
     CHECK(ack.kiosk_public_key == w.k->public_key);
     // Not yet purged: the kiosk still holds the canary (through its own key).
-    CHECK(w.k->store->counts().registrants == 5);
+    CHECK(w.k->store->counts().value().registrants == 5);
     auto p = sync::apply_ack(*w.k->store, *bytes);
     INFO((p.ok() ? std::string() : p.message()));
     REQUIRE(p.ok());
     CHECK(p->purged == 5);
-    CHECK(w.k->store->counts().registrants == 0);
-    CHECK(w.k->store->counts().signatures == 5);
-    auto rows = w.k->store->db().query_int(
+    CHECK(w.k->store->counts().value().registrants == 0);
+    CHECK(w.k->store->counts().value().signatures == 5);
+    auto rows = embassy::test::kiosk_db(*w.k->store).query_int(
         "SELECT count(*) FROM registrants WHERE given_name IS NOT NULL OR family_name IS NOT NULL OR email IS NOT NULL");
     REQUIRE(rows.ok());
     CHECK(*rows == 0);
-    auto canary = w.k->store->db().query_int("SELECT count(*) FROM signatures WHERE strokes IS NOT NULL OR typed_name IS NOT NULL");
+    auto canary = embassy::test::kiosk_db(*w.k->store).query_int("SELECT count(*) FROM signatures WHERE strokes IS NOT NULL OR typed_name IS NOT NULL");
     REQUIRE(canary.ok());
     CHECK(*canary == 0);
     w.k->store->lock();
@@ -275,7 +275,7 @@ TEST_CASE("an acknowledgement from another coordinator is refused by the kiosk",
     auto bytes = sync::ack_write(forged, other.sign_secret);
     REQUIRE(bytes.ok());
     CHECK_FALSE(sync::apply_ack(*w.k->store, *bytes).ok());
-    CHECK(w.k->store->counts().registrants == 5);
+    CHECK(w.k->store->counts().value().registrants == 5);
 }
 
 TEST_CASE("a CSV cell is quoted, and guarded wherever a spreadsheet could start a formula", "[sync][report][escape]") {

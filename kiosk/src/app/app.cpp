@@ -341,7 +341,7 @@ void App::Run(fx::SaveSettings& ss) {
 // [SECTION] Settings
 //-----------------------------------------------------------------------------
 
-std::string App::StoredSetting(const registry::settings::Key& key) const {
+Result<std::string> App::StoredSetting(const registry::settings::Key& key) const {
     return store_->setting(key.name, key.default_value);
 }
 
@@ -369,15 +369,21 @@ void App::LoadSettingsFromStore() {
     if (!store_) return;
     namespace k = registry::settings;
     kiosk::Settings s = flow_.settings;
-    auto num = [&](const k::Key& key, kiosk::Seconds& out) { out = kiosk::Seconds(std::atoi(StoredSetting(key).c_str())); };
+    bool unreadable = false;  // the database failed: keep the settings in use, as for a damaged one
+    auto get = [&](const k::Key& key) {
+        auto v = StoredSetting(key);
+        if (!v) unreadable = true;
+        return v ? *v : std::string(key.default_value);
+    };
+    auto num = [&](const k::Key& key, kiosk::Seconds& out) { out = kiosk::Seconds(std::atoi(get(key).c_str())); };
     num(k::input_idle, s.input_idle);
     num(k::idle_warning, s.idle_warning);
     num(k::receipt_idle, s.receipt_idle);
     num(k::volunteer_idle, s.volunteer_idle);
-    s.default_lang = StoredSetting(k::default_lang);
-    s.font_scale = std::strtof(StoredSetting(k::font_scale).c_str(), nullptr);
-    s.on_screen_keyboard = StoredSetting(k::on_screen_keyboard) == "1";
-    if (!kiosk::check_settings(s).empty()) return;   // a damaged setting: keep the defaults
+    s.default_lang = get(k::default_lang);
+    s.font_scale = std::strtof(get(k::font_scale).c_str(), nullptr);
+    s.on_screen_keyboard = get(k::on_screen_keyboard) == "1";
+    if (unreadable || !kiosk::check_settings(s).empty()) return;   // unreadable or damaged: keep the settings in use
     if (s.font_scale != flow_.settings.font_scale) fonts_dirty_ = true;
     flow_.settings = s;
 }
@@ -395,13 +401,15 @@ void App::AfterUnlock() {
     if (auto pack = store_->current_pack()) flow_.content.pack = std::move(*pack);
     flow_.content.active = store_->active_appeals();
     if (auto e = store_->active_event()) event_name_ = e->name;
-    last_export_ = StoredSetting(registry::settings::last_export);
+    if (auto v = StoredSetting(registry::settings::last_export)) last_export_ = *v;
     LoadSettingsFromStore();
     ApplyOverrides();
 }
 
 void App::RefreshCounts() {
-    if (store_ && !job_.valid()) counts_ = store_->counts();
+    if (!store_ || job_.valid()) return;
+    if (auto c = store_->counts()) counts_ = std::move(*c);
+    else counts_.reset();  // the screen shows no counts rather than zeros
 }
 
 //-----------------------------------------------------------------------------

@@ -106,7 +106,7 @@ private:
     std::shared_ptr<registry::SecretBytes> PassphraseCopy() const;
     // The app's only door to the store's settings table (registry/settings_keys.hpp): an absent row
     // reads as the key's default. Saving stops at the first failure and returns it.
-    std::string StoredSetting(const registry::settings::Key& key) const;
+    Result<std::string> StoredSetting(const registry::settings::Key& key) const;
     Status StoreSetting(const registry::settings::Key& key, std::string_view value);
     Status SaveSettingsToStore(const kiosk::Settings& s);
     void StartJob(std::function<kiosk::Event()> job);

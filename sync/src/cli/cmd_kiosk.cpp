@@ -83,8 +83,12 @@ int kiosk_info(const std::vector<std::string>& argv) {
     auto store = open_store(a);
     if (!store) return fail(store.message());
     auto info = (*store)->info();
-    auto counts = (*store)->counts();
-    auto head = (*store)->log_head();
+    auto counts_read = (*store)->counts();
+    if (!counts_read) return fail(counts_read.message());
+    auto head_read = (*store)->log_head();
+    if (!head_read) return fail(head_read.message());
+    const registry::Counts& counts = *counts_read;
+    const registry::LogHead& head = *head_read;
     auto ev = (*store)->active_event();
     auto pack = (*store)->current_pack();
     if (a.flag("json")) {
@@ -238,7 +242,7 @@ int kiosk_check(const std::vector<std::string>& argv) {
     if (!a.error().empty()) return fail(a.error());
     auto store = open_store(a);
     if (!store) return fail(store.message());
-    if (auto s = (*store)->db().quick_check(); !s) return fail(s.message());
+    if (auto s = (*store)->quick_check(); !s) return fail(s.message());
     // The log walk re-hashes every record; --skip-log leaves it out for quick repeated checks.
     std::optional<registry::LogCheck> log;
     if (!a.flag("skip-log")) {
@@ -264,8 +268,10 @@ int kiosk_check(const std::vector<std::string>& argv) {
         std::cout << "quick_check ok, log chain consistent: " << log->entries << " entries, " << log->unexported
                   << " of them not yet exported — a passphrase holder can rewrite unexported history; receipts expose it"
                   << "; receipts checked " << checked << ", missing " << missing << "\n";
+    else if (auto head = (*store)->log_head(); !head)
+        return fail(head.message());
     else
-        std::cout << "quick_check ok, log not checked (" << (*store)->log_head().size << " entries), receipts checked "
+        std::cout << "quick_check ok, log not checked (" << head->size << " entries), receipts checked "
                   << checked << ", missing " << missing << "\n";
     return missing == 0 ? 0 : 1;
 }

@@ -61,7 +61,7 @@ const Template& the_template() {
         if (!ev) throw std::runtime_error("event: " + ev.message());
         if (auto s = (*store)->set_active_event(*ev); !s) throw std::runtime_error(s.message());
         if (auto s = (*store)->set_active_appeals({"political-prisoners", "free-elections"}); !s) throw std::runtime_error(s.message());
-        (void)(*store)->db().checkpoint_truncate();
+        (void)embassy::test::kiosk_db(**store).checkpoint_truncate();
         return tp;
     }();
     return *t;

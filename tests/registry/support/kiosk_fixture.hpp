@@ -3,6 +3,7 @@
 // data directory and pays one unlock.
 #pragma once
 
+#include "embassy/registry/db.hpp"
 #include "embassy/registry/pack.hpp"
 #include "embassy/registry/store.hpp"
 
@@ -10,7 +11,17 @@
 #include <memory>
 #include <string>
 
+namespace embassy::registry {
+// The database behind a KioskStore, for tests that inspect or damage it; store.hpp keeps it private
+// so that no module but the store touches the kiosk's tables.
+struct KioskStoreTestAccess {
+    static Database& db(KioskStore& s) { return *s.db_; }
+};
+}  // namespace embassy::registry
+
 namespace embassy::test {
+
+inline registry::Database& kiosk_db(registry::KioskStore& s) { return registry::KioskStoreTestAccess::db(s); }
 
 inline constexpr const char* kPassphrase = "correct horse battery staple";
 

@@ -1,5 +1,6 @@
 // A thin RAII layer over SQLCipher. This header deliberately does not include the SQLCipher header:
-// handles are forward-declared and owned by unique_ptrs with custom deleters.
+// the handles are forward-declared raw pointers; a Database closes its connection and finalizes
+// its cached statements in its destructor, a Statement finalizes (or returns) its own.
 //
 // Database::open keys the connection with a raw 32-byte key (SQLCipher's x'…' blob form, so its own
 // PBKDF2 never runs on a passphrase), refuses SQLCipher older than 4, and sets the pragmas the threat
@@ -34,7 +35,7 @@ class Database;
 class Statement {
 public:
     Statement() = default;
-    Statement(sqlite3_stmt* stmt, Database* db, bool owned);
+    Statement(sqlite3_stmt* stmt, const Database* db, bool owned);
     ~Statement();
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&& other) noexcept;
@@ -51,6 +52,16 @@ public:
     // true: a row is available; false: done. An Error names the statement's table, not its values.
     Result<bool> step();
     Status run();  // step to completion, expecting no rows
+    // Step to completion, calling on_row(*this) for each row; the first step error is returned.
+    template <class F>
+    Status each_row(F&& on_row) {
+        while (true) {
+            auto more = step();
+            if (!more) return more.error();
+            if (!*more) return {};
+            on_row(static_cast<const Statement&>(*this));
+        }
+    }
 
     std::int64_t column_int(int col) const;
     std::string column_text(int col) const;
@@ -63,7 +74,7 @@ private:
     void release();
 
     sqlite3_stmt* stmt_ = nullptr;
-    Database* db_ = nullptr;
+    const Database* db_ = nullptr;
     bool owned_ = true;  // cached statements belong to the Database
     // Bound text and blobs are copied here and bound SQLITE_STATIC (no second copy in SQLite's
     // heap, which matters when it falls back to cipher_memory_security). Wiped when released.
@@ -98,16 +109,20 @@ public:
     Database& operator=(const Database&) = delete;
 
     Status exec(std::string_view sql);
-    Result<Statement> prepare(std::string_view sql);
+    // Preparing does not change the database, so a const Database prepares too (its readers are
+    // const). The statement cache and the set of statements checked out are bookkeeping of this
+    // connection, hence mutable. That a const Database hands out a statement that could write is
+    // SQLite's shape, not a promise: callers holding it const run reads only.
+    Result<Statement> prepare(std::string_view sql) const;
     // A statement prepared once and kept for the life of the connection (hot paths: submit).
     // The returned statement is reset and has its bindings cleared.
-    Result<Statement> cached(const std::string& sql);
+    Result<Statement> cached(const std::string& sql) const;
 
     std::int64_t last_insert_rowid() const;
     int changes() const;
-    Result<std::int64_t> query_int(std::string_view sql);
+    Result<std::int64_t> query_int(std::string_view sql) const;
 
-    int user_version();
+    int user_version() const;  // -1 when it cannot be read
     Status set_user_version(int v);
     Status checkpoint_truncate();  // PRAGMA wal_checkpoint(TRUNCATE)
 
@@ -117,11 +132,10 @@ public:
         std::int64_t hits = 0, misses = 0, writes = 0;
     };
     PageStats take_page_stats();
-    Status quick_check();
+    Status quick_check() const;
 
     std::string last_error() const;
     const std::filesystem::path& path() const { return path_; }
-    sqlite3* handle() { return db_; }
 
     static std::string cipher_version();  // of the linked SQLCipher ("4.6.1 community")
 
@@ -129,10 +143,20 @@ private:
     Database() = default;
     sqlite3* db_ = nullptr;
     std::filesystem::path path_;
-    std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
-    std::set<sqlite3_stmt*> checked_out_;  // cached statements currently held by a Statement
+    mutable std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
+    mutable std::set<sqlite3_stmt*> checked_out_;  // cached statements currently held by a Statement
     friend class Statement;
 };
+
+// The one schema migration runner (the kiosk's schema.cpp, the coordinator's coord_db.cpp).
+// user_version is the schema version; migrations[i] takes a database from version i to i+1.
+// Runs current+1 … target. Each migration runs in its own transaction with its user_version bump,
+// so a crash leaves either the old or the new schema. Foreign keys are off while it runs and on
+// again afterwards whatever happened (SQLite's procedure for rebuilding a table, which cannot be
+// done with them on), and PRAGMA foreign_key_check must find nothing before each commit: a
+// migration that leaves a dangling reference is rolled back. `what` names the database in errors
+// ("kiosk database", "coordinator registry").
+Status migrate_schema(Database& db, std::string_view what, std::span<const char* const> migrations, int target);
 
 // BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless commit() succeeded.
 class Transaction {

@@ -3,9 +3,11 @@
 #pragma once
 
 #include "embassy/registry/bytes.hpp"
+#include "embassy/result.hpp"
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +23,21 @@ enum class Purpose : std::uint8_t {
     be_contacted = 3,       // optional: by email/phone
     pass_name_to_addressee = 4,  // optional: my name may be handed to the appeal's addressee
 };
-const char* purpose_name(Purpose p);  // "sign_appeal", ...
+// The one table of purposes and their names (the kiosk's screens and catalogs, the appeal pack's
+// error messages, the pack source's [consents.<name>] tables).
+struct PurposeName {
+    Purpose purpose;
+    const char* name;
+};
+inline constexpr PurposeName kPurposeNames[] = {
+    {Purpose::sign_appeal, "sign_appeal"},
+    {Purpose::join_registry, "join_registry"},
+    {Purpose::be_contacted, "be_contacted"},
+    {Purpose::pass_name_to_addressee, "pass_name_to_addressee"},
+};
+const char* purpose_name(Purpose p);  // "sign_appeal", ...; "unknown" outside the table
+std::optional<Purpose> purpose_from_name(std::string_view name);
+bool purpose_known(std::uint8_t value);  // one of the table's purposes
 
 struct AppealText {
     LangTag lang;
@@ -99,6 +115,15 @@ struct ConsentGiven {
     Hash text_hash{};
     LangTag lang;
 };
+
+// The consents byte codec: the consents of one registrant packed as, per consent, u8 purpose,
+// 32-byte text hash, u8 length + language tag. The kiosk keeps them so in the registrant's row, the
+// coordinator in the registration's (coord_db.cpp). A tag longer than 255 bytes is cut to 255 (no
+// language tag the kiosk accepts comes near).
+void append_consent(Bytes& out, std::uint8_t purpose, const Hash& text_hash, std::string_view lang);
+Bytes encode_consents(const std::vector<ConsentGiven>& consents);
+// Refuses a truncated entry, an unknown purpose, and more than 8 consents.
+Result<std::vector<ConsentGiven>> decode_consents(std::span<const std::uint8_t> bytes);
 
 // Everything one registrant does at the kiosk, stored in one transaction by KioskStore::submit.
 struct Submission {

@@ -3,8 +3,12 @@
 //   <dir>/kiosk.key   key file (keyfile.hpp) wrapping the 32-byte SQLCipher key
 //   <dir>/kiosk.db    SQLCipher 4 database (+ -wal, -shm while open)
 //
-// Public mode is write-only: this class offers no call that returns an earlier registrant's
-// personal data. Counts and receipt checks are all the kiosk can ask for.
+// Public mode is write-only: the kiosk's screens have no call that returns an earlier registrant's
+// personal data. Counts and receipt checks are all they can ask for. Only batch export reads records
+// back (record_for_export), to encrypt them to the coordinator.
+//
+// This class is the only code that reads or writes the kiosk database's tables: export and purge
+// (sync/kiosk_export.cpp) go through the narrow calls below, not through the database.
 #pragma once
 
 #include "embassy/registry/keyfile.hpp"
@@ -12,6 +16,7 @@
 #include "embassy/registry/identity.hpp"
 #include "embassy/result.hpp"
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -22,6 +27,7 @@
 namespace embassy::registry {
 
 class Database;
+struct SignatureRecord;
 
 struct AppealCount {
     std::string appeal_id;
@@ -49,6 +55,24 @@ struct LogHead {
 struct LogCheck {
     std::int64_t entries = 0;      // log entries, all chained and matching their records
     std::int64_t unexported = 0;   // of them, signatures not yet in a written batch
+};
+
+// A batch this kiosk assigned records to (the batches table): 'pending' from the assignment until
+// its file is durable under its final name, then 'written' with its hash (kiosk_export.cpp).
+struct KioskBatch {
+    std::uint64_t seq = 0;
+    std::array<std::uint8_t, 16> id{};   // the batch id (sync::BatchId)
+    std::optional<Hash> hash;            // set once written (none while pending, or if damaged)
+    std::uint64_t first_record = 0;      // batch record numbering: first of this batch
+    std::uint64_t last_record = 0;       // and last (0 while pending)
+    std::string file_name;
+    bool pending = false;
+};
+
+// The appeal an exported signature refers to, as loaded from its pack.
+struct AppealRef {
+    Hash content_hash{};
+    Hash pack_hash{};
 };
 
 struct KioskInfo {
@@ -92,10 +116,13 @@ public:
 
     // Events.
     Result<std::int64_t> create_event(const Event& e);
-    std::vector<Event> events() const;
+    Result<std::vector<Event>> events() const;
     Status set_active_event(std::int64_t event_id);
+    // None when no event is active, and (documented default) when the database cannot be read:
+    // the screens then ask for an event; submit reads it itself and reports the error.
     std::optional<Event> active_event() const;
     Status set_active_appeals(const std::vector<std::string>& appeal_ids);
+    // Empty when none is active, and (documented default) when the database cannot be read.
     std::vector<std::string> active_appeals() const;
 
     // Validate and store registrant + consents + signature + log entry in one transaction; only
@@ -105,30 +132,54 @@ public:
     // Does this code belong to a signature on this kiosk? (No personal data involved.)
     Result<bool> verify_receipt(std::string_view code) const;
 
-    Counts counts(std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
-    LogHead log_head() const;
+    Result<Counts> counts(std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
+    Result<LogHead> log_head() const;
     // Walk the hash chain over signature records; an edited, deleted or reordered record is an Error
     // naming the first bad log position. Success says the chain is consistent, not that it is
     // complete: see LogCheck.
     Result<LogCheck> verify_log() const;
 
-    // Settings (key/value; not personal data).
-    std::string setting(std::string_view key, std::string_view fallback = {}) const;
+    // Settings (key/value; not personal data). `fallback` when the key is not set; an Error when
+    // the database cannot be read.
+    Result<std::string> setting(std::string_view key, std::string_view fallback = {}) const;
     Status set_setting(std::string_view key, std::string_view value);
 
     // Sign with the kiosk's Ed25519 key (used by batch export).
     Bytes sign(std::span<const std::uint8_t> message) const;
 
-    // The open database, for the sync module's export and purge.
-    Database& db() { return *db_; }
-    const Database& db() const { return *db_; }
+    // PRAGMA quick_check of the database (kiosk check, crash tests).
+    Status quick_check() const;
+
+    // Batch export and purge (sync/kiosk_export.cpp keeps the batch format and the redo-log order;
+    // the rows are this class's).
+    Result<std::optional<KioskBatch>> batch(std::uint64_t seq) const;
+    Result<std::optional<KioskBatch>> pending_batch() const;  // the oldest one left pending
+    // In one transaction: every signature not yet in a batch is assigned to a new pending batch
+    // (seq and first_record following the last batch) with this id and file name. None, and nothing
+    // written, when there is no such signature.
+    Result<std::optional<KioskBatch>> open_batch(const std::array<std::uint8_t, 16>& id, std::string_view file_name);
+    Result<std::vector<std::int64_t>> batch_signatures(std::uint64_t seq) const;  // in log order
+    // The canonical record of signature `seq` with its personal data. `purged` tells whether that
+    // data was already removed after an acknowledgement.
+    Result<SignatureRecord> record_for_export(std::int64_t seq, bool& purged) const;
+    Result<std::optional<AppealRef>> appeal_ref(std::string_view appeal_id, std::uint32_t version) const;
+    Result<std::optional<Hash>> log_entry(std::int64_t pos) const;  // entry hash at log position pos
+    Status mark_batch_written(std::uint64_t seq, const Hash& batch_hash, std::uint64_t last_record);
+    Result<bool> batch_purged(std::uint64_t seq) const;  // has any of its records been purged?
+    // After an acknowledgement of batches 1..up_to_batch: in one transaction, remove the personal
+    // data and log salts of their records and record the acknowledgement; then fold the WAL into the
+    // database, VACUUM and truncate the WAL, so no old page image keeps the names. Returns how many
+    // registrants were purged now.
+    Result<std::uint64_t> purge_acknowledged(std::uint64_t up_to_batch, std::uint64_t up_to_record);
 
     // Close the database and wipe the keys. The object is unusable afterwards.
     void lock();
 
 private:
     KioskStore() = default;
-    std::optional<Event> find_active_event() const;
+    Result<std::optional<Event>> read_active_event() const;  // through the cache below
+    // Tests reach the database through this (tests/registry/support/kiosk_fixture.hpp); no module does.
+    friend struct KioskStoreTestAccess;
     std::filesystem::path dir_;
     std::unique_ptr<Database> db_;
     SecretBytes sign_secret_;
@@ -136,11 +187,4 @@ private:
     mutable std::optional<std::optional<Event>> active_event_cache_;
 };
 
-}  // namespace embassy::registry
-
-namespace embassy::registry {
-struct SignatureRecord;
-// Rebuild the canonical record of signature `seq` from its rows (log verification, batch export).
-// `purged` tells whether its personal data was already removed after an acknowledgement.
-Result<SignatureRecord> load_record(Database& db, std::int64_t seq, bool& purged);
 }  // namespace embassy::registry
