@@ -181,6 +181,7 @@ private:
 std::string read_text_file(const std::filesystem::path& p, std::size_t max);
 std::filesystem::path default_data_dir();
 std::filesystem::path demo_toml_path();
+std::filesystem::path shared_data(const char* sub);   // fonts/, i18n/, demo/ in the data directory
 registry::KdfParams new_kdf_params();
 kiosk::FieldCheck registry_validator(kiosk::Field f, std::string_view raw);
 
