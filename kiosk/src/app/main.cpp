@@ -207,7 +207,8 @@ int main(int argc, char** argv) {
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;   // no imgui.ini: nothing written next to the kiosk
     io.LogFilename = nullptr;
-    embassy::ui::LoadFonts(app.FontPixels(), font_dir.c_str());
+    if (!embassy::ui::LoadFonts(app.FontPixels(), font_dir.c_str()))   // ImGui's own font has no Cyrillic
+        std::cerr << "embassy-kiosk: fonts not loaded from " << font_dir << "\n";
     embassy::ui::ApplyTheme(app.FontPixels() / 24.0f);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
