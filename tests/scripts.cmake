@@ -30,3 +30,7 @@ if(EMBASSY_BUILD_KIOSK)
 endif()
 add_test(NAME "e2e: hostile output" COMMAND ${E2E}/hostile_output.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
 set_tests_properties("e2e: hostile output" PROPERTIES LABELS "e2e;slow" TIMEOUT 300)
+
+# scripts/setup-deps reads the system's own apt sources for the backports mirror (fixtures, no apt).
+add_test(NAME "e2e: setup-deps backports source" COMMAND ${E2E}/setup_deps_sources.sh ${PROJECT_SOURCE_DIR})
+set_tests_properties("e2e: setup-deps backports source" PROPERTIES LABELS "e2e")

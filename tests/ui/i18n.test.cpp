@@ -11,6 +11,7 @@
 namespace fs = std::filesystem;
 using embassy::ui::Catalog;
 using embassy::ui::Catalogs;
+using embassy::Status;
 
 namespace {
 
@@ -39,9 +40,7 @@ bool AnyContains(const std::vector<std::string>& lines, const std::string& a, co
 
 TEST_CASE("a .po catalog loads with escapes, continued strings and contexts", "[ui][i18n]") {
     Catalog en;
-    std::string error;
-    REQUIRE(en.LoadFile(kDir + "/en.po", &error));
-    CHECK(error.empty());
+    REQUIRE(en.LoadFile(kDir + "/en.po"));
     CHECK(en.Language() == "en");
     CHECK(std::string(en.tr("welcome.title")) == "Welcome");
     CHECK(std::string(en.tr("sign.count")) == "You signed {n} of {total} appeals.");
@@ -52,7 +51,7 @@ TEST_CASE("a .po catalog loads with escapes, continued strings and contexts", "[
     CHECK(en.Warnings().empty());
 
     Catalog be;
-    REQUIRE(be.LoadFile(kDir + "/be.po", &error));
+    REQUIRE(be.LoadFile(kDir + "/be.po"));
     CHECK(std::string(be.tr("sign.count")) == "Вы падпісалі {n} з {total} зваротаў.");
     CHECK(std::string(be.tr("button", "Back")) == "Назад");
     CHECK(std::string(be.tr("Back")) == "Back");   // without the context it is another key
@@ -111,32 +110,34 @@ TEST_CASE("malformed catalogs are rejected with file and line", "[ui][i18n]") {
                             Case{"msgid \"a\"\nmsgstr \"b\"\nhello\n", "t.po:3: unexpected text"},
                             Case{"msgid \"a\"\nmsgstr[0 \"b\"\n", "t.po:2: malformed msgstr[N]"});
     Catalog cat;
-    std::string error;
     CAPTURE(c.text);
-    CHECK_FALSE(cat.LoadText(c.text, "t.po", &error));
-    CHECK(error.find(c.expect) != std::string::npos);
-    CHECK(error.rfind("i18n: ", 0) == 0);
+    const Status s = cat.LoadText(c.text, "t.po");
+    REQUIRE_FALSE(s);
+    CHECK(s.message().find(c.expect) != std::string::npos);
+    CHECK(s.message().rfind("i18n: ", 0) == 0);
     CHECK(cat.size() == 0);
 }
 
 TEST_CASE("catalog size limits are enforced", "[ui][i18n]") {
     Catalog cat;
-    std::string error;
     const std::string long_string = "msgid \"a\"\nmsgstr \"" + std::string(embassy::ui::kCatalogMaxStringBytes + 1, 'x') + "\"\n";
-    CHECK_FALSE(cat.LoadText(long_string, "t.po", &error));
-    CHECK(error.find("longer than 16 kB") != std::string::npos);
+    const Status too_long = cat.LoadText(long_string, "t.po");
+    REQUIRE_FALSE(too_long);
+    CHECK(too_long.message().find("longer than 16 kB") != std::string::npos);
     // 16 kB split over continuation lines is caught too.
     std::string split = "msgid \"a\"\nmsgstr \"\"\n";
     for (int i = 0; i < 20; ++i) split += "\"" + std::string(1000, 'y') + "\"\n";
-    CHECK_FALSE(cat.LoadText(split, "t.po", &error));
+    CHECK_FALSE(cat.LoadText(split, "t.po"));
 
     TempDir dir;
     std::string big = "# " + std::string(embassy::ui::kCatalogMaxFileBytes, '#') + "\n";
     dir.Write("big.po", big);
-    CHECK_FALSE(cat.LoadFile((dir.path / "big.po").string(), &error));
-    CHECK(error == "i18n: big.po: file larger than 1 MB");
-    CHECK_FALSE(cat.LoadFile((dir.path / "absent.po").string(), &error));
-    CHECK(error == "i18n: absent.po: cannot read file");
+    const Status big_file = cat.LoadFile((dir.path / "big.po").string());
+    REQUIRE_FALSE(big_file);
+    CHECK(big_file.message() == "i18n: big.po: file larger than 1 MB");
+    const Status absent = cat.LoadFile((dir.path / "absent.po").string());
+    REQUIRE_FALSE(absent);
+    CHECK(absent.message() == "i18n: absent.po: cannot read file");
 }
 
 TEST_CASE("hostile catalog text never crashes the parser", "[ui][i18n]") {
@@ -146,8 +147,7 @@ TEST_CASE("hostile catalog text never crashes the parser", "[ui][i18n]") {
                                       std::string("\0\0\0", 3), std::string("msgid \"a\"\r\nmsgstr \"b\"\r\n"),
                                       std::string("#~ msgid \"old\"\n#~ msgstr \"x\"\n"));
     Catalog cat;
-    std::string error;
-    (void)cat.LoadText(text, "fuzz.po", &error);
+    (void)cat.LoadText(text, "fuzz.po");
     CHECK(std::string(cat.tr("a")).size() <= 1);   // "b" when the CRLF case parsed, else the msgid "a"
 }
 

@@ -95,40 +95,30 @@ std::string JoinSet(const std::set<std::string>& s) {
 
 // [SECTION] Catalog
 
-bool Catalog::LoadFile(const std::string& path, std::string* error) {
+Status Catalog::LoadFile(const std::string& path) {
     entries_.clear();
     warnings_.clear();
     language_.clear();
     const std::string name = std::filesystem::path(path).filename().string();
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
-    if (ec) {
-        if (error != nullptr) *error = "i18n: " + name + ": cannot read file";
-        return false;
-    }
-    if (size > kCatalogMaxFileBytes) {
-        if (error != nullptr) *error = "i18n: " + name + ": file larger than 1 MB";
-        return false;
-    }
+    if (ec) return make_error("i18n: " + name + ": cannot read file");
+    if (size > kCatalogMaxFileBytes) return make_error("i18n: " + name + ": file larger than 1 MB");
     std::ifstream in(path, std::ios::binary);
     std::string text(static_cast<std::size_t>(size), '\0');
-    if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
-        if (error != nullptr) *error = "i18n: " + name + ": cannot read file";
-        return false;
-    }
-    return LoadText(text, name, error);
+    if (!in.read(text.data(), static_cast<std::streamsize>(size))) return make_error("i18n: " + name + ": cannot read file");
+    return LoadText(text, name);
 }
 
-bool Catalog::LoadText(std::string_view text, std::string_view name, std::string* error) {
+Status Catalog::LoadText(std::string_view text, std::string_view name) {
     entries_.clear();
     warnings_.clear();
     language_.clear();
-    auto fail = [&](std::size_t line, const std::string& why) {
-        if (error != nullptr) *error = Where(name, line) + why;
+    auto fail = [&](std::size_t line, const std::string& why) -> Status {
         entries_.clear();
         warnings_.clear();
         language_.clear();
-        return false;
+        return make_error(Where(name, line) + why);
     };
     if (text.size() > kCatalogMaxFileBytes) return fail(0, "text larger than 1 MB");
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);   // UTF-8 BOM from some editors
@@ -218,7 +208,7 @@ bool Catalog::LoadText(std::string_view text, std::string_view name, std::string
     if (e.has_id && !e.has_str) return fail(line_no, "msgid without msgstr at end of file");
     if (e.has_ctx && !e.has_id) return fail(line_no, "msgctxt without msgid at end of file");
     finish();
-    return true;
+    return {};
 }
 
 const char* Catalog::Lookup(const std::string& key, std::string_view msgid) const {
@@ -255,9 +245,8 @@ std::size_t Catalogs::LoadDirectory(const std::string& dir, std::vector<std::str
     for (const fs::directory_entry& entry : it) {
         if (entry.path().extension() != ".po") continue;
         auto catalog = std::make_unique<Catalog>();
-        std::string error;
-        if (!catalog->LoadFile(entry.path().string(), &error)) {
-            if (errors != nullptr) errors->push_back(error);
+        if (Status s = catalog->LoadFile(entry.path().string()); !s) {
+            if (errors != nullptr) errors->push_back(s.message());
             continue;
         }
         catalogs_[entry.path().stem().string()] = std::move(catalog);
@@ -366,9 +355,8 @@ std::vector<std::string> CheckCatalogs(const std::string& dir, const std::string
     std::vector<std::string> problems;
     const std::string ref_file = reference_lang + ".po";
     Catalog ref;
-    std::string error;
-    if (!ref.LoadFile((fs::path(dir) / ref_file).string(), &error)) {
-        problems.push_back(error);
+    if (Status s = ref.LoadFile((fs::path(dir) / ref_file).string()); !s) {
+        problems.push_back(s.message());
         return problems;
     }
     for (const std::string& w : ref.Warnings()) problems.push_back(w);
@@ -383,8 +371,8 @@ std::vector<std::string> CheckCatalogs(const std::string& dir, const std::string
     for (const fs::path& path : files) {
         const std::string name = path.filename().string();
         Catalog c;
-        if (!c.LoadFile(path.string(), &error)) {
-            problems.push_back(error);
+        if (Status s = c.LoadFile(path.string()); !s) {
+            problems.push_back(s.message());
             continue;
         }
         for (const std::string& w : c.Warnings()) problems.push_back(w);

@@ -10,6 +10,7 @@
 
 #include "app.hpp"
 
+#include "embassy/data_dir.hpp"
 #include "embassy/kiosk/form.hpp"
 #include "embassy/registry/countries.hpp"
 #include "embassy/registry/keyfile.hpp"
@@ -29,13 +30,6 @@
 #include <iostream>
 #include <sstream>
 #include <thread>
-
-#ifndef EMBASSY_FONT_DIR
-#define EMBASSY_FONT_DIR "/usr/share/embassy-kiosk/fonts"
-#endif
-#ifndef EMBASSY_I18N_DIR
-#define EMBASSY_I18N_DIR "/usr/share/embassy-kiosk/i18n"
-#endif
 
 namespace embassy::app {
 namespace fs = std::filesystem;
@@ -61,11 +55,12 @@ fs::path default_data_dir() {
 
 fs::path demo_toml_path() {
     if (const char* e = std::getenv("EMBASSY_DEMO_PACK"); e && *e) return e;
-    // The source tree's demo/ sits beside fonts/ (EMBASSY_FONT_DIR); an installed kiosk has it in share/.
-    fs::path src = fs::path(EMBASSY_FONT_DIR).parent_path() / "demo" / "appeals.toml";
-    std::error_code ec;
-    if (fs::exists(src, ec)) return src;
-    return fs::path(EMBASSY_FONT_DIR).parent_path() / "demo" / "appeals.toml";
+    return shared_data("demo") / "appeals.toml";
+}
+
+fs::path shared_data(const char* sub) {
+    auto dir = embassy::data_dir();
+    return dir ? *dir / sub : fs::path(sub);   // main() does not start without the data directory
 }
 
 std::string local_time(const char* format) {
@@ -104,7 +99,7 @@ kiosk::FieldCheck registry_validator(Field f, std::string_view raw) {
 
 App::App(Options opts) : opts_(std::move(opts)) {
     std::vector<std::string> errors;
-    catalogs_.LoadDirectory(EMBASSY_I18N_DIR, &errors);
+    catalogs_.LoadDirectory(shared_data("i18n").string(), &errors);
     for (const auto& e : errors) std::cerr << "embassy-kiosk: " << e << "\n";
 }
 

@@ -208,6 +208,7 @@ std::filesystem::path demo_toml_path();
 using registry::new_kdf_params;  // keyfile.hpp
 // The local date and time in strftime's format, e.g. "%Y-%m-%d".
 std::string local_time(const char* format);
+std::filesystem::path shared_data(const char* sub);   // fonts/, i18n/, demo/ in the data directory
 kiosk::FieldCheck registry_validator(kiosk::Field f, std::string_view raw);
 
 }  // namespace embassy::app

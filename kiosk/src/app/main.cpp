@@ -11,6 +11,7 @@
 
 #include "app.hpp"
 
+#include "embassy/data_dir.hpp"
 #include "embassy/registry/memscan.hpp"
 #include "embassy/registry/secure.hpp"
 #include "embassy/registry/wiped_memory.hpp"
@@ -146,6 +147,11 @@ int main(int argc, char** argv) {
         Usage();
         return 2;
     }
+    if (auto data = embassy::data_dir(); !data) {   // fonts, catalogs: the screens need them
+        std::cerr << "embassy-kiosk: " << data.message() << "\n";
+        return 1;
+    }
+    const std::string font_dir = embassy::app::shared_data("fonts").string();
     const auto t_start = std::chrono::steady_clock::now();
     App app(opts);
     g_app = &app;
@@ -201,7 +207,8 @@ int main(int argc, char** argv) {
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;   // no imgui.ini: nothing written next to the kiosk
     io.LogFilename = nullptr;
-    embassy::ui::LoadFonts(app.FontPixels(), EMBASSY_FONT_DIR);
+    if (!embassy::ui::LoadFonts(app.FontPixels(), font_dir.c_str()))   // ImGui's own font has no Cyrillic
+        std::cerr << "embassy-kiosk: fonts not loaded from " << font_dir << "\n";
     embassy::ui::ApplyTheme(app.FontPixels() / 24.0f);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
@@ -238,7 +245,7 @@ int main(int argc, char** argv) {
         }
         bool changed = app.Update();
         if (app.FontsDirty()) {
-            embassy::ui::LoadFonts(app.FontPixels(), EMBASSY_FONT_DIR);
+            embassy::ui::LoadFonts(app.FontPixels(), font_dir.c_str());
             embassy::ui::ApplyTheme(app.FontPixels() / 24.0f);
             ImGui_ImplOpenGL3_DestroyFontsTexture();
             ImGui_ImplOpenGL3_CreateFontsTexture();

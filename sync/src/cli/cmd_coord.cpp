@@ -1,5 +1,6 @@
 // embassy-sync coord …: the coordinator's identity and appeal packs.
 #include "cli.hpp"
+#include "embassy/data_dir.hpp"
 
 #include "embassy/registry/pack.hpp"
 #include "embassy/sync/coord_packs.hpp"
@@ -95,12 +96,14 @@ int coord_demo(const std::vector<std::string>& argv) {
     auto dir = a.require("dir"), pack_out = a.require("pack-out");
     if (!dir) return fail(dir.message());
     if (!pack_out) return fail(pack_out.message());
+    auto data = embassy::data_dir();   // before anything is created: the demo pack's source is in it
+    if (!data) return fail(data.message());
     auto pass = read_new_passphrase(a, "passphrase-file", "New demo coordinator passphrase: ");
     if (!pass) return fail(pass.message());
     if (auto s = sync::make_demo_coordinator(*dir, pass->view()); !s) return fail(s.message());
     auto c = sync::Coordinator::open(*dir, pass->view(), registry::kdf_minimum());
     if (!c) return fail(c.message());
-    auto pack = sync::make_demo_pack((*c)->keys(), std::filesystem::path(EMBASSY_DEMO_DIR) / "appeals.toml");
+    auto pack = sync::make_demo_pack((*c)->keys(), *data / "demo" / "appeals.toml");
     if (!pack) return fail(pack.message());
     if (auto s = write_file_atomic(*pack_out, *pack); !s) return fail(s.message());
     if (auto r = sync::record_pack(**c, *pack); !r) return fail(r.message());

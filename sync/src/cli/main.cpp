@@ -10,10 +10,6 @@
 #include <exception>
 #include <iostream>
 
-#ifndef EMBASSY_VERSION
-#define EMBASSY_VERSION "0.1.0"
-#endif
-
 namespace {
 
 void print_help(const std::vector<embassy::cli::Command>& cmds) {

@@ -18,7 +18,7 @@ ImGuiHarness::ImGuiHarness(bool real_fonts, ImVec2 display) {
     io.KeyMap[ImGuiKey_A] = 'A';
     io.KeyMap[ImGuiKey_Enter] = 13;
     io.KeyMap[ImGuiKey_Escape] = 27;
-    if (real_fonts) fonts_loaded_ = LoadFonts(24.0f, EMBASSY_FONT_DIR);
+    if (real_fonts) fonts_loaded_ = LoadFonts(24.0f, EMBASSY_SOURCE_DIR "/fonts");
     if (!fonts_loaded_) io.Fonts->AddFontDefault();
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;

@@ -10,7 +10,7 @@ namespace embassy::ui::test {
 
 class ImGuiHarness {
 public:
-    // real_fonts: build the Noto atlas from EMBASSY_FONT_DIR (else ImGui's default font).
+    // real_fonts: build the Noto atlas from the source tree's fonts/ (else ImGui's default font).
     explicit ImGuiHarness(bool real_fonts = false, ImVec2 display = ImVec2(1280, 800));
     ~ImGuiHarness();
     ImGuiHarness(const ImGuiHarness&) = delete;

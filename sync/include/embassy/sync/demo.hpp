@@ -17,7 +17,7 @@ inline constexpr std::string_view demo_coordinator_name = "Demo coordinator (not
 // coordinator_init(dir, passphrase, demo name, kdf_minimum()): the floor, so demos start quickly.
 Status make_demo_coordinator(const std::filesystem::path& dir, std::string_view passphrase);
 
-// Compile the TOML at `toml_path` (normally EMBASSY_DEMO_DIR "/appeals.toml") and sign it with `keys`.
+// Compile the TOML at `toml_path` (normally data_dir() / "demo/appeals.toml", base/data_dir.hpp) and sign it with `keys`.
 Result<Bytes> make_demo_pack(const CoordinatorKeys& keys, const std::filesystem::path& toml_path);
 
 // Record a pack the demo coordinator in `dir` signed in its registry (coord_packs.hpp), so the

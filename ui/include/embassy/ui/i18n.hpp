@@ -8,6 +8,8 @@
 // stand for literal braces.
 #pragma once
 
+#include "embassy/result.hpp"
+
 #include <cstddef>
 #include <initializer_list>
 #include <map>
@@ -25,11 +27,11 @@ inline constexpr std::size_t kCatalogMaxStringBytes = 16 * 1024;   // per msgid/
 
 class Catalog {
 public:
-    // Parses a .po file. On failure returns false, sets *error to one line saying what and where
-    // ("i18n: de.po:12: unterminated string") and leaves the catalog empty.
-    bool LoadFile(const std::string& path, std::string* error = nullptr);
+    // Parses a .po file. On failure the message is one line saying what and where
+    // ("i18n: de.po:12: unterminated string") and the catalog is left empty.
+    Status LoadFile(const std::string& path);
     // Parses .po text; `name` is used in error messages.
-    bool LoadText(std::string_view text, std::string_view name, std::string* error = nullptr);
+    Status LoadText(std::string_view text, std::string_view name);
 
     // The translation of msgid, or msgid itself when it is missing or its msgstr is empty.
     // The pointer stays valid as long as the catalog is not reloaded or destroyed.
