@@ -48,3 +48,60 @@ TEST_CASE("validate_strokes names the rule a signature breaks", "[registry][stro
     REQUIRE_FALSE(s.ok());
     CHECK(s.message().find("too short") != std::string::npos);
 }
+
+TEST_CASE("strokes round-trip through the compact encoding", "[registry][strokes]") {
+    Strokes s = {{{0, 0}, {4095, 1637}, {100, 200}}, {{5, 5}}, {}};
+    Bytes enc = encode_strokes(s);
+    auto back = decode_strokes(enc);
+    REQUIRE(back.ok());
+    CHECK(*back == s);
+    SECTION("every truncation is refused") {
+        for (std::size_t n = 0; n < enc.size(); ++n) CHECK_FALSE(decode_strokes(std::span(enc.data(), n)).ok());
+    }
+    SECTION("trailing bytes are refused") {
+        enc.push_back(0);
+        CHECK_FALSE(decode_strokes(enc).ok());
+    }
+    SECTION("points outside the canvas are refused") {
+        Strokes out = {{{4096, 0}}};
+        CHECK_FALSE(decode_strokes(encode_strokes(out)).ok());
+    }
+}
+
+TEST_CASE("stroke validation asks for enough ink and bounds the size", "[registry][strokes]") {
+    Stroke line;
+    for (int i = 0; i < 100; ++i) line.push_back({static_cast<std::uint16_t>(100 + i * 10), 800});
+    CHECK(validate_strokes({line}).ok());
+    CHECK_FALSE(validate_strokes({}).ok());
+    CHECK_FALSE(validate_strokes({{{1, 1}, {2, 2}}}).ok());
+    Strokes many(kMaxStrokes + 1, line);
+    CHECK_FALSE(validate_strokes(many).ok());
+}
+
+TEST_CASE("the largest signature that validates also encodes within every reader's limit", "[registry][strokes]") {
+    // Worst case for the encoding: alternating corners, 4 bytes of deltas per point.
+    Stroke zigzag;
+    for (std::size_t i = 0; i < kMaxPoints; ++i)
+        zigzag.push_back(i % 2 ? StrokePoint{4095, 1637} : StrokePoint{0, 0});
+    Strokes s{zigzag};
+    auto v = validate_strokes(s);
+    if (v.ok()) {
+        Bytes enc = encode_strokes(s);
+        CHECK(enc.size() <= kMaxEncodedStrokes);
+        CHECK(decode_strokes(enc).ok());
+    } else {
+        CHECK(v.message().find("too large") != std::string::npos);
+    }
+    // And a big but ordinary signature still validates and round-trips.
+    Stroke smooth;
+    for (std::size_t i = 0; i < 5000; ++i)
+        smooth.push_back({static_cast<std::uint16_t>(100 + (i % 3000)), static_cast<std::uint16_t>(800 + (i % 50))});
+    REQUIRE(validate_strokes({smooth}).ok());
+    CHECK(decode_strokes(encode_strokes({smooth})).ok());
+}
+
+TEST_CASE("hostile stroke deltas are refused without overflow", "[registry][strokes]") {
+    // version 1, one stroke, two points: (4000, 0) then dx = INT32_MAX (zigzag 0xFFFFFFFE), dy = 0.
+    Bytes b = {1, 1, 2, 0xA0, 0x1F, 0, 0xFE, 0xFF, 0xFF, 0xFF, 0x0F, 0};
+    CHECK_FALSE(decode_strokes(b).ok());
+}
