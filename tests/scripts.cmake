@@ -30,3 +30,8 @@ if(EMBASSY_BUILD_KIOSK)
 endif()
 add_test(NAME "e2e: hostile output" COMMAND ${E2E}/hostile_output.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
 set_tests_properties("e2e: hostile output" PROPERTIES LABELS "e2e;slow" TIMEOUT 300)
+
+# Disk full: submit, export, import, ack, apply-ack and the signatories CSV on a full tmpfs (in a
+# private mount namespace when root, else under RLIMIT_FSIZE); prints a table of what each printed.
+add_test(NAME "e2e: disk full" COMMAND ${E2E}/disk_full.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
+set_tests_properties("e2e: disk full" PROPERTIES LABELS "e2e;slow" TIMEOUT 600)
