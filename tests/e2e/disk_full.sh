@@ -69,6 +69,7 @@ failed() {
   shift
   ((rc != 0)) || fail "$step: succeeded on a full disk: $out"
   [ -n "$out" ] || fail "$step: failed without a message"
+  case $out in *"wrong key"*) fail "$step: a full disk blamed on the key: $out" ;; esac
   for c in "${CANARIES[@]}"; do
     case $out in *"$c"*) fail "$step: a name in the message: $out" ;; esac
   done
@@ -128,7 +129,13 @@ failed "coord ack --out" coord_check
 "$SYNC" coord ack "${C[@]}" --kiosk "$FP" --out "$D/k.ack" > /dev/null || fail "ack with room again"
 ok_again "$(stat -c %s "$D/k.ack") bytes"
 
-# 5. The kiosk applies it with its disk full: nothing purged, then everything acknowledged purged.
+# 5. No room at all: the kiosk's database cannot even be opened (its WAL index needs room), and the
+# message must say so, not blame the passphrase.
+full "$W/disk" 0 "$SYNC" kiosk check "${K[@]}" --skip-log
+failed "kiosk unlock (no room at all)" kiosk_check
+ok_again "kiosk check passes"
+
+# 6. The kiosk applies it with its disk full: nothing purged, then everything acknowledged purged.
 full "$W/disk" 64 "$SYNC" kiosk apply-ack "${K[@]}" "$D/k.ack"
 failed "kiosk apply-ack" kiosk_check
 purge=$("$SYNC" kiosk apply-ack "${K[@]}" "$D/k.ack") || fail "apply-ack with room again: $purge"
@@ -136,7 +143,7 @@ purge=$("$SYNC" kiosk apply-ack "${K[@]}" "$D/k.ack") || fail "apply-ack with ro
 case $purge in *"of $(wc -l < "$W/printed") registrants removed"*) ;; *) fail "apply-ack with room again: $purge" ;; esac
 ok_again "$purge"
 
-# 6. The signatories CSV (the one file with names) onto a full disk: no file, no name in the message.
+# 7. The signatories CSV (the one file with names) onto a full disk: no file, no name in the message.
 full "$W/disk" 0 "$SYNC" coord export-signatories "${C[@]}" --appeal political-prisoners --csv "$D/names.csv"
 failed "coord export-signatories" coord_check
 [ ! -e "$D/names.csv" ] || fail "export-signatories on a full disk left a file"
