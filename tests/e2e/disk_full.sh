@@ -24,7 +24,6 @@ mkdir -p "$W/disk" "$W/stick"
 if [ -n "${DISK_FULL_NS:-}" ] && mount -t tmpfs -o size=24m,mode=0700 tmpfs "$W/disk" 2>/dev/null; then
   if mount -t tmpfs -o size=4m,mode=0700 tmpfs "$W/stick" 2>/dev/null; then MODE=tmpfs; else umount "$W/disk"; fi
 fi
-fail() { echo "disk_full: FAIL: $*" >&2; exit 1; }
 D=$W/disk/w USB=$W/stick/usb
 mkdir -p "$USB"
 make_kiosk "$D"
