@@ -34,3 +34,8 @@ set_tests_properties("e2e: hostile output" PROPERTIES LABELS "e2e;slow" TIMEOUT 
 # scripts/setup-deps reads the system's own apt sources for the backports mirror (fixtures, no apt).
 add_test(NAME "e2e: setup-deps backports source" COMMAND ${E2E}/setup_deps_sources.sh ${PROJECT_SOURCE_DIR})
 set_tests_properties("e2e: setup-deps backports source" PROPERTIES LABELS "e2e")
+
+# Disk full: submit, export, import, ack, apply-ack and the signatories CSV on a full tmpfs (in a
+# private mount namespace when root, else under RLIMIT_FSIZE); prints a table of what each printed.
+add_test(NAME "e2e: disk full" COMMAND ${E2E}/disk_full.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
+set_tests_properties("e2e: disk full" PROPERTIES LABELS "e2e;slow" TIMEOUT 600)

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 namespace embassy {
 
@@ -123,72 +124,113 @@ Result<Bytes> read_file(const std::string& path, std::size_t max_size) {
     return data;
 }
 
-namespace {
+// [SECTION] AtomicFile
 
-// Temp file in the same directory (a fresh name, created exclusively, 0600: two writers never
-// share or truncate one), filled by `fill`, fsync, rename, fsync the directory.
-template <class Fill>
-Status replace_file_atomic(const std::string& path, Fill&& fill) {
-    std::filesystem::path p(path);
-    std::uint8_t rnd[6];
-    randombytes_buf(rnd, sizeof rnd);
-    std::string tmp = path + "." + to_hex(rnd) + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return make_error(tmp + ": cannot create: " + std::strerror(errno));
-    auto fail = [&](const std::string& what) {
-        int e = errno;
-        if (fd >= 0) ::close(fd);
-        ::unlink(tmp.c_str());
-        return make_error(what + ": " + std::strerror(e));
-    };
-    if (auto s = fill(fd); !s) {
-        if (fd >= 0) ::close(fd);
-        ::unlink(tmp.c_str());
-        return make_error(tmp + ": " + s.message());
+AtomicFile::AtomicFile(std::string path, std::string temp, int fd)
+    : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : path_(std::move(other.path_)), temp_(std::move(other.temp_)), fd_(std::exchange(other.fd_, -1)) {}
+
+AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
+    if (this != &other) {
+        abort();
+        path_ = std::move(other.path_);
+        temp_ = std::move(other.temp_);
+        fd_ = std::exchange(other.fd_, -1);
     }
-    if (::fsync(fd) != 0) return fail(tmp + ": fsync failed");
-    ::close(fd);
-    fd = -1;
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(path + ": rename failed");
-    std::string dir = p.has_parent_path() ? p.parent_path().string() : std::string(".");
-    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) return make_error(dir + ": cannot open directory to make the rename durable");
-    int rc = ::fsync(dfd);
-    ::close(dfd);
-    if (rc != 0) return make_error(dir + ": directory fsync failed: " + std::strerror(errno));
-    return {};
+    return *this;
 }
 
-Status write_all_fd(int fd, const std::uint8_t* data, std::size_t size) {
-    std::size_t done = 0;
-    while (done < size) {
-        ssize_t n = ::write(fd, data + done, size - done);
+AtomicFile::~AtomicFile() { abort(); }
+
+Result<AtomicFile> AtomicFile::create(const std::string& path, unsigned mode) {
+    // 48 random bits: a clash with a live writer is not expected, but a name that exists (a
+    // planted or leftover file) is skipped, never opened.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        std::uint8_t rnd[6];
+        randombytes_buf(rnd, sizeof rnd);
+        std::string temp = path + "." + to_hex(rnd) + ".tmp";
+        const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
+        if (fd >= 0) return AtomicFile(path, std::move(temp), fd);
+        if (errno != EEXIST) return make_error(path + ": cannot create a temp file beside it: " + std::strerror(errno));
+    }
+    return make_error(path + ": cannot create a temp file beside it: every name tried exists");
+}
+
+Error AtomicFile::fail(const std::string& what, int err) {
+    abort();
+    return make_error(path_ + ": " + what + ": " + std::strerror(err));
+}
+
+void AtomicFile::abort() {
+    if (fd_ < 0) return;
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink(temp_.c_str());
+}
+
+Status AtomicFile::write(std::span<const std::uint8_t> data) {
+    if (fd_ < 0) return make_error(path_ + ": write after the file was closed");
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd_, data.data(), data.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return make_error(std::string("write failed: ") + std::strerror(errno));
-        done += static_cast<std::size_t>(n);
+        if (n < 0) return fail("write failed", errno);
+        if (n == 0) return fail("write failed", EIO);   // no progress and no reason: do not spin
+        data = data.subspan(static_cast<std::size_t>(n));
     }
     return {};
 }
 
-}  // namespace
+Status AtomicFile::commit() {
+    if (fd_ < 0) return make_error(path_ + ": commit after the file was closed");
+    if (::fsync(fd_) != 0) return fail("fsync failed", errno);
+    // close() can report a deferred write error (NFS, some FUSE file systems): checked, not ignored.
+    const int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0) {
+        const int e = errno;
+        ::unlink(temp_.c_str());
+        return make_error(path_ + ": close failed: " + std::strerror(e));
+    }
+    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+        const int e = errno;
+        ::unlink(temp_.c_str());
+        return make_error(path_ + ": rename failed: " + std::strerror(e));
+    }
+    const std::filesystem::path p(path_);
+    const std::string dir = p.has_parent_path() ? p.parent_path().string() : std::string(".");
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return make_error(path_ + ": written, but its directory cannot be opened to make the rename durable: " + std::strerror(errno));
+    const int rc = ::fsync(dfd);
+    const int e = errno;
+    ::close(dfd);
+    if (rc != 0) return make_error(path_ + ": written, but the directory fsync failed: " + std::strerror(e));
+    return {};
+}
 
 Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> data) {
-    return replace_file_atomic(path, [&](int fd) { return write_all_fd(fd, data.data(), data.size()); });
+    auto f = AtomicFile::create(path);
+    if (!f) return f.error();
+    EMBASSY_TRY(f->write(data));
+    return f->commit();
 }
 
 Status copy_file_atomic(const std::string& from, const std::string& to) {
     const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
     if (in < 0) return make_error("cannot open the file to copy: " + std::string(std::strerror(errno)));
-    Status s = replace_file_atomic(to, [&](int fd) -> Status {
+    auto copy = [&]() -> Status {
+        auto f = AtomicFile::create(to);
+        if (!f) return f.error();
         std::uint8_t buf[1 << 16];
         while (true) {
             const ssize_t n = ::read(in, buf, sizeof buf);
             if (n < 0 && errno == EINTR) continue;
-            if (n < 0) return make_error(std::string("read failed: ") + std::strerror(errno));
-            if (n == 0) return {};
-            if (auto w = write_all_fd(fd, buf, static_cast<std::size_t>(n)); !w) return w;
+            if (n < 0) return make_error(to + ": reading the source failed: " + std::strerror(errno));
+            if (n == 0) return f->commit();
+            EMBASSY_TRY(f->write({buf, static_cast<std::size_t>(n)}));
         }
-    });
+    };
+    Status s = copy();
     ::close(in);
     return s;
 }

@@ -186,8 +186,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& pa
     int rc = sqlite3_prepare_v2(db->db_, "SELECT count(*) FROM sqlite_master", -1, &st, nullptr);
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
+    if (rc == SQLITE_NOTADB)
         return make_error(where + ": cannot decrypt the database (wrong key, or not a kiosk database)");
+    // Anything else is not the key's fault: a full disk (no room for the WAL index), an I/O error.
+    if (rc != SQLITE_ROW) return make_error(where + ": cannot read the database: " + sqlite3_errstr(rc));
 
     if (!own_heap) {
         auto mem_sec = db->query_int("PRAGMA cipher_memory_security");

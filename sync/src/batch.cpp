@@ -5,7 +5,6 @@
 //  [SECTION] Hashing and manifest (4.2)
 //  [SECTION] Plaintext stream parser (4)
 //  [SECTION] Outer layer: chunks (3)
-//  [SECTION] BatchWriter helpers (5)
 //  [SECTION] detail hooks
 //  [SECTION] BatchWriter (5)
 //  [SECTION] BatchReader (4.3)
@@ -365,30 +364,6 @@ std::string file_label(const Source& s) {
 
 Error prefixed(const Source& s, const Error& e) { return make_error("batch " + file_label(s) + ": " + e.message); }
 
-// [SECTION] BatchWriter helpers (5)
-
-Status write_all(int fd, const std::uint8_t* p, std::size_t n) {
-    while (n > 0) {
-        const ssize_t w = ::write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return make_error(std::string("write failed: ") + std::strerror(errno));
-        }
-        p += w;
-        n -= static_cast<std::size_t>(w);
-    }
-    return {};
-}
-
-Status fsync_dir(const std::filesystem::path& dir) {
-    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return make_error(std::string("cannot open directory to fsync: ") + std::strerror(errno));
-    const int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) return make_error(std::string("directory fsync failed: ") + std::strerror(errno));
-    return {};
-}
-
 }  // namespace
 
 std::uint64_t padded_plaintext_size(std::uint64_t n) {
@@ -543,7 +518,7 @@ Result<VerifiedManifest> verify_batch_bytes(std::span<const std::uint8_t> file,
 
 struct BatchWriter::Impl {
     std::filesystem::path final_path, temp_path;
-    int fd = -1;
+    std::optional<AtomicFile> file;             // the one atomic writer (registry/bytes.hpp)
     bool finished = false;
     bool failed = false;
     registry::SecretBytes state{sizeof(StreamState)};
@@ -559,8 +534,9 @@ struct BatchWriter::Impl {
 
     ~Impl() {
         sodium_memzero(scratch.data(), scratch.capacity());
-        if (fd >= 0) ::close(fd);
     }
+
+    bool open() const { return file && file->is_open(); }
 
     std::string label() const { return "batch " + final_path.filename().string() + ": "; }
 
@@ -568,14 +544,17 @@ struct BatchWriter::Impl {
         unsigned long long clen = 0;
         if (crypto_secretstream_xchacha20poly1305_push(stream_state(state), cipher.data() + 4, &clen, buf.data(), buf_len,
                                                        nullptr, 0, tag) != 0)
-            return make_error("encryption failed");
+            return make_error(label() + "encryption failed");
         for (int i = 0; i < 4; ++i) cipher[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(clen >> (8 * i));
         buf_len = 0;
         file_size += 4 + clen;
-        return write_all(fd, cipher.data(), 4 + static_cast<std::size_t>(clen));
+        // The file's own messages name its path: "batch <path>: write failed: No space left on device".
+        if (auto s = file->write({cipher.data(), 4 + static_cast<std::size_t>(clen)}); !s) return make_error("batch " + s.message());
+        return {};
     }
 
     // A full buffer is pushed only when more bytes arrive, so the last chunk (TAG_FINAL) is never empty.
+    // Its errors (and push's) already say "batch ...".
     Status feed(std::span<const std::uint8_t> data) {
         plaintext += data.size();
         while (!data.empty()) {
@@ -605,12 +584,12 @@ Result<BatchWriter> BatchWriter::open(const std::filesystem::path& final_path, c
     registry::crypto_init();
     auto impl = std::make_unique<Impl>();
     impl->final_path = final_path;
-    impl->temp_path = final_path;
-    impl->temp_path += ".tmp";
     std::error_code ec;
     if (std::filesystem::exists(final_path, ec)) return make_error(impl->label() + "file already exists");
-    impl->fd = ::open(impl->temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (impl->fd < 0) return make_error(impl->label() + "cannot create temp file: " + std::strerror(errno));
+    auto file = AtomicFile::create(final_path.string());
+    if (!file) return make_error("batch " + file.message());
+    impl->temp_path = file->temp_path();
+    impl->file.emplace(std::move(*file));
 
     Bytes header(kMagic.begin(), kMagic.end());
     put_u32(header, kBatchFormatVersion);
@@ -620,9 +599,8 @@ Result<BatchWriter> BatchWriter::open(const std::filesystem::path& final_path, c
     if (crypto_box_seal(header.data() + 12, key.data(), key.size(), coordinator_box.data()) != 0 ||
         crypto_secretstream_xchacha20poly1305_init_push(stream_state(impl->state), header.data() + 12 + kSealedKeySize,
                                                         key.data()) != 0) {
-        // An unusable coordinator key (e.g. all zero): a file nobody could open must not be written.
-        ::close(impl->fd);
-        std::filesystem::remove(impl->temp_path, ec);
+        // An unusable coordinator key (e.g. all zero): a file nobody could open must not be written
+        // (the AtomicFile's destructor removes the temp file).
         return make_error(impl->label() + "cannot encrypt to the coordinator's key (is the coordinator identity valid?)");
     }
     if (batch_id) impl->id = *batch_id;
@@ -630,16 +608,16 @@ Result<BatchWriter> BatchWriter::open(const std::filesystem::path& final_path, c
     hash_init(impl->hs, kPayloadDomain);
     impl->file_size = header.size();
     BatchWriter w(std::move(impl));
-    if (auto s = write_all(w.impl_->fd, header.data(), header.size()); !s) {
+    if (auto s = w.impl_->file->write(header); !s) {
         w.abort();
-        return make_error(w.impl_->label() + s.message());
+        return make_error("batch " + s.message());
     }
     return w;
 }
 
 Status BatchWriter::add(const Record& r) {
     auto& d = *impl_;
-    if (d.finished || d.failed || d.fd < 0) return make_error(d.label() + "writer is closed");
+    if (d.finished || d.failed || !d.open()) return make_error(d.label() + "writer is closed");
     const std::uint64_t seq = record_seq(r);
     if (d.total > 0 && seq <= d.last) return make_error(d.label() + "record sequence does not increase");
     if (d.total >= kMaxRecordsPerBatch) return make_error(d.label() + "too many records");
@@ -648,7 +626,7 @@ Status BatchWriter::add(const Record& r) {
     crypto_generichash_update(&d.hs, d.scratch.data(), d.scratch.size());
     if (auto s = d.feed(d.scratch); !s) {
         d.failed = true;
-        return make_error(d.label() + s.message());
+        return s.error();
     }
     sodium_memzero(d.scratch.data(), d.scratch.size());
     if (d.total == 0) d.first = seq;
@@ -660,7 +638,7 @@ Status BatchWriter::add(const Record& r) {
 
 Result<BatchInfo> BatchWriter::finish(const ManifestFields& fields, const Signer& signer) {
     auto& d = *impl_;
-    if (d.finished || d.failed || d.fd < 0) return make_error(d.label() + "writer is closed");
+    if (d.finished || d.failed || !d.open()) return make_error(d.label() + "writer is closed");
     if (d.total == 0) return make_error(d.label() + "no records");
     if (auto e = seq_rule_error(fields.seq, fields.previous_batch_hash); !e.empty()) return make_error(d.label() + e);
     Manifest m;
@@ -685,29 +663,22 @@ Result<BatchInfo> BatchWriter::finish(const ManifestFields& fields, const Signer
         if (!s) d.failed = true;
         return s;
     };
-    if (auto s = io(d.feed(tail)); !s) return make_error(d.label() + s.message());
+    if (auto s = io(d.feed(tail)); !s) return s.error();
     {   // Zero bytes up to the size bucket, inside the encryption (spec 4.4): the file's size then
         // tells a bucket, not a count of signatures.
         const std::uint64_t padded = padded_plaintext_size(d.plaintext);
         const Bytes zeros(kChunkSize, 0);
         while (d.plaintext < padded) {
             const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(zeros.size(), padded - d.plaintext));
-            if (auto s = io(d.feed({zeros.data(), n})); !s) return make_error(d.label() + s.message());
+            if (auto s = io(d.feed({zeros.data(), n})); !s) return s.error();
         }
     }
-    if (auto s = io(d.push(crypto_secretstream_xchacha20poly1305_TAG_FINAL)); !s) return make_error(d.label() + s.message());
-    if (::fsync(d.fd) != 0) {
-        d.failed = true;
-        return make_error(d.label() + "fsync failed: " + std::strerror(errno));
-    }
-    ::close(d.fd);
-    d.fd = -1;
-    if (std::rename(d.temp_path.c_str(), d.final_path.c_str()) != 0) {
-        d.failed = true;
-        return make_error(d.label() + "rename failed: " + std::strerror(errno));
-    }
-    d.finished = true;
-    if (auto s = fsync_dir(d.final_path.parent_path()); !s) return make_error(d.label() + s.message());
+    if (auto s = io(d.push(crypto_secretstream_xchacha20poly1305_TAG_FINAL)); !s) return s.error();
+    // fsync, rename, fsync the directory. A failure before the rename removed the temp file; one
+    // after it (the directory fsync) leaves a complete batch in place, reported all the same.
+    const Status committed = d.file->commit();
+    d.finished = true;   // committed, or failed with nothing left to remove
+    if (!committed) return make_error("batch " + committed.message());
 
     BatchInfo info;
     info.path = d.final_path;
@@ -722,12 +693,7 @@ Result<BatchInfo> BatchWriter::finish(const ManifestFields& fields, const Signer
 
 void BatchWriter::abort() {
     if (!impl_ || impl_->finished) return;
-    if (impl_->fd >= 0) {
-        ::close(impl_->fd);
-        impl_->fd = -1;
-    }
-    std::error_code ec;
-    std::filesystem::remove(impl_->temp_path, ec);
+    if (impl_->file) impl_->file->abort();
     impl_->finished = true;   // nothing more to clean up
 }
 
@@ -738,10 +704,21 @@ const std::filesystem::path& BatchWriter::temp_path() const { return impl_->temp
 Result<std::size_t> remove_stale_batch_temps(const std::filesystem::path& dir) {
     std::error_code ec;
     std::size_t n = 0;
-    const std::string suffix = std::string(kBatchExtension) + ".tmp";
+    const std::string ext = kBatchExtension;
+    auto ends_with = [](std::string_view s, std::string_view tail) {
+        return s.size() > tail.size() && s.substr(s.size() - tail.size()) == tail;
+    };
+    // "<name>.embatch.<hex>.tmp" (AtomicFile's temp name) or "<name>.embatch.tmp" (older writers).
+    auto is_batch_temp = [&](std::string_view name) {
+        if (!ends_with(name, ".tmp")) return false;
+        name.remove_suffix(4);
+        if (ends_with(name, ext)) return true;
+        const auto dot = name.rfind('.');
+        return dot != std::string_view::npos && ends_with(name.substr(0, dot), ext);
+    };
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        if (is_batch_temp(name)) {
             std::error_code rec;
             if (std::filesystem::remove(it->path(), rec)) ++n;
         }

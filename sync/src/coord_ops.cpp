@@ -4,12 +4,11 @@
 //   [SECTION] Published receipts
 #include "embassy/sync/coord_ops.hpp"
 
+#include "embassy/registry/bytes.hpp"
 #include "embassy/registry/receipt.hpp"
 #include "embassy/registry/text.hpp"
 
 #include <algorithm>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
@@ -44,23 +43,19 @@ std::string csv_cell(std::string_view s) {
 
 namespace {
 
-// Buffered writes to a file descriptor; errors are remembered, not thrown.
-struct FdWriter {
-    explicit FdWriter(int f) : fd(f) {}
-    int fd = -1;
+// Rows gathered into 64 KiB writes through the one atomic writer; the first error is kept and every
+// later put() is a no-op. (The buffer holds names: the executables' operator delete wipes it when freed.)
+struct CsvOut {
+    explicit CsvOut(AtomicFile f) : file(std::move(f)) {}
+    AtomicFile file;
     std::string buf;
-    bool failed = false;
+    Status status;
     void put(std::string_view s) {
         buf.append(s);
         if (buf.size() >= (1 << 16)) flush();
     }
     void flush() {
-        std::size_t off = 0;
-        while (off < buf.size() && !failed) {
-            ssize_t n = ::write(fd, buf.data() + off, buf.size() - off);
-            if (n <= 0) failed = true;
-            else off += static_cast<std::size_t>(n);
-        }
+        if (status.ok() && !buf.empty()) status = file.write(buf);
         buf.clear();
     }
 };
@@ -78,27 +73,22 @@ Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view ap
         if (!row) return row.error();
         if (!*row || known->column_int(0) == 0) return make_error("no signature of appeal '" + std::string(appeal_id) + "' was imported");
     }
-    const fs::path tmp = csv.string() + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return make_error(tmp.string() + ": cannot create");
-    FdWriter w(fd);
-    w.put("given_name,family_name,country,city,signed_on\r\n");
+    // Prepared before the file is created: a failure here leaves nothing to clean up.
     // Consent bit 4 (pass_name_to_addressee) is bit 3 of consent_mask.
     auto st = db.prepare("SELECT duplicate_of IS NOT NULL, withdrawn_at IS NOT NULL, (consent_mask >> 3) & 1, "
                          "given_name, family_name, country, city, date(unix_minute * 60, 'unixepoch') "
                          "FROM signatures WHERE appeal_id = ?1 ORDER BY family_name, given_name, id");
-    if (!st) {
-        ::close(fd);
-        return st.error();
-    }
+    if (!st) return st.error();
+    // The one file that holds names: a fresh temp name beside it, fsync, rename, directory fsync,
+    // and the temp file removed on every way out (AtomicFile).
+    auto file = AtomicFile::create(csv.string());
+    if (!file) return file.error();
+    CsvOut w(std::move(*file));
+    w.put("given_name,family_name,country,city,signed_on\r\n");
     st->bind(1, appeal_id);
     while (true) {
         auto row = st->step();
-        if (!row) {
-            ::close(fd);
-            fs::remove(tmp);
-            return row.error();
-        }
+        if (!row) return row.error();   // w's AtomicFile removes its temp file
         if (!*row) break;
         if (st->column_int(1) != 0) { ++res.withdrawn; continue; }
         if (st->column_int(0) != 0) { ++res.duplicates; continue; }
@@ -116,12 +106,8 @@ Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view ap
         ++res.written;
     }
     w.flush();
-    bool ok = !w.failed && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || std::rename(tmp.c_str(), csv.c_str()) != 0) {
-        fs::remove(tmp);
-        return make_error(csv.string() + ": write failed");
-    }
+    if (!w.status) return w.status.error();
+    if (auto done = w.file.commit(); !done) return done.error();
     return res;
 }
 

@@ -36,18 +36,8 @@ c1=$(cpu); t1=$(date +%s.%N)
 awk -v c="$((c1 - c0))" -v hz="$ticks" -v a="$t0" -v b="$t1" \
   'BEGIN { printf "idle CPU on Welcome over %.0f s: %.2f%% of one core (target <= 5%%)\n", b - a, 100 * c / hz / (b - a) }'
 
-click lang:en
-wait_screen ChooseAppeal
-click appeal:political-prisoners
-wait_screen ReadAppeal
-click read_appeal.next
-wait_screen Details
-type_into field:given_name "Anna"
-type_into field:family_name "Smith"
-type_into search:residence "Pola"
-click country:PL
-type_into field:city "Warsaw"
-click consent:sign_appeal
+open_details en political-prisoners
+fill_details Anna Smith Pola PL Warsaw
 click button.next
 wait_screen Sign
 sleep 1

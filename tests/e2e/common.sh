@@ -1,20 +1,51 @@
 # Shared set-up for the script tests: a coordinator, its public identity, the demo pack, and a kiosk.
-# Usage: . tests/e2e/common.sh; make_kiosk WORKDIR   (needs $SYNC = path of embassy-sync)
+# Usage: . tests/e2e/common.sh; make_kiosk WORKDIR   (needs $SYNC = path of embassy-sync and
+# $SOURCE_DIR = the source tree)
 set -euo pipefail
 export EMBASSY_KDF_SECONDS=0   # key files at the MODERATE floor: tests unlock hundreds of times
 
-make_kiosk() {
+fail() { echo "${0##*/}: FAIL: $*" >&2; exit 1; }
+
+# workdir PREFIX: a fresh $W under $TMPDIR, removed when the script exits however it exits.
+workdir() {
+  W=$(mktemp -d "${TMPDIR:-/tmp}/$1-XXXXXX")
+  trap 'rm -rf "$W"' EXIT
+}
+
+# make_coordinator DIR: DIR/coord (passphrase in DIR/coord.pass), DIR/coordinator.pub, DIR/demo.pack.
+make_coordinator() {
   local w=$1
   mkdir -p "$w"
   printf 'coordinator test passphrase\n' > "$w/coord.pass"
-  printf 'kiosk test passphrase\n' > "$w/kiosk.pass"
   "$SYNC" coord init --dir "$w/coord" --name "Test coordinator" --passphrase-file "$w/coord.pass" >/dev/null
   "$SYNC" coord public-identity --dir "$w/coord" --out "$w/coordinator.pub" >/dev/null
   "$SYNC" coord pack --dir "$w/coord" --in "$SOURCE_DIR/demo/appeals.toml" --out "$w/demo.pack" \
           --passphrase-file "$w/coord.pass" >/dev/null
+}
+
+# coordinator_workdir PREFIX: workdir PREFIX, cd into it, make_coordinator there.
+coordinator_workdir() {
+  workdir "$1"
+  cd "$W"
+  make_coordinator .
+}
+
+# make_kiosk DIR: make_coordinator DIR, and DIR/kiosk (passphrase in DIR/kiosk.pass) bound to it
+# with the demo pack loaded.
+make_kiosk() {
+  local w=$1
+  make_coordinator "$w"
+  printf 'kiosk test passphrase\n' > "$w/kiosk.pass"
   "$SYNC" kiosk init --data-dir "$w/kiosk" --coordinator "$w/coordinator.pub" --name "test kiosk" \
           --passphrase-file "$w/kiosk.pass" >/dev/null
   "$SYNC" kiosk load-pack --data-dir "$w/kiosk" --passphrase-file "$w/kiosk.pass" "$w/demo.pack" >/dev/null
+}
+
+# crash_setup PREFIX: the crash loops' common start: workdir, make_kiosk in it, tick_init.
+crash_setup() {
+  workdir "$1"
+  make_kiosk "$W"
+  tick_init "$W"
 }
 
 # Kill moments for the crash loops (crash_*.sh), taken from what the run observes, never from fixed

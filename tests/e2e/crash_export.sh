@@ -11,10 +11,7 @@
 set -euo pipefail
 SYNC=$1 SOURCE_DIR=$2 CYCLES=${3:-${EXPORT_KILL_CYCLES:-200}}
 . "$SOURCE_DIR/tests/e2e/common.sh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/embassy-crash-export-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-make_kiosk "$W"
-tick_init "$W"
+crash_setup embassy-crash-export
 K=(--data-dir "$W/kiosk" --passphrase-file "$W/kiosk.pass")
 C=(--dir "$W/coord" --passphrase-file "$W/coord.pass")
 mkdir -p "$W/usb"
@@ -25,7 +22,7 @@ awk 'BEGIN { srand(7); for (i = 0; i < 20000; i++) { g = ""; f = ""; for (k = 0;
 
 t_start=$EPOCHREALTIME
 export EMBASSY_TEST_EXPORT_DELAY_US=3000
-has_tmp() { compgen -G "$W/usb/*.embatch.tmp" > /dev/null; }
+has_tmp() { compgen -G "$W/usb/*.embatch.*.tmp" > /dev/null; }
 no_tmp() { ! has_tmp; }
 : > "$W/printed"
 tmp_left=0 recovered=0 seed=0 finished=0 before=0 idle=0 timeouts=0 measured=0 last_measured=0
@@ -34,7 +31,7 @@ limit=300000000   # until a first export is measured: 5 minutes for any wait
 # An export without a kill: how long until its temp file appears, and how long it is written.
 measure_export() {
   local t0 t1 t2 pid
-  rm -f "$W/usb"/*.embatch.tmp   # the poll must see this export's own temp file, not the last kill's
+  rm -f "$W/usb"/*.embatch.*.tmp   # the poll must see this export's own temp file, not the last kill's
   now_us t0
   "$SYNC" kiosk export "${K[@]}" --out "$W/usb" --quiet > "$W/export.out" 2>/dev/null &
   pid=$!
@@ -68,7 +65,7 @@ for ((i = 1; i <= CYCLES; i++)); do
   # The temp file a kill left is removed first when the kill must wait for this export's own;
   # the exporter removes such files itself, which the other cycles and the last export exercise.
   stale=0
-  if ((r == 0)); then has_tmp && stale=1; else rm -f "$W/usb"/*.embatch.tmp; fi
+  if ((r == 0)); then has_tmp && stale=1; else rm -f "$W/usb"/*.embatch.*.tmp; fi
   now_us t0
   "$SYNC" kiosk export "${K[@]}" --out "$W/usb" --quiet > "$W/export.out" 2>/dev/null &
   pid=$!

@@ -14,10 +14,7 @@
 set -euo pipefail
 SYNC=$1 SOURCE_DIR=$2 CYCLES=${3:-${IMPORT_KILL_CYCLES:-60}}
 . "$SOURCE_DIR/tests/e2e/common.sh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/embassy-crash-import-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-make_kiosk "$W"
-tick_init "$W"
+crash_setup embassy-crash-import
 C=(--dir "$W/coord" --passphrase-file "$W/coord.pass")
 KIOSKS=3 RECORDS=1200 BATCHES=12
 "$SYNC" simulate-batches --kiosks $KIOSKS --records $RECORDS --batches $BATCHES --coordinator "$W/coordinator.pub" \

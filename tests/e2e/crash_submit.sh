@@ -10,9 +10,7 @@
 set -euo pipefail
 SYNC=$1 SOURCE_DIR=$2 CYCLES=${3:-${KILL_CYCLES:-200}}
 . "$SOURCE_DIR/tests/e2e/common.sh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/embassy-crash-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-make_kiosk "$W"
+crash_setup embassy-crash
 : > "$W/printed"
 # Canary names (threat 13): after the run no file anywhere under $TMPDIR or in our logs may hold them.
 # Random suffixes: no file that existed before this run can hold them by chance.
@@ -22,7 +20,6 @@ csfx=""
 for _ in 1 2 3 4 5 6 7 8; do csfx+=${cyr[RANDOM % ${#cyr[@]}]}; done
 CANARIES=("Zzkanareyka$sfx" "Qqcanarovich$sfx" "Жжканарэйка$csfx" "Щщканаровіч$csfx")
 printf '%s\t%s\n%s\t%s\n' "${CANARIES[@]}" > "$W/names"
-tick_init "$W"
 t_start=$EPOCHREALTIME
 SUBMITS=200
 receipt_out() { [ -s "$W/out" ]; }

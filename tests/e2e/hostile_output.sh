@@ -6,29 +6,20 @@
 # bytes. Also: `kiosk check` says the log is consistent, not "ok", and how much is unexported.
 # Usage: hostile_output.sh EMBASSY_SYNC SOURCE_DIR
 set -euo pipefail
-SYNC=$1
-SOURCE_DIR=$2
-export EMBASSY_KDF_SECONDS=0
-W=$(mktemp -d "${TMPDIR:-/tmp}/embassy-hostile-e2e-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-cd "$W"
-fail() { echo "hostile_output: FAIL: $*" >&2; exit 1; }
-
-printf 'coordinator test passphrase\n' > c.pass
-"$SYNC" coord init --dir coord --name "E2E coordinator" --passphrase-file c.pass >/dev/null
-"$SYNC" coord public-identity --dir coord --out coord.pub >/dev/null
-"$SYNC" coord pack --dir coord --in "$SOURCE_DIR/demo/appeals.toml" --out demo.pack --passphrase-file c.pass >/dev/null
-"$SYNC" simulate-batches --kiosks 1 --records 3 --batches 1 --coordinator coord.pub --pack demo.pack --out batches --seed 3 --quiet > fps
+SYNC=$1 SOURCE_DIR=$2
+. "$SOURCE_DIR/tests/e2e/common.sh"
+coordinator_workdir embassy-hostile-e2e   # cd there; coord/, coord.pass, coordinator.pub, demo.pack
+"$SYNC" simulate-batches --kiosks 1 --records 3 --batches 1 --coordinator coordinator.pub --pack demo.pack --out batches --seed 3 --quiet > fps
 K1=$(sed -n 1p fps | tr -d ' ')
-"$SYNC" coord enroll --dir coord --passphrase-file c.pass --kiosk-key "batches/$K1.kiosk-key" >/dev/null
+"$SYNC" coord enroll --dir coord --passphrase-file coord.pass --kiosk-key "batches/$K1.kiosk-key" >/dev/null
 
 mkdir stick
 ESC=$(printf '\033'); BEL=$(printf '\007'); RLO=$(printf '\342\200\256')
 cp batches/*.embatch "stick/a${ESC}[8m.embatch"
 printf 'junk' > "stick/b${BEL}${RLO}gpj.embatch"
-"$SYNC" coord import --dir coord --passphrase-file c.pass stick >out 2>err && fail "the junk file was not rejected"
-"$SYNC" coord import --dir coord --passphrase-file c.pass --json stick >out.json 2>>err || true
-"$SYNC" coord report --dir coord --passphrase-file c.pass >>out 2>>err
+"$SYNC" coord import --dir coord --passphrase-file coord.pass stick >out 2>err && fail "the junk file was not rejected"
+"$SYNC" coord import --dir coord --passphrase-file coord.pass --json stick >out.json 2>>err || true
+"$SYNC" coord report --dir coord --passphrase-file coord.pass >>out 2>>err
 cat out out.json err > all
 grep -q 'accepted' out || fail "the renamed batch was not imported: $(cat out)"
 grep -qF 'a\x1B[8m.embatch' out || fail "the escaped name is not shown: $(cat out)"
@@ -39,7 +30,7 @@ done
 
 # The kiosk side: after simulated signatures, check reports what it can vouch for.
 printf 'kiosk test passphrase\n' > k.pass
-"$SYNC" kiosk init --data-dir kiosk --coordinator coord.pub --passphrase-file k.pass >/dev/null
+"$SYNC" kiosk init --data-dir kiosk --coordinator coordinator.pub --passphrase-file k.pass >/dev/null
 "$SYNC" kiosk load-pack --data-dir kiosk --passphrase-file k.pass demo.pack >/dev/null
 "$SYNC" kiosk simulate --data-dir kiosk --passphrase-file k.pass --count 3 --seed 1 --quiet
 "$SYNC" kiosk check --data-dir kiosk --passphrase-file k.pass > check

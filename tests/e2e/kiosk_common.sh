@@ -2,10 +2,16 @@
 # widgets. The kiosk writes the centres of its named widgets to a --ui-map file every frame
 # ("screen <Name>" on the first line, then "<id> <x> <y>"); ids are message keys or
 # "lang:<tag>", "field:<name>", "consent:<purpose>", "country:<code>", "pad", "qr".
-# Usage: . tests/e2e/kiosk_common.sh; start_display; start_kiosk DATA_DIR [kiosk options]
+# Usage: . tests/e2e/kiosk_common.sh; kiosk_workdir; start_display; start_kiosk DATA_DIR [kiosk options]
 set -euo pipefail
 export EMBASSY_KDF_SECONDS=0
 DEMO_PASS="demo kiosk passphrase 2026"
+
+# kiosk_workdir: a fresh $W; at exit the kiosk and the display are stopped and $W removed.
+kiosk_workdir() {
+  W=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-e2e-XXXXXX")
+  trap 'stop_all; rm -rf "$W"' EXIT
+}
 
 fail() {
   echo "FAIL: $*" >&2
@@ -93,14 +99,53 @@ use_layout() {
   sleep 0.5
 }
 
-unlock_and_open() {
-  wait_screen Unlock
+# type_passphrase: the demo passphrase into the passphrase field, then the unlock button.
+type_passphrase() {
   click field:passphrase
   xdotool type --delay 30 "$DEMO_PASS"
   click unlock.button
   wait_screen VolunteerHome 30
+}
+
+unlock_and_open() {
+  wait_screen Unlock
+  type_passphrase
   click volunteer.start_public
   wait_screen Welcome
+}
+
+# volunteer_unlock: from a public screen to the volunteer screen (the shortcut, then the passphrase).
+volunteer_unlock() {
+  xdotool key ctrl+shift+v
+  wait_screen VolunteerAuth
+  type_passphrase
+}
+
+# The registrant's path in steps, each ending on the screen the next one starts from.
+open_details() {  # open_details LANG APPEAL: Welcome -> Details
+  click "lang:$1"
+  wait_screen ChooseAppeal
+  click "appeal:$2"
+  wait_screen ReadAppeal
+  click read_appeal.next
+  wait_screen Details
+}
+fill_details() {  # fill_details GIVEN FAMILY COUNTRY_QUERY COUNTRY CITY: the form, and consent to sign
+  type_into field:given_name "$1"
+  type_into field:family_name "$2"
+  type_into search:residence "$3"
+  click "country:$4"
+  type_into field:city "$5"
+  click consent:sign_appeal
+}
+sign_and_submit() {  # Details (filled) -> Sign -> Review -> Receipt
+  click button.next
+  wait_screen Sign
+  draw_signature
+  click button.next
+  wait_screen Review
+  click button.submit
+  wait_screen Receipt 30
 }
 
 # Draws a signature in the pad with real pointer events: press, a wavy line, release.

@@ -6,11 +6,9 @@
 # while the form still holds the names finds them.
 #   tests/e2e/kiosk_memscan.sh KIOSK_BIN SYNC_BIN
 set -euo pipefail
-KIOSK=$1
-SYNC=$2
+KIOSK=$1 SYNC=$2
 . "$(dirname "$0")/kiosk_common.sh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-e2e-XXXXXX")
-trap 'stop_all; rm -rf "$W"' EXIT
+kiosk_workdir
 
 rnd() { tr -dc 'a-z' </dev/urandom | head -c "$1" || true; }
 GIVEN="Zzkanareyka$(rnd 20)"
@@ -37,43 +35,22 @@ start_display
 EMBASSY_TEST_MEMSCAN="$W/scan" start_kiosk "$W/data"   # the kiosk only, not embassy-sync
 unlock_and_open
 before=$(info_json "$W/data")
-click lang:en
-wait_screen ChooseAppeal
-click appeal:political-prisoners
-wait_screen ReadAppeal
-click read_appeal.next
-wait_screen Details
-type_into field:given_name "$GIVEN"
-type_into field:family_name "$FAMILY"
-type_into search:residence "Lit"
-click country:LT
-type_into field:city "Vilnius"
-click consent:sign_appeal
+open_details en political-prisoners
+fill_details "$GIVEN" "$FAMILY" Lit LT Vilnius
 
 # Positive control: the form holds the names now, so the scan must find them.
 kill -USR2 "$KIOSK_PID"
 held=$(scan_count request)
 [ "$held" -gt 0 ] || fail "the scan found no canary while the form holds the names: it cannot see them"
 
-click button.next
-wait_screen Sign
-draw_signature
-click button.next
-wait_screen Review
-click button.submit
-wait_screen Receipt 30
+sign_and_submit
 click button.done
 wait_screen Welcome
 after=$(info_json "$W/data")
 [ "$before" != "$after" ] || fail "the signature was not stored"
 
 # The volunteer locks.
-xdotool key ctrl+shift+v
-wait_screen VolunteerAuth
-click field:passphrase
-xdotool type --delay 30 "$DEMO_PASS"
-click unlock.button
-wait_screen VolunteerHome 30
+volunteer_unlock
 click volunteer.lock
 wait_screen Unlock 30
 left=$(scan_count lock)

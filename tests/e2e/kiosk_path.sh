@@ -4,11 +4,9 @@
 # screenshot with zbarimg and checked against the kiosk's stored commitment with embassy-sync.
 #   tests/e2e/kiosk_path.sh KIOSK_BIN SYNC_BIN
 set -euo pipefail
-KIOSK=$1
-SYNC=$2
+KIOSK=$1 SYNC=$2
 . "$(dirname "$0")/kiosk_common.sh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-e2e-XXXXXX")
-trap 'stop_all; rm -rf "$W"' EXIT
+kiosk_workdir
 
 start_display
 start_kiosk "$W/data"
@@ -18,25 +16,9 @@ register() {  # register LANG GIVEN FAMILY COUNTRY_QUERY COUNTRY CITY XKB_LAYOUT
   local lang=$1
   use_layout "$7"
   wait_screen Welcome
-  click "lang:$lang"
-  wait_screen ChooseAppeal
-  click appeal:political-prisoners
-  wait_screen ReadAppeal
-  click read_appeal.next
-  wait_screen Details
-  type_into field:given_name "$2"
-  type_into field:family_name "$3"
-  type_into search:residence "$4"
-  click "country:$5"
-  type_into field:city "$6"
-  click consent:sign_appeal
-  click button.next
-  wait_screen Sign
-  draw_signature
-  click button.next
-  wait_screen Review
-  click button.submit
-  wait_screen Receipt 30
+  open_details "$lang" political-prisoners
+  fill_details "$2" "$3" "$4" "$5" "$6"
+  sign_and_submit
   sleep 0.5
   import -window root "$W/receipt-$lang.png"
   local code

@@ -4,12 +4,10 @@
 # (2) in public mode Escape, Alt+F4 and a WM_DELETE_WINDOW close request leave the kiosk running.
 #   tests/e2e/kiosk_privacy.sh KIOSK_BIN SYNC_BIN
 set -euo pipefail
-KIOSK=$1
-SYNC=$2
+KIOSK=$1 SYNC=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/kiosk_common.sh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-e2e-XXXXXX")
-trap 'stop_all; rm -rf "$W"' EXIT
+kiosk_workdir
 
 start_display
 # Short timeouts so the test is quick: 4 s quiet, then a 3 s "Are you still there?" countdown.
@@ -19,12 +17,7 @@ before=$(info_json "$W/data")
 
 to_details() {
   wait_screen Welcome
-  click lang:en
-  wait_screen ChooseAppeal
-  click appeal:free-elections
-  wait_screen ReadAppeal
-  click read_appeal.next
-  wait_screen Details
+  open_details en free-elections
   xdotool mousemove 1900 1070   # park the pointer away from every widget (no hover highlight)
   sleep 0.6
 }
@@ -81,12 +74,7 @@ alive || fail "a close request on Details closed the kiosk"
 [ "$(screen_now)" = Details ] || fail "close attempts left Details"
 echo "Escape, Alt+F4 and WM_DELETE_WINDOW ignored in public mode"
 # In volunteer mode a close request is honoured (so the check above can fail).
-xdotool key ctrl+shift+v
-wait_screen VolunteerAuth
-click field:passphrase
-xdotool type --delay 30 "$DEMO_PASS"
-click unlock.button
-wait_screen VolunteerHome 30
+volunteer_unlock
 python3 "$HERE/wm_delete.py" "$WIN"
 for _ in $(seq 50); do alive || break; sleep 0.1; done
 alive && fail "volunteer mode ignored the close request"

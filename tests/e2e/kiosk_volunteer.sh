@@ -6,12 +6,9 @@
 # holds no registrant's personal data but still counts the signature.
 #   tests/e2e/kiosk_volunteer.sh KIOSK_BIN SYNC_BIN
 set -euo pipefail
-KIOSK=$1
-SYNC=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/kiosk_common.sh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-e2e-XXXXXX")
-trap 'stop_all; rm -rf "$W"' EXIT
+KIOSK=$1 SYNC=$2
+. "$(dirname "$0")/kiosk_common.sh"
+kiosk_workdir
 COORD="$W/data/demo-coordinator"                        # where --demo puts its coordinator (app.cpp)
 printf '%s\n' "demo coordinator passphrase 2026" > "$W/coord.pass"
 STICK="$W/stick"                                         # stands in for a USB stick
@@ -50,37 +47,16 @@ start_kiosk "$W/data" --input-idle 60 --idle-warning 10 --receipt-idle 20 --volu
 unlock_and_open
 
 # One registrant, English, mouse-drawn signature.
-click lang:en
-wait_screen ChooseAppeal
-click appeal:political-prisoners
-wait_screen ReadAppeal
-click read_appeal.next
-wait_screen Details
-type_into field:given_name "Ana"
-type_into field:family_name "Kowalczyk"
-type_into search:residence "Pola"
-click country:PL
-type_into field:city "Gdansk"
-click consent:sign_appeal
-click button.next
-wait_screen Sign
-draw_signature
-click button.next
-wait_screen Review
-click button.submit
-wait_screen Receipt 30
+open_details en political-prisoners
+fill_details Ana Kowalczyk Pola PL Gdansk
+sign_and_submit
 click button.done
 wait_screen Welcome
 info=$(info_json "$W/data")
 echo "$info" | grep -q '"registrants":1,"signatures":1,' || fail "after one registrant: $info"
 
 # Volunteer screen: the shortcut, then the passphrase.
-xdotool key ctrl+shift+v
-wait_screen VolunteerAuth
-click field:passphrase
-xdotool type --delay 30 "$DEMO_PASS"
-click unlock.button
-wait_screen VolunteerHome 30
+volunteer_unlock
 
 # Export batch into the stick.
 click volunteer.export

@@ -10,9 +10,7 @@
 set -euo pipefail
 SYNC=$1 SOURCE_DIR=$2
 . "$SOURCE_DIR/tests/e2e/common.sh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/embassy-memscan-XXXXXX")
-trap 'rm -rf "$W"' EXIT
-fail() { echo "memscan_cli: FAIL: $*" >&2; exit 1; }
+workdir embassy-memscan
 
 rnd() { tr -dc 'a-z' </dev/urandom | head -c "$1" || true; }
 cyr=(б в г д ж з й к л м н п р с т ф х ц ч ш)

@@ -2,6 +2,7 @@
 // atomic writing and bounded memory (THREAT-MODEL rows 3, 5, 8, 11, 12; docs/threat-model.md).
 #include "batch_support.hpp"
 #include "doc_layout.hpp"
+#include "file_limit.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
@@ -119,7 +120,7 @@ TEST_CASE("a batch round-trips thousands of records byte for byte", "[sync][batc
     const auto info = write_batch(path, k, recs);
     CHECK(info.file_size == std::filesystem::file_size(path));
     CHECK(info.file_size > 3 * kChunkSize);              // several chunks
-    CHECK(!std::filesystem::exists(path.string() + ".tmp"));
+    CHECK(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()) == 1);  // no temp file left
     CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
           (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
 
@@ -470,7 +471,8 @@ TEST_CASE("an aborted or abandoned writer leaves no file behind", "[sync][batch]
         REQUIRE(w.ok());
         REQUIRE(w->add(EventRecord{1, 1, "e", "c", "PL", "2024-01-01"}).ok());
         CHECK(std::filesystem::exists(w->temp_path()));
-        CHECK(w->temp_path() == std::filesystem::path(path.string() + ".tmp"));
+        CHECK(w->temp_path().parent_path() == dir);
+        CHECK(w->temp_path().filename().string().rfind(path.filename().string() + ".", 0) == 0);
         w->abort();
         CHECK_FALSE(std::filesystem::exists(w->temp_path()));
     }
@@ -480,16 +482,57 @@ TEST_CASE("an aborted or abandoned writer leaves no file behind", "[sync][batch]
         REQUIRE(w->add(EventRecord{1, 1, "e", "c", "PL", "2024-01-01"}).ok());
     }   // destroyed without finish
     CHECK(std::filesystem::is_empty(dir));
-    // A crash leaves a .tmp: it is cleaned up, never read as a batch.
+    // A crash leaves a .tmp (today's name, or an older writer's): it is cleaned up, never read as a batch.
     spit(dir / "0123456789abcdef.embatch.tmp", Bytes{1, 2, 3});
+    spit(dir / "0123456789abcdef.embatch.a1b2c3d4e5f6.tmp", Bytes{1, 2, 3});
     spit(dir / "keep.txt", Bytes{1});
+    spit(dir / "keep.key.a1b2c3d4e5f6.tmp", Bytes{1});   // another file's temp: not the exporter's to remove
     auto removed = remove_stale_batch_temps(dir);
     REQUIRE(removed.ok());
-    CHECK(*removed == 1);
+    CHECK(*removed == 2);
     CHECK(std::filesystem::exists(dir / "keep.txt"));
+    CHECK(std::filesystem::exists(dir / "keep.key.a1b2c3d4e5f6.tmp"));
+    std::filesystem::remove(dir / "keep.key.a1b2c3d4e5f6.tmp");
+    // A file under the old fixed temp name does not stop a writer (O_EXCL on a fixed name did).
+    spit(path.string() + ".tmp", Bytes{9});
+    {
+        auto w = BatchWriter::open(path, k.box_pk);
+        REQUIRE(w.ok());
+        CHECK(w->temp_path() != std::filesystem::path(path.string() + ".tmp"));
+    }
+    std::filesystem::remove(path.string() + ".tmp");
     // An existing final file is never overwritten.
     write_batch(path, k, make_records(2));
     CHECK_FALSE(BatchWriter::open(path, k.box_pk).ok());
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a writer that meets a full disk fails naming the file and leaves neither a batch nor a temp file", "[sync][batch][diskfull]") {
+    Keys k;
+    auto dir = temp_dir("diskfull");
+    const auto path = dir / random_batch_file_name();
+    const auto recs = make_records(400);   // several chunks: the limit bites in the middle
+    {
+        test::FileSizeLimit full(96 * 1024);
+        REQUIRE(full.ok());
+        auto w = BatchWriter::open(path, k.box_pk);
+        REQUIRE(w.ok());
+        Status s;
+        for (const auto& r : recs)
+            if (s = w->add(r); !s) break;
+        std::string message = s.ok() ? std::string() : s.message();
+        if (s.ok()) {
+            auto f = w->finish(k.fields(), k.signer());
+            REQUIRE_FALSE(f.ok());
+            message = f.message();
+        }
+        CHECK(message == "batch " + path.string() + ": write failed: File too large");
+        CHECK_FALSE(w->finish(k.fields(), k.signer()).ok());   // closed after the failure
+    }
+    CHECK(std::filesystem::is_empty(dir));
+    // With room again the same batch is written.
+    const auto info = write_batch(path, k, recs);
+    CHECK(info.file_size == std::filesystem::file_size(path));
     std::filesystem::remove_all(dir);
 }
 

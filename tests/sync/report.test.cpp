@@ -1,6 +1,7 @@
 // After import: reports, signatories export, withdrawal, published receipts, acknowledgement and
 // the kiosk's purge (threat 14).
 #include "coord_fixture.hpp"
+#include "file_limit.hpp"
 
 #include "embassy/registry/db.hpp"
 #include "embassy/registry/receipt.hpp"
@@ -167,6 +168,36 @@ TEST_CASE("signatories: only consenting, counted, not withdrawn; RFC 4180", "[sy
         REQUIRE(none.ok());
         CHECK_FALSE(*none);
     }
+}
+
+TEST_CASE("the signatories CSV is written through a fresh temp file and leaves nothing on a failed write", "[sync][report][diskfull]") {
+    Imported w;
+    const fs::path dir = w.tmp.path / "csv";   // ("out" holds the fixture's batches)
+    fs::create_directories(dir);
+    const fs::path csv = dir / "signatories.csv";
+    // A file under the old fixed temp name (another writer's, or planted) is neither truncated nor
+    // renamed into place.
+    std::ofstream(dir / "signatories.csv.tmp") << "planted";
+    REQUIRE(sync::export_signatories(*w.c, "political-prisoners", csv).ok());
+    CHECK(slurp(dir / "signatories.csv.tmp") == "planted");
+    CHECK_THAT(slurp(csv), ContainsSubstring("Bialiatski"));
+    fs::remove(dir / "signatories.csv.tmp");
+    fs::remove(csv);
+
+    {   // A full disk (test::FileSizeLimit below the header line's size): the export fails naming
+        // the file and no name, and leaves no file at all.
+        test::FileSizeLimit full(16);
+        REQUIRE(full.ok());
+        auto r = sync::export_signatories(*w.c, "political-prisoners", csv);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.message() == csv.string() + ": write failed: File too large");
+    }
+    CHECK(fs::is_empty(dir));
+    // Room again: the same export succeeds.
+    auto again = sync::export_signatories(*w.c, "political-prisoners", csv);
+    REQUIRE(again.ok());
+    CHECK(again->written == 2);
+    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
 }
 
 TEST_CASE("published receipts: listed, not found, and a tampered root is refused", "[sync][report][receipts]") {

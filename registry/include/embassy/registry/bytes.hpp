@@ -94,11 +94,50 @@ private:
     bool ok_ = true;
 };
 
-// Read a whole (small) file; write a file atomically: temp file in the same directory, fsync,
-// rename, fsync the directory. Mode 0600.
+// Read a whole (small) file.
 Result<Bytes> read_file(const std::string& path, std::size_t max_size);
+
+// The one way this project replaces a file: written as a stream into a temp file beside the target
+// and put in its place only when complete, so a reader (or the next start after a crash or a full
+// disk) sees the old file or the new one, never a part.
+//  - create(): a fresh temp name in the target's directory, "<target>.<12 hex digits>.tmp", opened
+//    O_EXCL | O_CLOEXEC with the caller's mode (less the umask): two writers of one target never
+//    share, truncate or rename each other's temp file, and a name planted there in advance is
+//    never followed or reused.
+//  - write(): appends; nothing is buffered here (the caller picks the chunk size, and no copy of
+//    the content is kept).
+//  - commit(): fsync the file, rename it over the target, fsync the directory (the rename itself is
+//    then durable).
+//  - Any failure, abort() or destruction before commit() removes the temp file; the target is left
+//    as it was. After a failed write() the file is closed, and write() and commit() fail.
+// Messages name the target's path as the caller gave it and the system's reason, never content.
+class AtomicFile {
+public:
+    static Result<AtomicFile> create(const std::string& path, unsigned mode = 0600);
+    AtomicFile(AtomicFile&& other) noexcept;
+    AtomicFile& operator=(AtomicFile&& other) noexcept;
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+    ~AtomicFile();
+
+    Status write(std::span<const std::uint8_t> data);
+    Status write(std::string_view text) { return write(as_bytes(text)); }
+    Status commit();
+    void abort();                                   // remove the temp file; idempotent
+    bool is_open() const { return fd_ >= 0; }       // false once committed, aborted or failed
+    const std::string& path() const { return path_; }
+    const std::string& temp_path() const { return temp_; }
+
+private:
+    AtomicFile(std::string path, std::string temp, int fd);
+    Error fail(const std::string& what, int err);   // abort(), then "<path>: <what>: <reason>"
+    std::string path_, temp_;
+    int fd_ = -1;
+};
+
+// A whole buffer through one AtomicFile (mode 0600).
 Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> data);
-// The same for a copy of a file of any size, streamed (the copy is 0600 whatever the source's mode).
+// A copy of a file of any size, streamed through one AtomicFile (0600 whatever the source's mode).
 Status copy_file_atomic(const std::string& from, const std::string& to);
 
 }  // namespace embassy

@@ -221,7 +221,8 @@ std::string random_batch_file_name();
 // [SECTION] BatchWriter
 class BatchWriter {
 public:
-    // Creates final_path + ".tmp" (0600, O_EXCL) and writes the outer header. final_path must not exist.
+    // Creates a temp file beside final_path through AtomicFile ("<name>.embatch.<12 hex>.tmp", 0600,
+    // O_EXCL) and writes the outer header. final_path must not exist.
     // batch_id: normally random; the exporter passes the id it recorded when it re-writes a batch whose
     // file was lost in a crash, so the manifest (and the batch hash) come out identical.
     static Result<BatchWriter> open(const std::filesystem::path& final_path, const BoxPublicKey& coordinator_box,
@@ -249,7 +250,8 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Remove leftover "*.embatch.tmp" files in dir (from a crash during export). Returns how many.
+// Remove leftover temp files of batches in dir (from a crash during export): "*.embatch.<hex>.tmp",
+// and "*.embatch.tmp" as writers before AtomicFile named them. Returns how many.
 Result<std::size_t> remove_stale_batch_temps(const std::filesystem::path& dir);
 
 // [SECTION] BatchReader
