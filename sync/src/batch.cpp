@@ -595,9 +595,9 @@ Result<BatchWriter> BatchWriter::open(const std::filesystem::path& final_path, c
     put_u32(header, kBatchFormatVersion);
     registry::SecretBytes key(crypto_secretstream_xchacha20poly1305_KEYBYTES);
     crypto_secretstream_xchacha20poly1305_keygen(key.data());
-    header.resize(12 + kSealedKeySize + crypto_secretstream_xchacha20poly1305_HEADERBYTES);
-    if (crypto_box_seal(header.data() + 12, key.data(), key.size(), coordinator_box.data()) != 0 ||
-        crypto_secretstream_xchacha20poly1305_init_push(stream_state(impl->state), header.data() + 12 + kSealedKeySize,
+    header.resize(H::chunks);
+    if (crypto_box_seal(header.data() + H::sealed_key, key.data(), key.size(), coordinator_box.data()) != 0 ||
+        crypto_secretstream_xchacha20poly1305_init_push(stream_state(impl->state), header.data() + H::stream_header,
                                                         key.data()) != 0) {
         // An unusable coordinator key (e.g. all zero): a file nobody could open must not be written
         // (the AtomicFile's destructor removes the temp file).

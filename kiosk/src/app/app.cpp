@@ -12,6 +12,7 @@
 
 #include "embassy/data_dir.hpp"
 #include "embassy/kiosk/form.hpp"
+#include "embassy/registry/bytes.hpp"
 #include "embassy/registry/countries.hpp"
 #include "embassy/registry/keyfile.hpp"
 #include "embassy/registry/pack.hpp"
@@ -144,8 +145,7 @@ bool App::Prepare(std::string& error) {
         if (!id) { error = id.message(); return false; }
         if (auto s = (*store)->set_active_event(*id); !s) { error = s.message(); return false; }
         // Ship a copy of the demo material so the volunteer screen's Load pack has a file to pick.
-        std::ofstream(opts_.data_dir / "demo.pack", std::ios::binary)
-            .write(reinterpret_cast<const char*>(pack->data()), static_cast<std::streamsize>(pack->size()));  // NOLINT
+        if (auto s = write_file_atomic((opts_.data_dir / "demo.pack").string(), *pack); !s) { error = s.message(); return false; }
         (*store)->lock();
     }
     kiosk::Settings s;

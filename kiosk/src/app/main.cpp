@@ -12,6 +12,7 @@
 #include "app.hpp"
 
 #include "embassy/data_dir.hpp"
+#include "embassy/registry/bytes.hpp"
 #include "embassy/registry/memscan.hpp"
 #include "embassy/registry/secure.hpp"
 #include "embassy/registry/wiped_memory.hpp"
@@ -131,9 +132,8 @@ std::string WriteUiMap(App& app, const std::string& path, const std::string& las
         text += id + " " + std::to_string(static_cast<int>((r[0] + r[2]) * 0.5f)) + " " +
                 std::to_string(static_cast<int>((r[1] + r[3]) * 0.5f)) + "\n";
     if (text == last) return last;
-    const std::string tmp = path + ".tmp";
-    { std::ofstream(tmp) << text; }
-    std::rename(tmp.c_str(), path.c_str());
+    // Read by the e2e scripts while the kiosk runs: replaced whole, never seen half-written.
+    if (!embassy::write_file_atomic(path, embassy::as_bytes(text))) return last;
     return text;
 }
 

@@ -15,7 +15,7 @@ namespace embassy::sync {
 
 inline constexpr std::size_t kAckSize = 204;
 
-// Where each field sits (docs/batch-format.md, section 6; tests/sync/layout.test.cpp compares these
+// Where each field sits (docs/batch-format.md, section 6; tests/sync/ack.test.cpp compares these
 // with the table there). Fields follow each other in this order with no gaps.
 namespace ack_layout {
 inline constexpr std::size_t magic = 0;              // "EMB-ACK "

@@ -46,7 +46,7 @@ inline constexpr std::size_t kSignatureSize = 64;
 inline constexpr std::size_t kBatchHeaderSize = 116;         // magic + version + sealed key + stream header
 inline constexpr const char* kBatchExtension = ".embatch";
 
-// The outer header's fields (docs/batch-format.md, section 3; tests/sync/layout.test.cpp compares
+// The outer header's fields (docs/batch-format.md, section 3; tests/sync/batch.test.cpp compares
 // these with the table there): what a seized file shows before its chunks.
 namespace batch_header_layout {
 inline constexpr std::size_t magic = 0;              // "EMBBATCH"

@@ -39,7 +39,7 @@ bool verify_inclusion(const Hash& leaf, std::uint64_t index, std::uint64_t tree_
 inline constexpr std::uint64_t kMaxPublishedReceipts = 16'777'216;
 inline constexpr std::size_t kReceiptsRootSize = 156;
 
-// Where each field sits (docs/batch-format.md, sections 7.2 and 7.3; tests/sync/layout.test.cpp
+// Where each field sits (docs/batch-format.md, sections 7.2 and 7.3; merkle.test.cpp
 // compares these with the tables there). Fields follow each other in this order with no gaps.
 namespace receipts_root_layout {
 inline constexpr std::size_t magic = 0;              // "EMB-ROOT"
