@@ -4,6 +4,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+using namespace embassy;
 using namespace embassy::registry;
 
 namespace {
