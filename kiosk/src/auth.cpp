@@ -23,7 +23,7 @@ namespace {
 
 // Common passwords and the words a Belarusian passphrase reaches for first (Latin, Łacinka and
 // Cyrillic), plus the demo's names. Lower case; matched anywhere inside the passphrase.
-constexpr std::array<std::string_view, 96> kDictionary = {
+constexpr std::array<std::string_view, 124> kDictionary = {
     // passwords people reuse
     "password", "passwort", "passw0rd", "haslo", "hasło", "slaptazodis", "parol", "пароль", "qwerty",
     "йцукен", "letmein", "iloveyou", "welcome", "admin", "secret", "monkey", "dragon", "football",
@@ -41,6 +41,11 @@ constexpr std::array<std::string_view, 96> kDictionary = {
     "вязняў", "выбары",
     // the demo kiosk's own names
     "embassy", "kiosk", "demo", "rally", "warszawa", "appeal",
+    // The Setup screen's own example passphrase, in every catalog (setup.passphrase.suggest): every
+    // attacker has read it, so copying it must not pass (tests/kiosk_ui/catalogs.test.cpp).
+    "river", "lantern", "maple", "orbit", "raka", "lichtar", "klon", "arbita", "рака", "ліхтар", "клён",
+    "арбіта", "fluss", "laterne", "ahorn", "umlaufbahn", "upė", "žibintas", "klevas", "orbita", "rzeka",
+    "latarnia", "река", "фонарь", "орбита", "річка", "клен", "орбіта",
 };
 
 // Keyboard rows for walks ("qwerty", "1qaz", "йцукен", "фыва"): a key touches its neighbours in

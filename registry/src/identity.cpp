@@ -89,10 +89,7 @@ Result<PublicIdentity> parse_public_identity(std::string_view text) {
     const auto name_line = lines[1];
     if (name_line.substr(0, 6) != "name: ") return line_error(2, "expected 'name: ' followed by the coordinator's name");
     const auto name = name_line.substr(6);
-    if (name.empty() || name.size() > max_name) return line_error(2, "name must be 1-200 bytes");
-    if (!is_valid_utf8(name)) return line_error(2, "name is not valid UTF-8");
-    for (char c : name)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return line_error(2, "name contains a control character");
+    if (auto ok = check_label(name, "name", max_name); !ok) return line_error(2, ok.message());
     id.name = std::string(name);
 
     if (lines.size() < 3) return ends_early();

@@ -200,6 +200,14 @@ Status validate_utf8(std::string_view s) {
     return {};
 }
 
+Status check_label(std::string_view s, std::string_view what, std::size_t max_bytes) {
+    const std::string w(what);
+    if (s.empty() || s.size() > max_bytes) return make_error(w + " must be 1-" + std::to_string(max_bytes) + " bytes");
+    if (!is_valid_utf8(s)) return make_error(w + " is not valid UTF-8");
+    if (terminal_safe(s) != s) return make_error(w + " contains a control, bidi or line control character, or a backslash");
+    return {};
+}
+
 std::string terminal_safe(std::string_view s) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;

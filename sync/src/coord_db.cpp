@@ -3,6 +3,7 @@
 //   [SECTION] Opening
 //   [SECTION] Kiosks
 #include "embassy/sync/coord_db.hpp"
+#include "embassy/registry/text.hpp"
 
 #include <sodium.h>
 
@@ -336,6 +337,8 @@ constexpr const char* kKioskColumns =
 
 Result<EnrolledKiosk> Coordinator::enroll(const SignPublicKey& kiosk_key, std::string_view name) {
     if (auto k = kiosk_by_key(kiosk_key)) return *k;  // enrolling twice is harmless
+    // Printed in reports, CSV and HTML: the same label rule as the coordinator's own name.
+    if (auto ok = registry::check_label(name, "enroll: kiosk name"); !ok) return ok.error();
     const Hash zero{};
     auto st = db_->prepare("INSERT INTO kiosks(public_key, fingerprint, name, enrolled_at, last_batch_hash, log_head) "
                            "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");

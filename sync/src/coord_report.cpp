@@ -214,7 +214,10 @@ std::string report_csv(const CoordReport& r) {
 
 namespace {
 
-std::string esc(std::string_view s) {
+// Controls, bidi controls and invalid UTF-8 first made visible (terminal_safe: a report opened in
+// a browser or printed must not show spoofed text), then the HTML specials.
+std::string esc(std::string_view raw) {
+    const std::string s = registry::terminal_safe(raw);
     std::string o;
     for (char c : s) {
         switch (c) {

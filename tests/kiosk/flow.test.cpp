@@ -27,13 +27,13 @@ TEST_CASE("first-run setup goes from passphrase to the volunteer screen", "[kios
     CHECK(h.screen() == Screen::SetupPassphrase);
     CHECK(h.flow.notice.key == "setup.passphrase.too_weak");
 
-    h.flow.auth.passphrase = "river lantern maple orbit";
-    h.flow.auth.confirm = "river lantern maple orbiT";
+    h.flow.auth.passphrase = "copper meadow violin harbor";
+    h.flow.auth.confirm = "copper meadow violin harboR";
     h.send(ev::Next{});
     CHECK(h.screen() == Screen::SetupPassphrase);
     CHECK(h.flow.notice.key == "setup.passphrase.mismatch");
 
-    h.flow.auth.confirm = "river lantern maple orbit";
+    h.flow.auth.confirm = "copper meadow violin harbor";
     h.send(ev::Next{});
     REQUIRE(h.screen() == Screen::SetupIdentity);
 
@@ -48,7 +48,7 @@ TEST_CASE("first-run setup goes from passphrase to the volunteer screen", "[kios
     CHECK(h.flow.setup.identity_fingerprint == "3F2A 9C01 77D4 0B1E 5A60");
     CHECK(has<fx::CreateKiosk>(h.send(ev::Next{})));
     CHECK(h.flow.busy);
-    CHECK(h.flow.auth.passphrase == "river lantern maple orbit");  // the app reads it now
+    CHECK(h.flow.auth.passphrase == "copper meadow violin harbor");  // the app reads it now
     h.send(ev::KioskCreated{});
     REQUIRE(h.screen() == Screen::SetupPack);
     CHECK(h.flow.auth.passphrase.empty());
@@ -90,7 +90,7 @@ TEST_CASE("first-run setup goes from passphrase to the volunteer screen", "[kios
 
 TEST_CASE("setup screens go back where it is safe", "[kiosk][flow][setup]") {
     Harness h(Flow::first_run({}, TimePoint{}));
-    h.flow.auth.passphrase = h.flow.auth.confirm = "river lantern maple orbit";
+    h.flow.auth.passphrase = h.flow.auth.confirm = "copper meadow violin harbor";
     h.send(ev::Next{});
     h.send(ev::Back{});
     CHECK(h.screen() == Screen::SetupPassphrase);
@@ -116,7 +116,7 @@ TEST_CASE("setup screens go back where it is safe", "[kiosk][flow][setup]") {
 
 TEST_CASE("a failed operation shows its message and ends the busy state", "[kiosk][flow][setup]") {
     Harness h(Flow::first_run({}, TimePoint{}));
-    h.flow.auth.passphrase = h.flow.auth.confirm = "river lantern maple orbit";
+    h.flow.auth.passphrase = h.flow.auth.confirm = "copper meadow violin harbor";
     h.send(ev::Next{});
     h.send(ev::FileChosen{"id"});
     REQUIRE(h.flow.busy);

@@ -90,8 +90,8 @@ struct Harness {
 // First run up to the event screen: passphrase, identity, kiosk created, a pack of two appeals.
 inline Harness at_setup_event() {
     Harness h(Flow::first_run({}, TimePoint{}));
-    h.flow.auth.passphrase = "river lantern maple orbit";
-    h.flow.auth.confirm = "river lantern maple orbit";
+    h.flow.auth.passphrase = "copper meadow violin harbor";
+    h.flow.auth.confirm = "copper meadow violin harbor";
     h.send(ev::Next{});
     h.send(ev::FileChosen{"coordinator.pub"});
     h.send(ev::IdentityLoaded{"3F2A 9C01"});

@@ -83,3 +83,24 @@ TEST_CASE("catalog messages the flow formats carry the placeholders it fills", "
     CHECK(embassy::ui::Placeholders(en.tr("volunteer.ack.done")) == S{"count"});
     CHECK(embassy::ui::Placeholders(en.tr("setup.identity.loaded")) == S{"fingerprint"});
 }
+
+TEST_CASE("the Setup screen's example passphrase, copied from any catalog, does not pass the gate", "[kiosk_ui][i18n][passphrase]") {
+    embassy::ui::Catalogs cats;
+    std::vector<std::string> errors;
+    cats.LoadDirectory(i18n_dir, &errors);
+    REQUIRE(errors.empty());
+    // The example sits between the catalog's opening and closing quotation marks.
+    const std::regex quoted("(?:\xE2\x80\x9C|\xE2\x80\x9E|\xC2\xAB)([^\xE2\xC2]+)(?:\xE2\x80\x9D|\xE2\x80\x9C|\xC2\xBB)");
+    for (const auto& lang : embassy::kiosk::languages) {
+        INFO(lang.tag);
+        const auto* c = cats.Find(lang.tag);
+        REQUIRE(c);
+        const std::string tip = c->tr("setup.passphrase.suggest");
+        std::smatch m;
+        REQUIRE(std::regex_search(tip, m, quoted));
+        const std::string example = m[1].str();
+        INFO(example);
+        CHECK(embassy::kiosk::passphrase_strength(example).score < embassy::kiosk::min_passphrase_score);
+        CHECK_FALSE(embassy::kiosk::passphrase_acceptable(example));
+    }
+}

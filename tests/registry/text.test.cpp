@@ -180,6 +180,19 @@ TEST_CASE("phone is optional: digits with an optional leading plus", "[registry]
 }
 
 
+TEST_CASE("a label is accepted only if it prints as typed", "[registry][text][escape]") {
+    for (std::string_view ok : {"Kiosk 1", "Кіёск Варшава — намёт", "Łódź/ul. 3 (b)", "\xE4\xB8\xAD"})
+        CHECK(check_label(ok, "name").ok());
+    for (std::string_view bad : {"", "a\x1b[8mb", "bell\a", "rlo\xE2\x80\xAEx", "ls\xE2\x80\xA8x", "c1\xC2\x85",
+                                 "tab\tx", "back\\slash", "\xFF", "del\x7F"}) {
+        auto r = check_label(bad, "kiosk name");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.message().rfind("kiosk name ", 0) == 0);
+    }
+    CHECK_FALSE(check_label(std::string(201, 'x'), "name").ok());
+    CHECK(check_label(std::string(200, 'x'), "name").ok());
+}
+
 TEST_CASE("terminal_safe escapes every control, bidi control and invalid byte, and nothing else", "[registry][text][escape]") {
     struct Case { std::string in, out; };
     const auto c = GENERATE(values<Case>({

@@ -84,8 +84,8 @@ bool App::TourStep(const std::function<void(const std::string&)>& capture) {
                 s.default_lang = lang;
                 flow_ = kiosk::Flow::first_run(s, now());
                 flow_.validator = registry_validator;
-                flow_.auth.passphrase = "river lantern maple orbit";
-                flow_.auth.confirm = "river lantern maple orbit";
+                flow_.auth.passphrase = "copper meadow violin harbor";
+                flow_.auth.confirm = "copper meadow violin harbor";
             });
             shot(name("setup-passphrase"));
             step([feed] {
