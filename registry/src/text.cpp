@@ -4,6 +4,8 @@
 //   [SECTION] Email and phone
 #include "embassy/registry/text.hpp"
 
+#include <algorithm>
+
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -204,7 +206,11 @@ Status check_label(std::string_view s, std::string_view what, std::size_t max_by
     const std::string w(what);
     if (s.empty() || s.size() > max_bytes) return make_error(w + " must be 1-" + std::to_string(max_bytes) + " bytes");
     if (!is_valid_utf8(s)) return make_error(w + " is not valid UTF-8");
-    if (terminal_safe(s) != s) return make_error(w + " contains a control, bidi or line control character, or a backslash");
+    // terminal_safe only ever lengthens: a backslash by one byte, anything it escapes by three or
+    // more. So the label prints as typed (backslashes doubled) exactly when the lengths agree.
+    const auto backslashes = static_cast<std::size_t>(std::count(s.begin(), s.end(), '\\'));
+    if (terminal_safe(s).size() != s.size() + backslashes)
+        return make_error(w + " contains a control, bidi or line control character");
     return {};
 }
 

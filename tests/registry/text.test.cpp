@@ -181,10 +181,10 @@ TEST_CASE("phone is optional: digits with an optional leading plus", "[registry]
 
 
 TEST_CASE("a label is accepted only if it prints as typed", "[registry][text][escape]") {
-    for (std::string_view ok : {"Kiosk 1", "Кіёск Варшава — намёт", "Łódź/ul. 3 (b)", "\xE4\xB8\xAD"})
+    for (std::string_view ok : {"Kiosk 1", "Кіёск Варшава — намёт", "Łódź/ul. 3 (b)", "\xE4\xB8\xAD", "A\\B"})
         CHECK(check_label(ok, "name").ok());
     for (std::string_view bad : {"", "a\x1b[8mb", "bell\a", "rlo\xE2\x80\xAEx", "ls\xE2\x80\xA8x", "c1\xC2\x85",
-                                 "tab\tx", "back\\slash", "\xFF", "del\x7F"}) {
+                                 "tab\tx", "\\\x1b", "\xFF", "del\x7F"}) {
         auto r = check_label(bad, "kiosk name");
         REQUIRE_FALSE(r.ok());
         CHECK(r.message().rfind("kiosk name ", 0) == 0);

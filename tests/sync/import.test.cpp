@@ -518,11 +518,11 @@ TEST_CASE("a failure early in a large batch stops the reading thread and changes
     CHECK(count(*s.c, "PRAGMA foreign_keys") == 1);  // on again after the rejected import too
 }
 
-TEST_CASE("a kiosk's name must print as typed: enroll refuses controls, bidi controls and backslashes", "[sync][import][enroll]") {
+TEST_CASE("a kiosk's name must print as typed: enroll refuses controls and bidi controls", "[sync][import][enroll]") {
     Setup s;
     auto k = test::make_test_kiosk();
     for (const std::string& bad : {std::string("=cmd\x1b[31mRED\a"), std::string("A\xE2\x80\xAE" "X"),
-                                  std::string("two\nlines"), std::string("back\\slash"), std::string(),
+                                  std::string("two\nlines"), std::string(),
                                   std::string(201, 'k'), std::string("\xC0\xAF")}) {
         auto r = s.c->enroll(k->store->info().public_key, bad);
         REQUIRE_FALSE(r.ok());

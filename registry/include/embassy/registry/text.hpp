@@ -40,9 +40,9 @@ std::size_t utf8_length(std::string_view s);
 std::string terminal_safe(std::string_view s);
 
 // A label someone gives a thing (a coordinator's or a kiosk's name): 1 to max_bytes bytes of valid
-// UTF-8 that terminal_safe() leaves unchanged — no control, bidi or line control, no backslash — so
-// it reads the same on a terminal, in a CSV cell and in the HTML report. The message names `what`,
-// never the value.
+// UTF-8 with nothing terminal_safe() would escape but a backslash (no control, bidi or line
+// control), so it reads the same on a terminal, in a CSV cell and in the HTML report. The message
+// names `what`, never the value.
 Status check_label(std::string_view s, std::string_view what, std::size_t max_bytes = 200);
 
 // A given or family name: valid UTF-8, NFC, trimmed (Unicode spaces too), inner whitespace runs
