@@ -289,7 +289,7 @@ Result<std::unique_ptr<Coordinator>> Coordinator::open(const fs::path& dir, std:
             return s.error();
     }
     auto db_key = registry::keyfile_unlock(key_path, registry::KeyFileKind::kiosk_database, passphrase);
-    if (!db_key) return make_error(key_path.string() + ": " + db_key.message());
+    if (!db_key) return db_key.error();   // its message names the key file
     return open_db(dir, std::move(*keys), *db_key);
 }
 

@@ -35,7 +35,7 @@ Status change_coordinator_passphrase(const fs::path& dir, std::string_view old_p
     const bool has_registry = fs::exists(reg_key, ec);
     if (has_registry) {
         auto db_key = registry::keyfile_unlock(reg_key, KeyFileKind::kiosk_database, old_passphrase);
-        if (!db_key) return make_error(reg_key.string() + ": " + db_key.message());
+        if (!db_key) return db_key.error();   // its message names the key file
         // 2. The registry key under the new passphrase, beside the old.
         if (auto s = registry::keyfile_create(next, KeyFileKind::kiosk_database, new_passphrase, *db_key, params); !s) return s;
     }

@@ -65,7 +65,7 @@ Status coordinator_init(const fs::path& dir, std::string_view passphrase, std::s
 Result<registry::PublicIdentity> coordinator_public(const fs::path& dir) {
     const fs::path pub_path = dir / coordinator_identity_file;
     auto bytes = read_file(pub_path.string(), 4096);
-    if (!bytes) return make_error("coordinator: cannot read " + pub_path.string() + ": " + bytes.message());
+    if (!bytes) return make_error("coordinator identity: " + bytes.message());   // read_file's message names the path
     const std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());  // NOLINT
     auto id = registry::parse_public_identity(text);
     if (!id) return make_error("coordinator: " + pub_path.string() + ": " + id.message());

@@ -13,7 +13,7 @@ Status make_demo_coordinator(const std::filesystem::path& dir, std::string_view 
 
 Result<Bytes> make_demo_pack(const CoordinatorKeys& keys, const std::filesystem::path& toml_path) {
     auto text = read_file(toml_path.string(), 4 * 1024 * 1024);
-    if (!text) return make_error("demo pack: cannot read " + toml_path.string() + ": " + text.message());
+    if (!text) return make_error("demo pack: " + text.message());   // read_file's message names the path
     const std::string_view sv(reinterpret_cast<const char*>(text->data()), text->size());  // NOLINT
     auto pack = pack_from_toml(sv, toml_path.filename().string());
     if (!pack) return pack.error();

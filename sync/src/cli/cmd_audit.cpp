@@ -87,7 +87,7 @@ int coord_passwd(const Opts& a) {
 void add_audit_commands(Tree& t) {
     {
         auto o = std::make_shared<Opts>();
-        auto& c = add_command(t.coord, "log", "the audit log: imports, enrollments, acks, withdrawals, … (times, counts, fingerprints)",
+        auto& c = add_command(t.coord, "log", "the audit log of imports, enrollments, acks, withdrawals and more (times, counts, fingerprints)",
                               [o] { return coord_log(*o); });
         add_coord_dir(c, o->dir);
         add_passphrase_file(c, o->passphrase_file);

@@ -10,6 +10,7 @@
 #include "embassy/registry/wiped_memory.hpp"
 
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <string_view>
 
@@ -52,6 +53,30 @@ CLI::App* find_words(CLI::App& root, const std::vector<std::string>& words) {
     return at;
 }
 
+// --help-all (the man page's source): the root's help, then every group's and command's, each
+// under a heading line of its own words, indented, without the exit-code table the root's help has.
+void print_all_help(CLI::App& root) {
+    std::cout << root.help();
+    std::function<void(CLI::App&)> walk = [&](CLI::App& app) {
+        for (CLI::App* sub : app.get_subcommands({})) {
+            if (sub->get_name() == "help") continue;
+            std::string text = sub->help(full_name(&app));
+            if (auto at = text.find(embassy::cli::exit_code_table()); at != std::string::npos) text.erase(at);
+            std::cout << "\n" << full_name(sub) << ":\n";
+            std::size_t start = 0;
+            for (int line = 0; start < text.size(); ++line) {
+                std::size_t end = text.find('\n', start);
+                if (end == std::string::npos) end = text.size();
+                if (end > start) std::cout << "  " << text.substr(start, end - start);
+                std::cout << (line == 0 ? "\n\n" : "\n");   // the summary a paragraph of its own
+                start = end + 1;
+            }
+            walk(*sub);
+        }
+    };
+    walk(root);
+}
+
 // A list's default is "[]" in CLI11's help: said by "..." already, so left out.
 void tidy_defaults(CLI::App& app) {
     for (CLI::Option* o : app.get_options())
@@ -68,12 +93,13 @@ int main(int argc, char** argv) {
     if (!embassy::registry::memscan::arm_from_env()) return exit_usage;
 
     // The command tree. Every option shows its default in --help; every help ends with the exit codes.
-    CLI::App root("embassy-sync " EMBASSY_VERSION " — People's Embassy kiosk and coordinator tool.\n"
+    CLI::App root("embassy-sync " EMBASSY_VERSION ": People's Embassy kiosk and coordinator tool.\n"
                   "Passphrases come from --passphrase-file FILE or a prompt, never from an argument.",
                   "embassy-sync");
     root.option_defaults()->always_capture_default();
+    root.set_help_all_flag("--help-all", "print the help of every command (the man page is made of it)");
     root.set_version_flag("-V,--version", "embassy-sync " EMBASSY_VERSION);
-    root.footer(std::string("\nRun 'embassy-sync help GROUP COMMAND' or 'embassy-sync GROUP COMMAND --help' for a command's options.\n") +
+    root.footer(std::string("\nRun 'embassy-sync help GROUP COMMAND' or 'embassy-sync GROUP COMMAND --help' for a command's options.\n\n") +
                 embassy::cli::exit_code_table());
     CLI::App* kiosk = root.add_subcommand("kiosk", "commands for a kiosk's data directory (run on the kiosk laptop)");
     CLI::App* coord = root.add_subcommand("coord", "commands for the coordinator's registry (default --dir: $EMBASSY_COORD_DIR)");
@@ -104,7 +130,7 @@ int main(int argc, char** argv) {
         std::cout << root.help();
         return embassy::cli::exit_ok;
     } catch (const CLI::CallForAllHelp&) {
-        std::cout << root.help("", CLI::AppFormatMode::All);
+        print_all_help(root);
         return embassy::cli::exit_ok;
     } catch (const CLI::CallForVersion&) {
         std::cout << "embassy-sync " EMBASSY_VERSION "\n";
