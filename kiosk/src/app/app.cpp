@@ -20,6 +20,7 @@
 #include "embassy/registry/wiped_memory.hpp"
 #include "embassy/sync/demo.hpp"
 #include "embassy/sync/kiosk_export.hpp"
+#include "embassy/ui/theme.hpp"
 #include "embassy/ui/widgets.hpp"
 
 #include <GLFW/glfw3.h>
@@ -446,6 +447,21 @@ bool App::Update() {
         changed = true;
     }
     return changed;
+}
+
+void App::BeginInput() {
+    pointer_frame_.clear();
+    pointer_.Drain(pointer_frame_);
+    // The file chooser covers the screen like one: opening or closing it counts as a change.
+    const int screen = static_cast<int>(flow_.screen) * 2 + (chooser_.open ? 1 : 0);
+    const bool changed = input_screen_ != -1 && screen != input_screen_;
+    input_screen_ = screen;
+    // The pad as drawn in the last frame (GetFrameCount is still that frame's number here).
+    const ui::PadRect pad = ui::LastPadRect();
+    const ImRect pad_rect(pad.min, pad.max);
+    const bool pad_shown = pad.frame == ImGui::GetFrameCount() && flow_.screen == kiosk::Screen::Sign;
+    // A drag shorter than a fifth of a touch target is a tap that wobbled.
+    touch_.BeginFrame(pointer_frame_, changed, pad_shown ? &pad_rect : nullptr, ui::TouchTarget() * 0.2f);
 }
 
 double App::WaitTimeout() const {

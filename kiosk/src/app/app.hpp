@@ -8,6 +8,7 @@
 #include "embassy/registry/store.hpp"
 #include "embassy/ui/i18n.hpp"
 #include "embassy/ui/signature_pad.hpp"
+#include "embassy/ui/touch.hpp"
 
 #include "file_chooser.hpp"
 
@@ -75,6 +76,9 @@ public:
     void OnInput() { input_seen_ = true; }
 
     ui::PointerQueue& Pointer() { return pointer_; }
+    // Between the backend's NewFrame and ImGui::NewFrame: drains this frame's pointer samples and
+    // applies the touch rules (drag to scroll, nothing carried into a new screen) once for all screens.
+    void BeginInput();
     float FontPixels() const;
     bool FontsDirty() const { return fonts_dirty_; }
     void FontsRebuilt() { fonts_dirty_ = false; }
@@ -171,6 +175,9 @@ private:
     std::atomic<std::uint64_t> progress_done_{0}, progress_total_{0};
 
     ui::PointerQueue pointer_;
+    std::vector<ui::PointerSample> pointer_frame_;   // this frame's samples (BeginInput), for the pad
+    ui::TouchInput touch_;
+    int input_screen_ = -1;              // the screen BeginInput saw last (a change resets the pointer)
     ui::PadStrokes pad_;                 // what the pad shows; mirrors flow_.form.strokes
     std::size_t pad_sent_ = 0;           // strokes already handed to the flow
     std::string country_query_;          // Details: search text (personal-ish: wiped with the form)

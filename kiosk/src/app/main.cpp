@@ -21,6 +21,7 @@
 #include "embassy/ui/widgets.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>   // the windows' scroll state for --ui-map
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <GLFW/glfw3.h>
@@ -48,19 +49,18 @@ volatile std::sig_atomic_t g_memscan_requested = 0;
 unsigned g_events = 0;   // bumped by every input callback: the loop draws after each
 
 // [SECTION] GLFW callbacks. Installed before the ImGui backend, which chains to them.
-void OnCursor(GLFWwindow* w, double x, double y) {
+// The pointer queue stamps a press with the last cursor event's position (signature_pad.hpp):
+// never glfwGetCursorPos here, which is where the pointer is after moves still queued behind it.
+void OnCursor(GLFWwindow*, double x, double y) {
     ++g_events;
-    g_app->Pointer().Push(static_cast<float>(x), static_cast<float>(y),
-                          glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS);
+    g_app->Pointer().OnCursor(static_cast<float>(x), static_cast<float>(y));
     g_app->OnInput();
 }
-void OnButton(GLFWwindow* w, int button, int action, int) {
+void OnButton(GLFWwindow*, int button, int action, int) {
     ++g_events;
     g_app->OnInput();
     if (button != GLFW_MOUSE_BUTTON_LEFT) return;
-    double x = 0, y = 0;
-    glfwGetCursorPos(w, &x, &y);
-    g_app->Pointer().Push(static_cast<float>(x), static_cast<float>(y), action == GLFW_PRESS);
+    g_app->Pointer().OnButton(action == GLFW_PRESS);
 }
 void OnKey(GLFWwindow*, int key, int, int action, int mods) {
     ++g_events;
@@ -131,6 +131,23 @@ std::string WriteUiMap(App& app, const std::string& path, const std::string& las
     for (const auto& [id, r] : app.uimap().rects)
         text += id + " " + std::to_string(static_cast<int>((r[0] + r[2]) * 0.5f)) + " " +
                 std::to_string(static_cast<int>((r[1] + r[3]) * 0.5f)) + "\n";
+    // Scroll regions, for the swipe test: "scroll:<name> <scroll y> <max>", the name being a child
+    // window's own ("##screen/##list_residence_1A2B3C4D" -> list_residence).
+    for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+        if (!w->Active || w->ScrollMax.y <= 0.0f || (w->Flags & ImGuiWindowFlags_NoScrollbar)) continue;
+        std::string name = w->Name;
+        if (const auto slash = name.rfind('/'); slash != std::string::npos) {
+            name = name.substr(slash + 1);
+            if (const auto id = name.rfind('_'); id != std::string::npos) name.resize(id);
+        }
+        while (!name.empty() && name.front() == '#') name.erase(0, 1);
+        text += "scroll:" + name + " " + std::to_string(static_cast<int>(w->Scroll.y)) + " " +
+                std::to_string(static_cast<int>(w->ScrollMax.y)) + "\n";
+    }
+    // Whether a text field has the focus, and whether a residence country is chosen (yes/no only).
+    text += std::string("input_focus ") + (ImGui::GetIO().WantTextInput ? "1" : "0") + "\n";
+    text += std::string("country_chosen ") +
+            (app.flow().form[embassy::kiosk::Field::country].empty() ? "0" : "1") + "\n";
     if (text == last) return last;
     // Read by the e2e scripts while the kiosk runs: replaced whole, never seen half-written.
     if (!embassy::write_file_atomic(path, embassy::as_bytes(text))) return last;
@@ -193,6 +210,9 @@ int main(int argc, char** argv) {
     glfwGetWindowContentScale(window, &sx, &sy);
     app.SetContentScale(std::max(1.0f, sy));
 
+    double cursor_x = -1, cursor_y = -1;   // where a press lands if it comes before any move
+    glfwGetCursorPos(window, &cursor_x, &cursor_y);
+    app.Pointer().SetCursor(static_cast<float>(cursor_x), static_cast<float>(cursor_y));
     glfwSetCursorPosCallback(window, OnCursor);
     glfwSetMouseButtonCallback(window, OnButton);
     glfwSetKeyCallback(window, OnKey);
@@ -256,6 +276,7 @@ int main(int argc, char** argv) {
         const auto t0 = std::chrono::steady_clock::now();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        app.BeginInput();   // touch rules on io.MouseDown/MousePos, once for every screen
         ImGui::NewFrame();
         app.Frame();
         ImGui::Render();
