@@ -4,6 +4,9 @@
 #    press and every move reach it in ONE frame. The stroke must start at the press point (ink
 #    there) with no straight bogus segment (no ink between the V's two tops); the signature then
 #    passes the registry's stroke rule (submit reaches the receipt).
+#  - full screen: another client's windowmove/windowsize is undone; an X error (BadWindow, from a
+#    drag whose source window does not exist) is logged and the kiosk lives on; an emoji typed into
+#    a field is refused with a visible hint (ui-map: char_rejected).
 #  - swipe (in a 1280x720 window): a drag on the appeal text and on the country list scrolls the region under the finger
 #    (the ui-map's scroll:<region> lines), and the field or row it started on is neither focused
 #    nor chosen (ui-map: "input_focus 0", the screen unchanged, no country chosen).
@@ -50,7 +53,14 @@ swipe() {
   xdotool mousemove "$x" "$y"; sleep 0.2
   xdotool mousedown 1 mousemove "$x" $((y - 10)) mousemove "$x" $((y - dy / 3)) mousemove "$x" $((y - dy * 2 / 3)) \
     mousemove "$x" $((y - dy)) mouseup 1
-  for _ in $(seq 30); do [ "$(scroll_of "$region")" != "$before" ] && break; sleep 0.1; done
+  # Wait until it moved and then held still for three reads (the moves may take a few frames).
+  local last=$before same=0 now
+  for _ in $(seq 50); do
+    now=$(scroll_of "$region")
+    if [ "$now" != "$before" ] && [ "$now" = "$last" ]; then same=$((same + 1)); else same=0; fi
+    [ "$same" -ge 3 ] && break
+    last=$now; sleep 0.1
+  done
   after=$(scroll_of "$region")
   echo "swipe on $region: scroll $before -> $after"
   [ "$after" -gt "$before" ] || fail "a swipe on $region did not scroll it ($before -> $after)"
@@ -86,12 +96,39 @@ click field:given_name
 for _ in $(seq 20); do [ "$(map_value input_focus)" = 1 ] && break; sleep 0.1; done
 [ "$(map_value input_focus)" = 1 ] || fail "a tap on a field did not focus it"
 
-# [3] Burst stroke on the Sign screen, full screen (the pad is large enough for the V there).
+# [3] Full screen again: another client's move and resize are undone; an X error (a drag from a
+# window that does not exist: BadWindow) is logged and survived.
 kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true
 start_kiosk "$W/data"
 unlock_and_open
+win=$(xdotool search --name "People's Embassy kiosk" | head -1)
+[ -n "$win" ] || fail "no kiosk window"
+geometry() { xwininfo -id "$win" | awk '/Absolute upper-left X/ { x = $NF } /Absolute upper-left Y/ { y = $NF }
+  /Width:/ { w = $NF } /Height:/ { h = $NF } END { print w "x" h "+" x "+" y }'; }
+[ "$(geometry)" = 1920x1080+0+0 ] || fail "the kiosk is not full screen at the start: $(geometry)"
+xdotool windowmove "$win" 200 150 windowsize "$win" 800 600
+for _ in $(seq 50); do [ "$(geometry)" = 1920x1080+0+0 ] && break; sleep 0.1; done
+[ "$(geometry)" = 1920x1080+0+0 ] || fail "another client moved/resized the kiosk and it stayed so: $(geometry)"
+grep -q "full screen restored" "$W/kiosk.log" || fail "the window was never moved: the test proves nothing"
+echo "a move and a resize by another client were undone"
+python3 "$(dirname "$0")/xdnd_bad_source.py" "$win"
+for _ in $(seq 50); do grep -q "X error" "$W/kiosk.log" && break; sleep 0.1; done
+grep -q "X error .*BadWindow" "$W/kiosk.log" || fail "no X error logged after a drag from a missing window (kiosk alive: $(alive && echo yes || echo no))"
+alive || fail "an X error killed the kiosk"
+echo "X error survived: $(grep -m1 'X error' "$W/kiosk.log")"
+
+# [4] A character the fonts cannot show (an emoji) is refused with a visible hint, not drawn as "?".
 open_details en political-prisoners
 fill_details Anna Smith Pola PL Warsaw
+click field:city
+xdotool type --delay 100 "😀"
+for _ in $(seq 30); do grep -q '^char_rejected ' "$MAP" && break; sleep 0.1; done
+grep -q '^char_rejected ' "$MAP" || fail "an emoji typed into a field showed no refusal hint"
+import -window root "$W/rejected.png"
+cp "$W/rejected.png" "${KIOSK_E2E_SHOTS:-$W}/char-rejected.png" 2>/dev/null || true
+echo "an emoji was refused with a hint"
+
+# [5] Burst stroke on the Sign screen.
 click button.next
 wait_screen Sign
 p=$(pos pad); x=${p% *}; y=${p#* }; echo "pad centre at $x,$y"

@@ -32,6 +32,11 @@ ImGuiWindow* ScrollRegionAt(ImVec2 at) {
     return nullptr;
 }
 
+void SuppressEscape(ImGuiIO& io) {
+    const int key = io.KeyMap[ImGuiKey_Escape];
+    if (key >= 0 && key < IM_ARRAYSIZE(io.KeysDown)) io.KeysDown[key] = false;
+}
+
 void TouchInput::Press(ImVec2 at, const ImRect* no_drag) {
     press_ = at;
     hidden_ = false;

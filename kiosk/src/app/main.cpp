@@ -10,6 +10,7 @@
 // the canaries in FILE and prints the hit count to stderr (registry/memscan.hpp; for tests).
 
 #include "app.hpp"
+#include "x11_guard.hpp"
 
 #include "embassy/data_dir.hpp"
 #include "embassy/registry/bytes.hpp"
@@ -35,6 +36,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -47,6 +49,7 @@ App* g_app = nullptr;
 volatile std::sig_atomic_t g_screenshot_requested = 0;
 volatile std::sig_atomic_t g_memscan_requested = 0;
 unsigned g_events = 0;   // bumped by every input callback: the loop draws after each
+bool g_geometry_changed = false;   // the window was moved or resized (by us, or by another X client)
 
 // [SECTION] GLFW callbacks. Installed before the ImGui backend, which chains to them.
 // The pointer queue stamps a press with the last cursor event's position (signature_pad.hpp):
@@ -67,7 +70,7 @@ void OnKey(GLFWwindow*, int key, int, int action, int mods) {
     g_app->OnInput();
     g_app->OnKey(key, mods, action == GLFW_PRESS);
 }
-void OnChar(GLFWwindow*, unsigned int) { ++g_events; g_app->OnInput(); }
+void OnChar(GLFWwindow*, unsigned int c) { ++g_events; g_app->OnInput(); g_app->OnChar(c); }
 void OnScroll(GLFWwindow*, double, double) { ++g_events; g_app->OnInput(); }
 void OnClose(GLFWwindow* w) {
     // Kiosk mode: a close request never closes by itself; the flow decides (volunteer mode may quit).
@@ -75,6 +78,7 @@ void OnClose(GLFWwindow* w) {
     ++g_events;
     g_app->OnCloseRequest();
 }
+void OnGeometry(GLFWwindow*, int, int) { g_geometry_changed = true; ++g_events; }
 void OnGlfwError(int code, const char* text) { std::fprintf(stderr, "embassy-kiosk: GLFW error %d: %s\n", code, text); }
 void OnUsr1(int) { g_screenshot_requested = 1; }
 void OnUsr2(int) { g_memscan_requested = 1; }
@@ -219,6 +223,9 @@ int main(int argc, char** argv) {
     glfwSetCharCallback(window, OnChar);
     glfwSetScrollCallback(window, OnScroll);
     glfwSetWindowCloseCallback(window, OnClose);
+    glfwSetWindowPosCallback(window, OnGeometry);
+    glfwSetWindowSizeCallback(window, OnGeometry);
+    embassy::app::GuardX11(window);   // X errors are logged, not fatal (x11_guard.hpp)
 
     // [SECTION] Setup Dear ImGui context
     embassy::ui::InstallWipingAllocator();
@@ -247,8 +254,21 @@ int main(int argc, char** argv) {
     while (!app.WantsQuit()) {
         // Render on events only: sleep until input or the next timer tick (WaitTimeout), then
         // draw a few frames so ImGui settles (hover, popups, layout take 2-3 frames).
+        embassy::app::GuardX11(window);   // again: GLFW 3.3 resets the handler to Xlib's fatal default
         if (redraw > 0 || opts.tour) glfwPollEvents();
         else glfwWaitEventsTimeout(app.WaitTimeout());
+        // Full screen is the kiosk's: another client that moved or resized the window is undone.
+        if (monitor && std::exchange(g_geometry_changed, false)) {
+            int x = 0, y = 0, w = 0, h = 0, mx = 0, my = 0;
+            glfwGetWindowPos(window, &x, &y);
+            glfwGetWindowSize(window, &w, &h);
+            glfwGetMonitorPos(monitor, &mx, &my);
+            const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+            if (mode && (x != mx || y != my || w != mode->width || h != mode->height)) {
+                std::fprintf(stderr, "embassy-kiosk: window moved or resized to %dx%d+%d+%d; full screen restored\n", w, h, x, y);
+                embassy::app::ReassertX11Geometry(window, mx, my, mode->width, mode->height);
+            }
+        }
         // Locked since the last frame: everything the frames below this one held goes (the store
         // and the form are wiped already; freed blocks were wiped as they were freed).
         if (app.TakeLocked()) {
@@ -279,6 +299,7 @@ int main(int argc, char** argv) {
         app.BeginInput();   // touch rules on io.MouseDown/MousePos, once for every screen
         ImGui::NewFrame();
         app.Frame();
+        app.DrawInputHints();
         ImGui::Render();
         const auto t1 = std::chrono::steady_clock::now();
         int fb_w = 0, fb_h = 0;

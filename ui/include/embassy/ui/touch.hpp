@@ -48,6 +48,10 @@ private:
     float scroll_start_ = 0.0f;
 };
 
+// Public mode: Dear ImGui's InputText reverts (erases) the field being typed on Escape; the kiosk
+// hides the key from Dear ImGui (the flow still gets it from the key callback). Call before NewFrame.
+void SuppressEscape(ImGuiIO& io);
+
 // The window under `at` that a vertical drag there should scroll, from the last frame's windows
 // (ImGui's own hover rule, then up through the parents to the first that can scroll); null if none
 // or if a modal popup covers it.
