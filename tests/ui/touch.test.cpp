@@ -141,3 +141,39 @@ TEST_CASE("a press outside every scroll region goes through at once", "[ui][touc
     s.Sample(s.field_at.x, s.field_at.y, false);
     s.Frame();
 }
+
+TEST_CASE("Escape hidden from Dear ImGui leaves the field being typed as it is", "[ui][touch][escape]") {
+    ImGuiHarness h;
+    char buf[32] = {};
+    ImVec2 centre(0, 0);
+    bool active = false;
+    auto body = [&] {
+        ImGui::InputText("##f", buf, sizeof buf);
+        centre = ImVec2((ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) * 0.5f,
+                        (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) * 0.5f);
+        active = ImGui::IsItemActive();
+    };
+    h.Mouse(1, 1, false);
+    h.Frame(body);
+    h.ClickAt(centre.x, centre.y, body);   // focus the field
+    REQUIRE(active);
+    ImGuiIO& io = ImGui::GetIO();
+    io.AddInputCharactersUTF8("Anna");
+    h.Frame(body);
+    REQUIRE(std::string(buf) == "Anna");
+    SECTION("with SuppressEscape the text stays") {
+        io.KeysDown[27] = true;
+        embassy::ui::SuppressEscape(io);
+        h.Frame(body);
+        io.KeysDown[27] = false;
+        h.Frame(body);
+        CHECK(std::string(buf) == "Anna");
+    }
+    SECTION("without it Dear ImGui reverts the field (what public mode must not do)") {
+        io.KeysDown[27] = true;
+        h.Frame(body);
+        io.KeysDown[27] = false;
+        h.Frame(body);
+        CHECK(std::string(buf).empty());
+    }
+}
