@@ -22,19 +22,6 @@ start_display
 start_kiosk "$W/data" --windowed --size 1280x720
 unlock_and_open
 
-# kiosk_common's pos scrolls with the wheel at (600, 900), outside this window: the same at (600, 400).
-pos() {
-  local i p
-  for i in $(seq 60); do
-    p=$(awk -v id="$1" '$1 == id { print $2, $3; exit }' "$MAP" 2>/dev/null || true)
-    [ -n "$p" ] && { echo "$p"; return 0; }
-    if [ $((i % 5)) = 0 ]; then
-      if [ "$i" -le 20 ]; then xdotool mousemove 600 400 click 5 click 5; else xdotool mousemove 600 400 click 4 click 4 click 4; fi
-    fi
-    sleep 0.1
-  done
-  fail "widget $1 not on screen $(screen_now)"
-}
 map_value() { awk -v id="$1" '$1 == id { print $2; exit }' "$MAP"; }   # map_value ID -> 2nd column
 scroll_of() { map_value "scroll:$1"; }
 
