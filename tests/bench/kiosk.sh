@@ -41,10 +41,11 @@ stat() {  # FILE column -> "median p99"
     m = v[int((NR + 1) / 2)]; p = v[int(NR * 0.99 + 0.999)]; if (p == "") p = v[NR]; printf "median %.2f ms, p99 %.2f ms", m, p }'
 }
 
-# measure_sign SIZE START_DX: on the Sign screen, one long stroke (600 pointer moves, 10 ms apart)
-# starting START_DX px left of the pad's centre: frame times; then input-to-ink latency.
+# measure_sign SIZE START_DX PROBE_PX: on the Sign screen, one long stroke (600 pointer moves,
+# 10 ms apart) starting START_DX px left of the pad's centre: frame times; then input-to-ink latency
+# along a PROBE_PX long line centred on the pad (it must stay inside the pad).
 measure_sign() {
-  local size=$1 dx=$2 mark p x y n i cmd
+  local size=$1 dx=$2 probe=$3 mark p x y n i cmd
   open_details en political-prisoners
   fill_details Anna Smith Pola PL Warsaw
   click button.next
@@ -64,11 +65,11 @@ measure_sign() {
   n=$(wc -l < "$W/sign.txt")
   echo "Sign screen while drawing ($n frames at $size): whole frame $(stat "$W/sign.txt" 1) (target median <= 16.7 ms)"
   echo "Sign screen while drawing at $size: Dear ImGui CPU part $(stat "$W/sign.txt" 2) (target <= 2 ms)"
-  # Input-to-ink: a clean pad, then 60 moves of 8 px along a line below the stroke's band, each timed
-  # from the XTest event entering the X server to the presented frame showing ink under it.
+  # Input-to-ink: a clean pad, then 60 moves along the line, each timed from the XTest event
+  # entering the X server to the presented frame showing ink under it.
   click button.clear
   sleep 0.5
-  python3 "$ROOT/tests/bench/ink_latency.py" $((x - dx / 2)) $((y - 20)) 60 8 > "$W/ink.txt"
+  python3 "$ROOT/tests/bench/ink_latency.py" $((x - probe / 2)) $((y - 20)) 60 $((probe / 60)) > "$W/ink.txt"
   grep '^ink ' "$W/ink.txt" | cut -d' ' -f2 > "$W/ink_ms.txt"
   grep '^floor ' "$W/ink.txt" | cut -d' ' -f2 > "$W/floor_ms.txt"
   local misses; misses=$(grep -c '^miss' "$W/ink.txt" || true)
@@ -76,7 +77,7 @@ measure_sign() {
   echo "  baseline, same run: one screen poll (the probe's own floor) $(stat "$W/floor_ms.txt" 1); the kiosk's whole frame while drawing, above"
 }
 
-measure_sign 1920x1080 500
+measure_sign 1920x1080 500 480
 awk '$3 == "Welcome" { print $1, $2 }' "$W/frames.txt" > "$W/welcome.txt"
 echo "baseline, idle Welcome redraws ($(wc -l < "$W/welcome.txt") frames): whole frame $(stat "$W/welcome.txt" 1) (Xvfb: Mesa llvmpipe software OpenGL)"
 hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$KIOSK_PID/status")
@@ -87,4 +88,4 @@ echo "peak RSS of the kiosk process: $((hwm / 1024)) MB, RSS now $((rss / 1024))
 kill "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null || true
 start_kiosk "$W/data" --frame-stats "$W/frames.txt" --windowed --size 1366x768
 unlock_and_open
-measure_sign 1366x768 40
+measure_sign 1366x768 40 180

@@ -468,7 +468,10 @@ void App::BeginInput() {
     // Escape never erases what the registrant typed (ImGui's revert); the flow still sees the key.
     if (flow_.mode() != kiosk::Mode::Volunteer) ui::SuppressEscape(io);
     // A character the fonts cannot show is refused here, not stored and drawn as "?".
-    if (ui::DropUnshowableInput(io) > 0 && rejected_char_ == 0) rejected_char_ = 0xFFFD;
+    if (ui::DropUnshowableInput(io) > 0 && rejected_char_ == 0) {   // not seen by OnChar: still say so
+        rejected_char_ = 0xFFFD;
+        rejected_at_ = std::chrono::steady_clock::now();
+    }
 }
 
 void App::OnChar(unsigned int codepoint) {
