@@ -74,7 +74,10 @@ measure_sign() {
   grep '^floor ' "$W/ink.txt" | cut -d' ' -f2 > "$W/floor_ms.txt"
   local misses; misses=$(grep -c '^miss' "$W/ink.txt" || true)
   echo "input-to-ink at $size ($(wc -l < "$W/ink_ms.txt") moves, $misses without ink within 1 s): $(stat "$W/ink_ms.txt" 1) (target <= 16.7 ms, one frame at 60 Hz)"
-  echo "  baseline, same run: one screen poll (the probe's own floor) $(stat "$W/floor_ms.txt" 1); the kiosk's whole frame while drawing, above"
+  local ink_med frame_med
+  ink_med=$(sort -g "$W/ink_ms.txt" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  frame_med=$(cut -d' ' -f1 "$W/sign.txt" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  echo "  baseline, same run: one screen poll (the probe's own floor) $(stat "$W/floor_ms.txt" 1); the kiosk's whole frame while drawing, median ${frame_med} ms: the ink shows $(awk -v a="$ink_med" -v b="$frame_med" 'BEGIN { printf "%.1f", a / b }') frames after the event"
 }
 
 measure_sign 1920x1080 500 480
