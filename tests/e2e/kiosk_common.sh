@@ -69,7 +69,8 @@ pos() {  # pos ID -> "x y"; scrolls the screen down when the widget is below the
     p=$(awk -v id="$1" '$1 == id { print $2, $3; exit }' "$MAP" 2>/dev/null || true)
     [ -n "$p" ] && { echo "$p"; return 0; }
     if [ $((i % 5)) = 0 ]; then
-      if [ "$i" -le 20 ]; then xdotool mousemove 600 900 click 5 click 5; else xdotool mousemove 600 900 click 4 click 4 click 4; fi
+      # (600, 400): inside the screen's body in a full-screen kiosk and in a 1280x720 window alike
+      if [ "$i" -le 20 ]; then xdotool mousemove 600 400 click 5 click 5; else xdotool mousemove 600 400 click 4 click 4 click 4; fi
     fi
     sleep 0.1
   done

@@ -71,3 +71,19 @@ TEST_CASE("LoadFonts fails softly when the font files are missing or not fonts",
     CHECK(atlas->Fonts.Size == fonts_before);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("characters the fonts cannot show are refused at input, letters of our languages are not", "[ui][fonts][input]") {
+    embassy::ui::test::ImGuiHarness h(/*real_fonts=*/true);
+    REQUIRE(h.fonts_loaded());
+    ImGuiIO& io = ImGui::GetIO();
+    // Latin, Łacinka, Cyrillic (ў, і), a digit, then an emoji (clamped to U+FFFD in a 16-bit
+    // ImWchar build), a CJK letter and a Georgian letter: the last three are refused.
+    for (unsigned int c : {0x41u, 0x141u, 0x45Eu, 0x456u, 0x37u, 0x1F600u, 0x4E2Du, 0x10D0u}) io.AddInputCharacter(c);
+    CHECK(embassy::ui::DropUnshowableInput(io) == 3);
+    REQUIRE(io.InputQueueCharacters.Size == 5);
+    CHECK(io.InputQueueCharacters[0] == 0x41);
+    CHECK(io.InputQueueCharacters[4] == 0x37);
+    CHECK_FALSE(embassy::ui::CanShow(0x1F600));
+    CHECK(embassy::ui::CanShow(0x0D));   // Enter stays ImGui's
+    io.InputQueueCharacters.resize(0);
+}

@@ -5,7 +5,9 @@
 #include <catch2/catch_approx.hpp>
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 using Catch::Approx;
 using embassy::ui::PadStrokes;
@@ -20,6 +22,7 @@ struct PadScene {
     PadStrokes strokes;
     PointerQueue queue;
     ImVec2 origin{-1, -1};
+    float width = 500.0f;
     bool use_queue = false;
     bool show = true;
     int changed_frames = 0;
@@ -29,7 +32,7 @@ struct PadScene {
             ImGui::TextUnformatted("Sign below");
             if (!show) return;
             origin = ImGui::GetCursorScreenPos();
-            if (embassy::ui::SignaturePad("Sign here##pad", strokes, ImVec2(500, 0), use_queue ? &queue : nullptr)) {
+            if (embassy::ui::SignaturePad("Sign here##pad", strokes, ImVec2(width, 0), use_queue ? &queue : nullptr)) {
                 ++changed_frames;
             }
         });
@@ -227,4 +230,124 @@ TEST_CASE("the pointer queue keeps order and drops the oldest when full", "[ui][
     CHECK(out.front().x == 5.0f);
     CHECK(out.back().x == static_cast<float>(n - 1));
     CHECK(q.Dropped() == 5);
+}
+
+TEST_CASE("a press that arrives behind queued moves starts the stroke where it was pressed", "[ui][pad][queue]") {
+    PadScene s;
+    s.use_queue = true;
+    s.h.Mouse(5, 5, false);
+    s.Frame();
+    // One frame's burst, as GLFW delivers it: the move to the press point, the press (no position
+    // of its own), three moves, the release. The stroke's first point is the press point.
+    const ImVec2 a = s.At(50, 100), b = s.At(150, 60), c = s.At(250, 100), d = s.At(350, 140);
+    s.queue.OnCursor(a.x, a.y);
+    s.queue.OnButton(true);
+    s.queue.OnCursor(b.x, b.y);
+    s.queue.OnCursor(c.x, c.y);
+    s.queue.OnCursor(d.x, d.y);
+    s.queue.OnButton(false);
+    s.h.Mouse(d.x, d.y, true);   // what ImGui sees: the button pressed this frame, at the end point
+    s.Frame();
+    REQUIRE(s.strokes.strokes.size() == 1);
+    const auto& st = s.strokes.strokes[0];
+    REQUIRE(st.size() == 4);   // the release at d adds no point closer than kPadMinStepPx
+    CHECK(st.front().x * 500.0f == Approx(50.0f).margin(0.01));
+    CHECK(st.front().y * 200.0f == Approx(100.0f).margin(0.01));
+    CHECK(st.back().x * 500.0f == Approx(350.0f).margin(0.01));
+}
+
+TEST_CASE("a press before any cursor event lands where the window said the pointer was", "[ui][pad][queue]") {
+    PointerQueue q;
+    q.SetCursor(12, 34);
+    q.OnButton(true);
+    q.OnButton(false);
+    std::vector<embassy::ui::PointerSample> out;
+    REQUIRE(q.Drain(out) == 2);
+    CHECK(out[0].x == 12.0f);
+    CHECK(out[0].y == 34.0f);
+    CHECK(out[0].down);
+    CHECK_FALSE(out[1].down);
+}
+
+namespace {
+// The bounding box of the vertices drawn in the ink colour (with their anti-aliasing fringe).
+ImVec4 InkBounds() {
+    const ImU32 ink = ImGui::GetColorU32(ImVec4(0.08f, 0.12f, 0.32f, 1.0f)) & ~IM_COL32_A_MASK;
+    ImVec4 box(1e9f, 1e9f, -1e9f, -1e9f);
+    const ImDrawData* dd = ImGui::GetDrawData();
+    for (int n = 0; n < dd->CmdListsCount; ++n) {
+        const ImDrawList* dl = dd->CmdLists[n];
+        for (const ImDrawVert& v : dl->VtxBuffer) {
+            if ((v.col & ~IM_COL32_A_MASK) != ink) continue;
+            box = ImVec4(std::min(box.x, v.pos.x), std::min(box.y, v.pos.y), std::max(box.z, v.pos.x), std::max(box.w, v.pos.y));
+        }
+    }
+    return box;
+}
+}  // namespace
+
+TEST_CASE("a tap is drawn as a round dot as wide as the ink, not a sliver", "[ui][pad][dot]") {
+    PadScene s;
+    s.width = 1200.0f;   // a kiosk-sized pad: the ink is 5.4 px wide
+    s.use_queue = true;
+    s.h.Mouse(5, 5, false);
+    s.Frame();
+    // A finger's tap: press, a 1 px wobble, release.
+    const ImVec2 a = s.At(200, 100);
+    s.queue.OnCursor(a.x, a.y);
+    s.queue.OnButton(true);
+    s.queue.OnCursor(a.x + 1, a.y);
+    s.queue.OnButton(false);
+    s.Frame();
+    REQUIRE(s.strokes.strokes.size() == 1);
+    s.Frame();   // drawn with the stroke in place
+    const float ink = embassy::ui::PadInkWidth(1200.0f);
+    const ImVec4 box = InkBounds();
+    INFO("ink width " << ink << ", dot " << box.z - box.x << " x " << box.w - box.y);
+    CHECK(box.z - box.x >= ink * 0.9f);
+    CHECK(box.w - box.y >= ink * 0.9f);
+}
+
+TEST_CASE("a sparse fast circle is drawn round: the path passes through every sample", "[ui][pad][smooth]") {
+    // Eight samples per turn on a circle of radius 100 px: what a quick loop gives at 60 Hz. One
+    // sample more at each end, so the turn measured below is all interior spans.
+    constexpr float kPi = 3.14159265f;
+    std::vector<ImVec2> samples;
+    for (int i = -1; i <= 9; ++i) {
+        const float t = static_cast<float>(i) * kPi / 4.0f;
+        samples.emplace_back(300.0f + 100.0f * std::cos(t), 300.0f + 100.0f * std::sin(t));
+    }
+    std::vector<ImVec2> path;
+    embassy::ui::PadSmoothPath(samples.data(), samples.size(), path);
+    REQUIRE(path.size() > samples.size() * 4);
+    // The path from the second sample to the one before last: one full turn.
+    // (samples[1] and samples[9] are the same point: the first match for one, the last for the other)
+    auto index_of = [&](const ImVec2& p, bool from_end) {
+        std::size_t found = path.size();
+        for (std::size_t i = 0; i < path.size(); ++i) {
+            if (std::hypot(p.x - path[i].x, p.y - path[i].y) >= 0.01f) continue;
+            found = i;
+            if (!from_end) break;
+        }
+        return found;
+    };
+    const std::size_t first = index_of(samples[1], false), last = index_of(samples[samples.size() - 2], true);
+    REQUIRE(first < last);
+    REQUIRE(last < path.size());
+    float lo = 1e9f, hi = 0.0f;
+    for (std::size_t i = first; i <= last; ++i) {
+        const float r = std::hypot(path[i].x - 300.0f, path[i].y - 300.0f);
+        lo = std::min(lo, r);
+        hi = std::max(hi, r);
+    }
+    INFO("drawn radius " << lo << " .. " << hi);
+    // Chord midpoints lie at 92.4 px: a path cut to them (the old quadratic-through-midpoints)
+    // sags to 92-96; a spline through the samples stays within 2%.
+    CHECK(lo >= 98.0f);
+    CHECK(hi <= 102.0f);
+    for (const ImVec2& p : samples) {
+        bool hit = false;
+        for (const ImVec2& q : path) hit = hit || std::hypot(p.x - q.x, p.y - q.y) < 0.01f;
+        CHECK(hit);
+    }
 }

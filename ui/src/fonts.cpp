@@ -125,4 +125,29 @@ bool LoadFonts(float pixel_size, const char* font_dir) {
     return true;
 }
 
+bool CanShow(unsigned int c, const ImFont* font) {
+    if (c < 0x20 || c == 0x7F) return true;   // control keys are ImGui's to handle (Tab, Enter)
+    if (c > 0xFFFF || c == 0xFFFD) return false;   // beyond the 16-bit ImWchar, or its stand-in
+    if (font == nullptr) {
+        const ImGuiIO& io = ImGui::GetIO();
+        if (io.Fonts == nullptr || io.Fonts->Fonts.empty()) return true;
+        font = io.Fonts->Fonts[0];
+    }
+    return font->FindGlyphNoFallback(static_cast<ImWchar>(c)) != nullptr;
+}
+
+int DropUnshowableInput(ImGuiIO& io, const ImFont* font) {
+    int dropped = 0;
+    ImVector<ImWchar>& q = io.InputQueueCharacters;
+    for (int i = 0; i < q.Size;) {
+        if (CanShow(q[i], font)) {
+            ++i;
+            continue;
+        }
+        q.erase(q.Data + i);
+        ++dropped;
+    }
+    return dropped;
+}
+
 }  // namespace embassy::ui

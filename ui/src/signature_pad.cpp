@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cfloat>
 #include <cstring>
 
 namespace embassy::ui {
@@ -40,6 +41,34 @@ std::size_t PointerQueue::Drain(std::vector<PointerSample>& out) {
     head_ = 0;
     count_ = 0;
     return n;
+}
+
+void PointerQueue::OnCursor(float x, float y) {
+    bool down = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        cursor_x_ = x;
+        cursor_y_ = y;
+        down = button_down_;
+    }
+    Push(x, y, down);
+}
+
+void PointerQueue::OnButton(bool down) {
+    float x = 0, y = 0;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        button_down_ = down;
+        x = cursor_x_;
+        y = cursor_y_;
+    }
+    Push(x, y, down);
+}
+
+void PointerQueue::SetCursor(float x, float y) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cursor_x_ = x;
+    cursor_y_ = y;
 }
 
 void PointerQueue::Clear() {
@@ -80,30 +109,76 @@ ImVec2 ToScreen(const PadPoint& p, const ImVec2& min, const ImVec2& size) {
     return ImVec2(min.x + p.x * size.x, min.y + p.y * size.y);
 }
 
+PadRect g_last_rect;   // the kiosk shows one pad at a time
+
+ImVec2 Lerp3(const ImVec2& a, float wa, const ImVec2& b, float wb, const ImVec2& c, float wc, float div) {
+    return ImVec2((a.x * wa + b.x * wb + c.x * wc) / div, (a.y * wa + b.y * wb + c.y * wc) / div);
+}
+
 void DrawStroke(ImDrawList* dl, const PadStroke& s, const ImVec2& min, const ImVec2& size,
                 ImU32 col, float thickness) {
     if (s.empty()) return;
-    if (s.size() == 1) {
-        dl->AddCircleFilled(ToScreen(s[0], min, size), thickness * 0.6f, col, 12);
+    static thread_local std::vector<ImVec2> px, path;   // reused: no allocation per frame
+    px.clear();
+    path.clear();
+    ImVec2 lo(FLT_MAX, FLT_MAX), hi(-FLT_MAX, -FLT_MAX);
+    for (const PadPoint& p : s) {
+        px.push_back(ToScreen(p, min, size));
+        lo = ImVec2(std::min(lo.x, px.back().x), std::min(lo.y, px.back().y));
+        hi = ImVec2(std::max(hi.x, px.back().x), std::max(hi.y, px.back().y));
+    }
+    const float r = thickness * 0.5f;
+    // A tap (or a stroke shorter than the ink is wide) is a round dot of the ink's width: as a
+    // line it would be a 1 px sliver, because thick polylines in Dear ImGui have square, flat ends.
+    if (std::max(hi.x - lo.x, hi.y - lo.y) < thickness) {
+        dl->AddCircleFilled(ImVec2((lo.x + hi.x) * 0.5f, (lo.y + hi.y) * 0.5f), r, col, 16);
         return;
     }
-    // Quadratic Bézier through the midpoints of consecutive samples, with each sample as the
-    // control point: the curve is smooth (C1) and never overshoots the pointer path.
-    dl->PathLineTo(ToScreen(s[0], min, size));
-    for (std::size_t i = 1; i + 1 < s.size(); ++i) {
-        const ImVec2 c = ToScreen(s[i], min, size);
-        const ImVec2 n = ToScreen(s[i + 1], min, size);
-        const ImVec2 mid((c.x + n.x) * 0.5f, (c.y + n.y) * 0.5f);
-        const ImVec2 prev = dl->_Path.back();
-        const float len = std::hypot(c.x - prev.x, c.y - prev.y) + std::hypot(mid.x - c.x, mid.y - c.y);
-        const int segments = std::clamp(static_cast<int>(len / 4.0f), 1, 8);   // ~4 px per segment
-        dl->PathBezierQuadraticCurveTo(c, mid, segments);
-    }
-    dl->PathLineTo(ToScreen(s.back(), min, size));
-    dl->PathStroke(col, 0, thickness);
+    PadSmoothPath(px.data(), px.size(), path);
+    dl->AddPolyline(path.data(), static_cast<int>(path.size()), col, 0, thickness);
+    dl->AddCircleFilled(path.front(), r, col, 12);   // round caps: the ends look like a pen's
+    dl->AddCircleFilled(path.back(), r, col, 12);
 }
 
 }  // namespace
+
+float PadInkWidth(float pad_width) { return std::max(1.5f, pad_width * 0.0045f); }
+
+PadRect LastPadRect() { return g_last_rect; }
+
+void PadSmoothPath(const ImVec2* p, std::size_t n, std::vector<ImVec2>& out) {
+    if (n == 0) return;
+    out.push_back(p[0]);
+    if (n == 1) return;
+    auto dist = [](const ImVec2& a, const ImVec2& b) { return std::hypot(a.x - b.x, a.y - b.y); };
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+        const ImVec2& p1 = p[i];
+        const ImVec2& p2 = p[i + 1];
+        // The ends are extended by reflection, so the first and last spans leave and reach their
+        // samples along the chord.
+        const ImVec2 p0 = i > 0 ? p[i - 1] : ImVec2(2 * p1.x - p2.x, 2 * p1.y - p2.y);
+        const ImVec2 p3 = i + 2 < n ? p[i + 2] : ImVec2(2 * p2.x - p1.x, 2 * p2.y - p1.y);
+        const float len = dist(p1, p2);
+        if (len < 1e-3f) continue;
+        // Centripetal parameterisation (alpha = 0.5): no cusps or loops where sample spacing jumps,
+        // which a fast stroke's samples always do. Converted to one cubic Bezier per span.
+        const float d1 = std::sqrt(std::max(dist(p0, p1), 1e-3f));
+        const float d2 = std::sqrt(len);
+        const float d3 = std::sqrt(std::max(dist(p2, p3), 1e-3f));
+        const ImVec2 b1 = Lerp3(p2, d1 * d1, p0, -d2 * d2, p1, 2 * d1 * d1 + 3 * d1 * d2 + d2 * d2,
+                                3 * d1 * (d1 + d2));
+        const ImVec2 b2 = Lerp3(p1, d3 * d3, p3, -d2 * d2, p2, 2 * d3 * d3 + 3 * d3 * d2 + d2 * d2,
+                                3 * d3 * (d3 + d2));
+        const int segments = std::clamp(static_cast<int>(len / 3.0f), 1, 16);   // ~3 px per segment
+        for (int k = 1; k <= segments; ++k) {
+            const float t = static_cast<float>(k) / static_cast<float>(segments);
+            const float u = 1.0f - t;
+            const float w0 = u * u * u, w1 = 3 * u * u * t, w2 = 3 * u * t * t, w3 = t * t * t;
+            out.emplace_back(w0 * p1.x + w1 * b1.x + w2 * b2.x + w3 * p2.x,
+                             w0 * p1.y + w1 * b1.y + w2 * b2.y + w3 * p2.y);
+        }
+    }
+}
 
 void PadUndo(PadStrokes& strokes) {
     if (strokes.strokes.empty()) return;
@@ -137,6 +212,14 @@ std::size_t PadPointCount(const PadStrokes& strokes) {
 // [SECTION] SignaturePad
 
 bool SignaturePad(const char* id, PadStrokes& strokes, ImVec2 size, PointerQueue* queue) {
+    if (queue == nullptr) return SignaturePad(id, strokes, size, static_cast<const std::vector<PointerSample>*>(nullptr));
+    static thread_local std::vector<PointerSample> drained;   // reused: no allocation per frame
+    drained.clear();
+    queue->Drain(drained);
+    return SignaturePad(id, strokes, size, &drained);
+}
+
+bool SignaturePad(const char* id, PadStrokes& strokes, ImVec2 size, const std::vector<PointerSample>* frame_samples) {
     ImGuiIO& io = ImGui::GetIO();
     const ImVec2 pad = PadSize(size);
     const ImVec2 min = ImGui::GetCursorScreenPos();
@@ -155,8 +238,8 @@ bool SignaturePad(const char* id, PadStrokes& strokes, ImVec2 size, PointerQueue
 
     static thread_local std::vector<PointerSample> samples;   // reused: no allocation per frame
     samples.clear();
-    if (queue != nullptr) {
-        queue->Drain(samples);
+    if (frame_samples != nullptr) {
+        samples.insert(samples.end(), frame_samples->begin(), frame_samples->end());
     } else {
         samples.push_back(PointerSample{io.MousePos.x, io.MousePos.y, io.MouseDown[0]});
     }
@@ -174,6 +257,7 @@ bool SignaturePad(const char* id, PadStrokes& strokes, ImVec2 size, PointerQueue
         mode = kBlocked;   // the app undid or cleared mid-stroke: do not extend another stroke
     }
     store->SetInt(key_frame, frame);
+    g_last_rect = PadRect{min, max, frame};
 
     bool changed = false;
     const float min_step2 = kPadMinStepPx * kPadMinStepPx;
@@ -238,7 +322,7 @@ bool SignaturePad(const char* id, PadStrokes& strokes, ImVec2 size, PointerQueue
         }
     }
     dl->PushClipRect(min, max, true);
-    const float thickness = std::max(1.5f, pad.x * 0.0045f);
+    const float thickness = PadInkWidth(pad.x);
     const ImU32 ink = ImGui::GetColorU32(ImVec4(0.08f, 0.12f, 0.32f, 1.0f));   // dark blue ink
     for (const PadStroke& s : strokes.strokes) DrawStroke(dl, s, min, pad, ink, thickness);
     dl->PopClipRect();

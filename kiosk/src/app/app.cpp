@@ -20,11 +20,14 @@
 #include "embassy/registry/wiped_memory.hpp"
 #include "embassy/sync/demo.hpp"
 #include "embassy/sync/kiosk_export.hpp"
+#include "embassy/ui/fonts.hpp"
+#include "embassy/ui/theme.hpp"
 #include "embassy/ui/widgets.hpp"
 
 #include <GLFW/glfw3.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -446,6 +449,57 @@ bool App::Update() {
         changed = true;
     }
     return changed;
+}
+
+void App::BeginInput() {
+    pointer_frame_.clear();
+    pointer_.Drain(pointer_frame_);
+    // The file chooser covers the screen like one: opening or closing it counts as a change.
+    const int screen = static_cast<int>(flow_.screen) * 2 + (chooser_.open ? 1 : 0);
+    const bool changed = input_screen_ != -1 && screen != input_screen_;
+    input_screen_ = screen;
+    // The pad as drawn in the last frame (GetFrameCount is still that frame's number here).
+    const ui::PadRect pad = ui::LastPadRect();
+    const ImRect pad_rect(pad.min, pad.max);
+    const bool pad_shown = pad.frame == ImGui::GetFrameCount() && flow_.screen == kiosk::Screen::Sign;
+    // A drag shorter than a fifth of a touch target is a tap that wobbled.
+    touch_.BeginFrame(pointer_frame_, changed, pad_shown ? &pad_rect : nullptr, ui::TouchTarget() * 0.2f);
+    ImGuiIO& io = ImGui::GetIO();
+    // Escape never erases what the registrant typed (ImGui's revert); the flow still sees the key.
+    if (flow_.mode() != kiosk::Mode::Volunteer) ui::SuppressEscape(io);
+    // A character the fonts cannot show is refused here, not stored and drawn as "?".
+    if (ui::DropUnshowableInput(io) > 0 && rejected_char_ == 0) {   // not seen by OnChar: still say so
+        rejected_char_ = 0xFFFD;
+        rejected_at_ = std::chrono::steady_clock::now();
+    }
+}
+
+void App::OnChar(unsigned int codepoint) {
+    if (ui::CanShow(codepoint)) return;
+    rejected_char_ = codepoint;
+    rejected_at_ = std::chrono::steady_clock::now();
+}
+
+void App::DrawInputHints() {
+    if (rejected_char_ == 0) return;
+    const auto shown = std::chrono::steady_clock::now() - rejected_at_;
+    if (shown > std::chrono::seconds(3)) {
+        rejected_char_ = 0;
+        return;
+    }
+    // Language-neutral: a crossed-out code point ("× U+1F600") in the danger colour at the top of
+    // the screen, where it covers no field. The registrant sees the key did nothing on purpose.
+    char text[32];
+    std::snprintf(text, sizeof text, "\xC3\x97  U+%04X", rejected_char_);
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const ImVec2 ts = ImGui::CalcTextSize(text);
+    const float pad = ImGui::GetStyle().FramePadding.y * 2;
+    const ImVec2 a(vp->WorkPos.x + (vp->WorkSize.x - ts.x) * 0.5f - pad, vp->WorkPos.y + pad);
+    const ImVec2 b(a.x + ts.x + pad * 2, a.y + ts.y + pad * 2);
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    dl->AddRectFilled(a, b, ImGui::GetColorU32(ui::colors::Danger()), pad);
+    dl->AddText(ImVec2(a.x + pad, a.y + pad), IM_COL32(255, 255, 255, 255), text);
+    uimap_.rects["char_rejected"] = {a.x, a.y, b.x, b.y};   // for tests: the hint is showing
 }
 
 double App::WaitTimeout() const {

@@ -8,10 +8,12 @@
 #include "embassy/registry/store.hpp"
 #include "embassy/ui/i18n.hpp"
 #include "embassy/ui/signature_pad.hpp"
+#include "embassy/ui/touch.hpp"
 
 #include "file_chooser.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -75,6 +77,14 @@ public:
     void OnInput() { input_seen_ = true; }
 
     ui::PointerQueue& Pointer() { return pointer_; }
+    // Between the backend's NewFrame and ImGui::NewFrame: drains this frame's pointer samples and
+    // applies the touch rules (drag to scroll, nothing carried into a new screen) once for all screens.
+    void BeginInput();
+    // A typed character (GLFW's char callback): remembered when the fonts cannot show it, so the
+    // frame refuses it visibly (DrawInputHints) instead of storing a "?".
+    void OnChar(unsigned int codepoint);
+    // After Frame(), before Render: the "refused character" hint over the screen.
+    void DrawInputHints();
     float FontPixels() const;
     bool FontsDirty() const { return fonts_dirty_; }
     void FontsRebuilt() { fonts_dirty_ = false; }
@@ -171,6 +181,11 @@ private:
     std::atomic<std::uint64_t> progress_done_{0}, progress_total_{0};
 
     ui::PointerQueue pointer_;
+    std::vector<ui::PointerSample> pointer_frame_;   // this frame's samples (BeginInput), for the pad
+    ui::TouchInput touch_;
+    int input_screen_ = -1;
+    unsigned int rejected_char_ = 0;     // the last refused code point (shown as U+XXXX, never logged)
+    std::chrono::steady_clock::time_point rejected_at_{};              // the screen BeginInput saw last (a change resets the pointer)
     ui::PadStrokes pad_;                 // what the pad shows; mirrors flow_.form.strokes
     std::size_t pad_sent_ = 0;           // strokes already handed to the flow
     std::string country_query_;          // Details: search text (personal-ish: wiped with the form)

@@ -10,6 +10,7 @@
 // the canaries in FILE and prints the hit count to stderr (registry/memscan.hpp; for tests).
 
 #include "app.hpp"
+#include "x11_guard.hpp"
 
 #include "embassy/data_dir.hpp"
 #include "embassy/registry/bytes.hpp"
@@ -21,6 +22,7 @@
 #include "embassy/ui/widgets.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>   // the windows' scroll state for --ui-map
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <GLFW/glfw3.h>
@@ -34,6 +36,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -46,28 +49,28 @@ App* g_app = nullptr;
 volatile std::sig_atomic_t g_screenshot_requested = 0;
 volatile std::sig_atomic_t g_memscan_requested = 0;
 unsigned g_events = 0;   // bumped by every input callback: the loop draws after each
+bool g_geometry_changed = false;   // the window was moved or resized (by us, or by another X client)
 
 // [SECTION] GLFW callbacks. Installed before the ImGui backend, which chains to them.
-void OnCursor(GLFWwindow* w, double x, double y) {
+// The pointer queue stamps a press with the last cursor event's position (signature_pad.hpp):
+// never glfwGetCursorPos here, which is where the pointer is after moves still queued behind it.
+void OnCursor(GLFWwindow*, double x, double y) {
     ++g_events;
-    g_app->Pointer().Push(static_cast<float>(x), static_cast<float>(y),
-                          glfwGetMouseButton(w, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS);
+    g_app->Pointer().OnCursor(static_cast<float>(x), static_cast<float>(y));
     g_app->OnInput();
 }
-void OnButton(GLFWwindow* w, int button, int action, int) {
+void OnButton(GLFWwindow*, int button, int action, int) {
     ++g_events;
     g_app->OnInput();
     if (button != GLFW_MOUSE_BUTTON_LEFT) return;
-    double x = 0, y = 0;
-    glfwGetCursorPos(w, &x, &y);
-    g_app->Pointer().Push(static_cast<float>(x), static_cast<float>(y), action == GLFW_PRESS);
+    g_app->Pointer().OnButton(action == GLFW_PRESS);
 }
 void OnKey(GLFWwindow*, int key, int, int action, int mods) {
     ++g_events;
     g_app->OnInput();
     g_app->OnKey(key, mods, action == GLFW_PRESS);
 }
-void OnChar(GLFWwindow*, unsigned int) { ++g_events; g_app->OnInput(); }
+void OnChar(GLFWwindow*, unsigned int c) { ++g_events; g_app->OnInput(); g_app->OnChar(c); }
 void OnScroll(GLFWwindow*, double, double) { ++g_events; g_app->OnInput(); }
 void OnClose(GLFWwindow* w) {
     // Kiosk mode: a close request never closes by itself; the flow decides (volunteer mode may quit).
@@ -75,6 +78,7 @@ void OnClose(GLFWwindow* w) {
     ++g_events;
     g_app->OnCloseRequest();
 }
+void OnGeometry(GLFWwindow*, int, int) { g_geometry_changed = true; ++g_events; }
 void OnGlfwError(int code, const char* text) { std::fprintf(stderr, "embassy-kiosk: GLFW error %d: %s\n", code, text); }
 void OnUsr1(int) { g_screenshot_requested = 1; }
 void OnUsr2(int) { g_memscan_requested = 1; }
@@ -131,6 +135,23 @@ std::string WriteUiMap(App& app, const std::string& path, const std::string& las
     for (const auto& [id, r] : app.uimap().rects)
         text += id + " " + std::to_string(static_cast<int>((r[0] + r[2]) * 0.5f)) + " " +
                 std::to_string(static_cast<int>((r[1] + r[3]) * 0.5f)) + "\n";
+    // Scroll regions, for the swipe test: "scroll:<name> <scroll y> <max>", the name being a child
+    // window's own ("##screen/##list_residence_1A2B3C4D" -> list_residence).
+    for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+        if (!w->Active || w->ScrollMax.y <= 0.0f || (w->Flags & ImGuiWindowFlags_NoScrollbar)) continue;
+        std::string name = w->Name;
+        if (const auto slash = name.rfind('/'); slash != std::string::npos) {
+            name = name.substr(slash + 1);
+            if (const auto id = name.rfind('_'); id != std::string::npos) name.resize(id);
+        }
+        while (!name.empty() && name.front() == '#') name.erase(0, 1);
+        text += "scroll:" + name + " " + std::to_string(static_cast<int>(w->Scroll.y)) + " " +
+                std::to_string(static_cast<int>(w->ScrollMax.y)) + "\n";
+    }
+    // Whether a text field has the focus, and whether a residence country is chosen (yes/no only).
+    text += std::string("input_focus ") + (ImGui::GetIO().WantTextInput ? "1" : "0") + "\n";
+    text += std::string("country_chosen ") +
+            (app.flow().form[embassy::kiosk::Field::country].empty() ? "0" : "1") + "\n";
     if (text == last) return last;
     // Read by the e2e scripts while the kiosk runs: replaced whole, never seen half-written.
     if (!embassy::write_file_atomic(path, embassy::as_bytes(text))) return last;
@@ -193,12 +214,18 @@ int main(int argc, char** argv) {
     glfwGetWindowContentScale(window, &sx, &sy);
     app.SetContentScale(std::max(1.0f, sy));
 
+    double cursor_x = -1, cursor_y = -1;   // where a press lands if it comes before any move
+    glfwGetCursorPos(window, &cursor_x, &cursor_y);
+    app.Pointer().SetCursor(static_cast<float>(cursor_x), static_cast<float>(cursor_y));
     glfwSetCursorPosCallback(window, OnCursor);
     glfwSetMouseButtonCallback(window, OnButton);
     glfwSetKeyCallback(window, OnKey);
     glfwSetCharCallback(window, OnChar);
     glfwSetScrollCallback(window, OnScroll);
     glfwSetWindowCloseCallback(window, OnClose);
+    glfwSetWindowPosCallback(window, OnGeometry);
+    glfwSetWindowSizeCallback(window, OnGeometry);
+    embassy::app::GuardX11(window);   // X errors are logged, not fatal (x11_guard.hpp)
 
     // [SECTION] Setup Dear ImGui context
     embassy::ui::InstallWipingAllocator();
@@ -227,8 +254,21 @@ int main(int argc, char** argv) {
     while (!app.WantsQuit()) {
         // Render on events only: sleep until input or the next timer tick (WaitTimeout), then
         // draw a few frames so ImGui settles (hover, popups, layout take 2-3 frames).
+        embassy::app::GuardX11(window);   // again: GLFW 3.3 resets the handler to Xlib's fatal default
         if (redraw > 0 || opts.tour) glfwPollEvents();
         else glfwWaitEventsTimeout(app.WaitTimeout());
+        // Full screen is the kiosk's: another client that moved or resized the window is undone.
+        if (monitor && std::exchange(g_geometry_changed, false)) {
+            int x = 0, y = 0, w = 0, h = 0, mx = 0, my = 0;
+            glfwGetWindowPos(window, &x, &y);
+            glfwGetWindowSize(window, &w, &h);
+            glfwGetMonitorPos(monitor, &mx, &my);
+            const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+            if (mode && (x != mx || y != my || w != mode->width || h != mode->height)) {
+                std::fprintf(stderr, "embassy-kiosk: window moved or resized to %dx%d+%d+%d; full screen restored\n", w, h, x, y);
+                embassy::app::ReassertX11Geometry(window, mx, my, mode->width, mode->height);
+            }
+        }
         // Locked since the last frame: everything the frames below this one held goes (the store
         // and the form are wiped already; freed blocks were wiped as they were freed).
         if (app.TakeLocked()) {
@@ -256,8 +296,10 @@ int main(int argc, char** argv) {
         const auto t0 = std::chrono::steady_clock::now();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        app.BeginInput();   // touch rules on io.MouseDown/MousePos, once for every screen
         ImGui::NewFrame();
         app.Frame();
+        app.DrawInputHints();
         ImGui::Render();
         const auto t1 = std::chrono::steady_clock::now();
         int fb_w = 0, fb_h = 0;

@@ -654,7 +654,7 @@ void App::ScreenSign() {
         ImGui::Dummy(ImVec2(0, 6 * Scale()));
         const float room = ImGui::GetContentRegionAvail().y - ui::TouchTarget() * 2.6f;
         std::string id = std::string(T("sign.title")) + "##pad";
-        ui::SignaturePad(id.c_str(), pad_, ImVec2(-1.0f, std::max(room, 120.0f)), &pointer_);
+        ui::SignaturePad(id.c_str(), pad_, ImVec2(-1.0f, std::max(room, 120.0f)), &pointer_frame_);
         uimap_.Add("pad");
         // A stroke belongs to the flow once the finger is lifted.
         if (!ImGui::GetIO().MouseDown[0]) {

@@ -2,6 +2,8 @@
 // (and Łacinka) need. Call LoadFonts() before the renderer builds its font texture.
 #pragma once
 
+#include <imgui.h>
+
 struct ImFont;
 
 namespace embassy::ui {
@@ -27,5 +29,12 @@ const Fonts& GetFonts();
 
 // The glyph ranges used for every face (zero-terminated pairs), exposed for tests.
 const unsigned short* GlyphRanges();
+
+// Whether the kiosk can show this code point (it is in the atlas of `font`, default: the first
+// font). Characters it cannot show are refused at input, never drawn as "?" and stored.
+bool CanShow(unsigned int codepoint, const ImFont* font = nullptr);
+// Removes from io's typed-character queue every character CanShow refuses (and ImGui's
+// U+FFFD, which stands for a code point above U+FFFF in a 16-bit ImWchar build); returns how many.
+int DropUnshowableInput(ImGuiIO& io, const ImFont* font = nullptr);
 
 }  // namespace embassy::ui
