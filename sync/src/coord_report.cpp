@@ -485,7 +485,7 @@ std::string day_chart(const std::vector<Tally>& days) {
     std::ostringstream o;
     if (b.counted.empty() && b.undated == 0) return "<p class=\"empty\">No signatures yet.</p>";
     if (!b.counted.empty()) {
-        const double width = 700, left = 8, right = 8, top = 18, base = 150, height = 190;
+        const double width = 700, left = 8, right = 8, top = 18, base = 130, height = 168;
         const std::size_t n = b.counted.size();
         const double bw = (width - left - right) / static_cast<double>(n);
         std::int64_t max = 1;
@@ -503,7 +503,8 @@ std::string day_chart(const std::vector<Tally>& days) {
             const double x = left + bw * static_cast<double>(i);
             double h = (base - top - (vertical_values ? 30 : 4)) * static_cast<double>(v) / static_cast<double>(max);
             if (v > 0) h = std::max(h, 2.0);
-            o << "<rect class=\"bar\" x=\"" << num(x + bw * 0.1) << "\" y=\"" << num(base - h) << "\" width=\"" << num(bw * 0.8)
+            const double bar = std::min(bw * 0.8, 36.0);   // one day alone is a bar, not a wall
+            o << "<rect class=\"bar\" x=\"" << num(x + (bw - bar) / 2) << "\" y=\"" << num(base - h) << "\" width=\"" << num(bar)
               << "\" height=\"" << num(h) << "\"><title>" << esc(bin_label(b, i, true)) << ": " << v << "</title></rect>";
             const double cx = x + bw / 2;
             const char* vclass = v == 0 ? "v v0" : "v";
@@ -546,7 +547,7 @@ std::string country_chart(const std::vector<Tally>& countries) {
     }
     std::int64_t max = 1;
     for (const auto& r : rows) max = std::max(max, r.second);
-    const double width = 700, label = 90, row = 17, value_room = 60;
+    const double width = 700, label = 90, row = 15, value_room = 60;
     const double height = static_cast<double>(rows.size()) * row + 4;
     std::ostringstream o;
     o << "<svg class=\"chart\" role=\"img\" aria-label=\"counted signatures per country\" viewBox=\"0 0 " << num(width) << ' ' << num(height)
@@ -555,9 +556,9 @@ std::string country_chart(const std::vector<Tally>& countries) {
     for (const auto& [key, v] : rows) {
         double w = (width - label - value_room) * static_cast<double>(v) / static_cast<double>(max);
         if (v > 0) w = std::max(w, 2.0);
-        o << "<text x=\"0\" y=\"" << num(y + 12) << "\">" << esc(key) << "</text><rect class=\"bar\" x=\"" << num(label) << "\" y=\""
+        o << "<text x=\"0\" y=\"" << num(y + 11) << "\">" << esc(key) << "</text><rect class=\"bar\" x=\"" << num(label) << "\" y=\""
           << num(y + 2) << "\" width=\"" << num(w) << "\" height=\"" << num(row - 4) << "\"/><text class=\"v\" x=\"" << num(label + w + 5)
-          << "\" y=\"" << num(y + 12) << "\">" << v << "</text>";
+          << "\" y=\"" << num(y + 11) << "\">" << v << "</text>";
         y += row;
     }
     o << "</svg>";
@@ -605,7 +606,7 @@ std::string report_html(const CoordReport& r) {
          "overflow-wrap:break-word}th{background:#eee}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
          "td.fp{font-family:'DejaVu Sans Mono',monospace;font-size:8pt;white-space:nowrap}td.t{white-space:nowrap}"
          "td.w{overflow-wrap:anywhere;min-width:12em}"   // an alarm's detail: text from a batch, any length
-         ".two{columns:2;column-gap:2em}.two section{break-inside:auto}.two h2{margin-top:.3em}"
+         ".row{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}"
          "svg.chart{display:block;width:100%;max-width:700px;height:auto}svg rect.bar{fill:#8a1c1c}svg text{font-size:11px;fill:#111}"
          "svg text.v{font-size:10px;fill:#333}svg text.v0{fill:#aaa}svg text.d{font-size:10px}svg .axis,svg .tick{stroke:#555}"
          ".alarm{color:#b00;font-weight:bold}.summary{font-size:11pt}.empty,.note{color:#555;font-style:italic}"
@@ -642,9 +643,8 @@ std::string report_html(const CoordReport& r) {
     o << "<section><h2>Counted signatures per day (UTC)</h2>" << day_chart(r.days) << "</section>";
     o << "<section><h2>Counted signatures per country of residence</h2>" << country_chart(r.countries) << "</section>";
     table(o, r, "Per appeal", "appeal", r.appeals, false);
-    // The two long narrow tables side by side in two columns that flow on to the next page, not
-    // one beside the other (a flex row leaves a hole where the shorter one ends).
-    o << "<div class=\"two\">";
+    // The two long narrow tables side by side (each continues on the next page by itself).
+    o << "<div class=\"row\">";
     table(o, r, "Per country of residence", "country", r.countries, false);
     table(o, r, "Per day (UTC)", "day", r.days, false);
     o << "</div>";

@@ -12,6 +12,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <iostream>
 
@@ -20,6 +22,11 @@ namespace fs = std::filesystem;
 using sync::Coordinator;
 
 namespace {
+
+// coord withdraw (docs/coordinator-guide.md, section 7). 1 and 2 stay the tool's error and usage codes.
+constexpr int kExitWithdrawNotFound = 3;
+constexpr int kExitWithdrawAlready = 4;
+constexpr int kExitWithdrawDuplicate = 5;
 
 std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
@@ -142,20 +149,21 @@ int coord_import(const std::vector<std::string>& argv) {
 // [SECTION] report
 
 int coord_report(const std::vector<std::string>& argv) {
-    Args a(argv, {"dir", "passphrase-file", "csv", "html"}, {});
+    Args a(argv, {"dir", "passphrase-file", "csv", "html"}, {"json"});
     if (!a.error().empty()) return fail(a.error());
     auto c = open_coordinator(a);
     if (!c) return fail(c.message());
     auto r = sync::build_report(**c, now());
     if (!r) return fail(r.message());
-    std::cout << sync::report_text(*r);
+    const bool json = a.flag("json");
+    std::cout << (json ? sync::report_json(*r) : sync::report_text(*r));
     if (auto csv = a.get("csv")) {
         if (auto s = write_file_atomic(*csv, as_bytes(sync::report_csv(*r))); !s) return fail(s.message());
-        std::cout << "CSV report written to " << *csv << "\n";
+        if (!json) std::cout << "CSV report written to " << terminal_safe(*csv) << "\n";
     }
     if (auto html = a.get("html")) {
         if (auto s = write_file_atomic(*html, as_bytes(sync::report_html(*r))); !s) return fail(s.message());
-        std::cout << "HTML report written to " << *html << "\n";
+        if (!json) std::cout << "HTML report written to " << terminal_safe(*html) << "\n";
     }
     return 0;
 }
@@ -177,14 +185,17 @@ int coord_check(const std::vector<std::string>& argv) {
 // [SECTION] export-signatories
 
 int coord_export_signatories(const std::vector<std::string>& argv) {
-    Args a(argv, {"dir", "passphrase-file", "appeal", "csv"}, {});
+    Args a(argv, {"dir", "passphrase-file", "appeal", "csv"}, {"force", "excel"});
     if (!a.error().empty()) return fail(a.error());
     auto appeal = a.require("appeal"), csv = a.require("csv");
     if (!appeal) return fail(appeal.message());
     if (!csv) return fail(csv.message());
     auto c = open_coordinator(a);
     if (!c) return fail(c.message());
-    auto r = sync::export_signatories(**c, *appeal, *csv);
+    sync::SignatoriesOptions opts;
+    opts.keep_existing = !a.flag("force");
+    opts.excel_bom = a.flag("excel");
+    auto r = sync::export_signatories(**c, *appeal, *csv, opts);
     if (!r) return fail(r.message());
     std::cout << r->written << " signatories who agreed to their name being passed on written to " << *csv << "\n"
               << r->counted_without_consent << " further counted signatures without that consent (counted only)\n"
@@ -216,15 +227,51 @@ int coord_ack(const std::vector<std::string>& argv) {
 int coord_publish_receipts(const std::vector<std::string>& argv) {
     Args a(argv, {"dir", "passphrase-file", "out"}, {});
     if (!a.error().empty()) return fail(a.error());
-    auto out = a.require("out");
-    if (!out) return fail(out.message());
     auto c = open_coordinator(a);
     if (!c) return fail(c.message());
-    auto root = sync::publish_receipts(**c, *out, now());
+    const std::string out = a.get_or("out", ((*c)->dir() / sync::published_dir_name).string());
+    auto root = sync::publish_receipts(**c, out, now());
     if (!root) return fail(root.message());
-    std::cout << root->tree_size << " receipt commitments published in " << *out << " (root " << to_hex(root->root).substr(0, 16)
+    std::cout << root->tree_size << " receipt commitments published in " << terminal_safe(out) << " (files 0644, for a website)" << " (root " << to_hex(root->root).substr(0, 16)
               << "…, signed by " << (*c)->keys().identity.fingerprint() << ")\n";
     return 0;
+}
+
+// One message and one exit code per outcome (docs/coordinator-guide.md, section 7): an appeal id,
+// a kiosk and a batch number; nothing of the person.
+int report_withdrawal(const sync::WithdrawOutcome& o) {
+    using S = sync::WithdrawOutcome::Status;
+    const std::string appeal = terminal_safe(o.appeal_id);
+    const std::string where = o.counted_kiosk.empty() ? std::string()
+                                                      : "kiosk " + terminal_safe(o.counted_kiosk) + ", batch " + std::to_string(o.counted_batch);
+    switch (o.status) {
+        case S::not_found:
+            std::cout << "not found: no imported signature has this receipt (nothing changed)\n";
+            return kExitWithdrawNotFound;
+        case S::already_withdrawn:
+            std::cout << "already withdrawn: this signature of appeal " << appeal << " was withdrawn before (nothing changed)\n";
+            return kExitWithdrawAlready;
+        case S::withdrawn: break;
+    }
+    if (o.was_duplicate) {
+        std::cout << "withdrawn a duplicate: this signature of appeal " << appeal << " was not counted (the same person had signed it before); "
+                  << (where.empty() ? std::string("the counted total is unchanged")
+                                    : "their counted signature (" + where + ") still counts, the counted total is unchanged")
+                  << "\n";
+        return kExitWithdrawDuplicate;
+    }
+    std::cout << "withdrawn: this signature of appeal " << appeal << " no longer counts and is left out of every export; "
+              << (where.empty() ? std::string("one signature fewer is counted")
+                                : "the same person's later signature (" + where + ") counts instead, the counted total is unchanged")
+              << "\n";
+    return 0;
+}
+
+std::string age_text(std::int64_t seconds) {
+    if (seconds < 0) return "in the future by this computer's clock";
+    if (seconds < 3600) return std::to_string(seconds / 60) + " min ago";
+    if (seconds < 2 * 86400) return std::to_string(seconds / 3600) + " h ago";
+    return std::to_string(seconds / 86400) + " days ago";
 }
 
 int coord_withdraw(const std::vector<std::string>& argv) {
@@ -235,14 +282,9 @@ int coord_withdraw(const std::vector<std::string>& argv) {
     if (!code) return fail(code.message());
     auto c = open_coordinator(a);
     if (!c) return fail(c.message());
-    auto r = sync::withdraw_signature(**c, registry::receipt_commitment(*code), now());
+    auto r = sync::withdraw_signature_outcome(**c, registry::receipt_commitment(*code), now());
     if (!r) return fail(r.message());
-    if (!*r) {
-        std::cout << "not found: no imported signature has this receipt\n";
-        return 3;
-    }
-    std::cout << "withdrawn: this signature no longer counts and is left out of every export\n";
-    return 0;
+    return report_withdrawal(*r);
 }
 
 int verify_receipt(const std::vector<std::string>& argv) {
@@ -272,8 +314,16 @@ int verify_receipt(const std::vector<std::string>& argv) {
     }
     auto v = sync::verify_published_receipt(*dir, a.positional()[0], pin);
     if (!v) return fail(v.message());
-    std::cout << "published list signed by coordinator " << v->coordinator_fingerprint << ", " << v->tree_size << " signatures\n"
-              << (v->counted ? "counted\n" : "not found\n");
+    const auto t = static_cast<std::int64_t>(std::min<std::uint64_t>(v->timestamp_unix, INT64_MAX));
+    char when[40] = "?";
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    if (gmtime_r(&tt, &tm) != nullptr) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+    // How old the list is: a receipt signed after it was published is not in it yet.
+    std::cout << "published list signed by coordinator " << v->coordinator_fingerprint << "\n"
+              << "list of " << when << " (" << age_text(now() - t) << "), " << v->tree_size
+              << (v->tree_size == 1 ? " signature\n" : " signatures\n")
+              << (v->counted ? "counted\n" : "not found (a signature made after the list's time is not in it yet)\n");
     return v->counted ? 0 : 3;
 }
 
@@ -331,16 +381,16 @@ void add_coordinator_commands(std::vector<Command>& out) {
                    "verify and import batch files or directories (exit 1 if any was rejected)", coord_import});
     out.push_back({"coord", "check", "--dir DIR [--passphrase-file F]",
                    "integrity check of the registry (after a crash, before a report)", coord_check});
-    out.push_back({"coord", "report", "--dir DIR [--csv FILE] [--html FILE] [--passphrase-file F]",
-                   "totals per appeal, event, country, kiosk and day; gaps; alarms (no names)", coord_report});
-    out.push_back({"coord", "export-signatories", "--dir DIR --appeal ID --csv FILE [--passphrase-file F]",
+    out.push_back({"coord", "report", "--dir DIR [--csv FILE] [--html FILE] [--json] [--passphrase-file F]",
+                   "totals per appeal, event, country, day and kiosk; kiosks, held batches, gaps, alarms (no names)", coord_report});
+    out.push_back({"coord", "export-signatories", "--dir DIR --appeal ID --csv FILE [--force] [--excel] [--passphrase-file F]",
                    "CSV of counted signatories who agreed to their name being passed on", coord_export_signatories});
     out.push_back({"coord", "ack", "--dir DIR --kiosk FINGERPRINT --out FILE [--passphrase-file F]",
                    "signed acknowledgement of a kiosk's imported batches (the kiosk then purges)", coord_ack});
-    out.push_back({"coord", "publish-receipts", "--dir DIR --out DIR2 [--passphrase-file F]",
+    out.push_back({"coord", "publish-receipts", "--dir DIR [--out DIR2 (default DIR/published)] [--passphrase-file F]",
                    "publish the receipt commitments of every received, not withdrawn signature (signed Merkle root)", coord_publish_receipts});
     out.push_back({"coord", "withdraw", "--dir DIR [--passphrase-file F] CODE",
-                   "withdraw the signature with this receipt code from every count and export", coord_withdraw});
+                   "withdraw the signature with this receipt code (exit 0 withdrawn, 5 it was a duplicate, 4 already withdrawn, 3 not found)", coord_withdraw});
     out.push_back({"", "verify-receipt", "--published DIR --coordinator FILE|FINGERPRINT CODE",
                    "offline: is this receipt in the published list (received, not withdrawn)? (exit 0 counted, 3 not found)", verify_receipt});
     out.push_back({"", "simulate-batches",
