@@ -2,13 +2,10 @@
 //   [SECTION] Gathering
 //   [SECTION] Text
 //   [SECTION] CSV
-//   [SECTION] JSON
 //   [SECTION] HTML with inline SVG charts (the date axis, the charts, the page)
 #include "embassy/sync/coord_ops.hpp"
 
 #include "embassy/registry/text.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -296,57 +293,6 @@ std::string report_csv(const CoordReport& r) {
     return o.str();
 }
 
-// [SECTION] JSON
-
-std::string report_json(const CoordReport& r) {
-    using nlohmann::json;
-    auto s = [](std::string_view v) { return registry::terminal_safe(v); };   // valid UTF-8, whatever is stored
-    auto tallies_json = [&](const std::vector<Tally>& v, bool kiosk_key) {
-        json a = json::array();
-        for (const auto& t : v) {
-            json x = {{"key", s(t.key)}, {"received", t.received}, {"counted", t.counted}, {"duplicates", t.duplicates},
-                      {"withdrawn", t.withdrawn}};
-            if (!t.appeal.empty()) x["appeal"] = s(t.appeal);
-            if (kiosk_key) x["name"] = s(report_kiosk_name(r, t.key));
-            a.push_back(std::move(x));
-        }
-        return a;
-    };
-    const Tally all = total_of(r.appeals);
-    json j = {{"coordinator", {{"name", s(r.coordinator_name)}, {"fingerprint", s(r.coordinator_fingerprint)}}},
-              {"generated_unix", r.generated_unix},
-              {"generated", utc(r.generated_unix)},
-              {"totals", {{"received", all.received}, {"counted", all.counted}, {"duplicates", all.duplicates}, {"withdrawn", all.withdrawn}}},
-              {"members", r.members},
-              {"registry_joins", r.registry_joins},
-              {"appeals", tallies_json(r.appeals, false)},
-              {"events", tallies_json(r.events, false)},
-              {"countries", tallies_json(r.countries, false)},
-              {"days", tallies_json(r.days, false)},
-              {"kiosk_tallies", tallies_json(r.kiosk_tallies, true)}};
-    json kiosks = json::array();
-    for (const auto& k : r.kiosks) {
-        json gaps = json::array();
-        for (const auto& g : k.gaps) gaps.push_back({{"first", g.first}, {"last", g.last}});
-        kiosks.push_back({{"fingerprint", s(k.fingerprint)}, {"name", s(k.name)}, {"batches", k.batches}, {"last_seq", k.last_seq},
-                          {"signatures", k.signatures}, {"waiting", k.quarantined}, {"gaps", std::move(gaps)}, {"missing", k.missing}});
-    }
-    j["kiosks"] = std::move(kiosks);
-    json held = json::array();
-    for (const auto& h : r.held)
-        held.push_back({{"fingerprint", s(h.fingerprint)}, {"name", s(h.name)}, {"enrolled", !h.name.empty()}, {"seq", h.seq},
-                        {"reason", s(h.reason)}, {"since_unix", h.since_unix}});
-    j["held"] = std::move(held);
-    json alarms = json::array();
-    for (const auto& a : r.alarm_rows)
-        alarms.push_back({{"kind", s(a.kind)}, {"kiosk", s(a.kiosk)}, {"kiosk_name", s(report_kiosk_name(r, a.kiosk))}, {"seq", a.seq},
-                          {"detail", s(a.detail)}, {"raised_unix", a.raised_unix}, {"last_seen_unix", a.last_seen_unix},
-                          {"repeats", a.repeats}});
-    j["alarms"] = std::move(alarms);
-    // replace: never throws on a byte sequence (there is none left after terminal_safe).
-    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-}
-
 // [SECTION] HTML with inline SVG charts
 
 namespace {
@@ -485,7 +431,7 @@ std::string day_chart(const std::vector<Tally>& days) {
     std::ostringstream o;
     if (b.counted.empty() && b.undated == 0) return "<p class=\"empty\">No signatures yet.</p>";
     if (!b.counted.empty()) {
-        const double width = 700, left = 8, right = 8, top = 18, base = 130, height = 168;
+        const double width = 700, left = 8, right = 8, top = 18, base = 112, height = 150;
         const std::size_t n = b.counted.size();
         const double bw = (width - left - right) / static_cast<double>(n);
         std::int64_t max = 1;
@@ -498,6 +444,8 @@ std::string day_chart(const std::vector<Tally>& days) {
         const bool vertical_values = bw < 26;   // a 4-digit value no longer fits across the bar
         // Labels far enough apart for "2026-12-01" (about 62 px at 10 px).
         const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(66.0 / bw)));
+        double last_label_end = -1e9;
+        std::int64_t last_year = INT64_MIN;
         for (std::size_t i = 0; i < n; ++i) {
             const std::int64_t v = b.counted[i];
             const double x = left + bw * static_cast<double>(i);
@@ -514,10 +462,15 @@ std::string day_chart(const std::vector<Tally>& days) {
             else
                 o << "<text class=\"" << vclass << "\" text-anchor=\"middle\" x=\"" << num(cx) << "\" y=\"" << num(base - h - 3) << "\">" << v << "</text>";
             if (i % every == 0) {
-                const bool year = i == 0 || bin_year(b, i) != bin_year(b, i - every);
+                const bool year = bin_year(b, i) != last_year;   // the year on the first label and wherever it changes
+                const std::string label = bin_label(b, i, year);
+                const double at = std::max(cx, left + 32), half = 3.0 * static_cast<double>(label.size());   // ~6 px a character
+                if (at - half < last_label_end + 6) continue;   // a dated label is wider: the next one gives way
+                last_label_end = at + half;
+                last_year = bin_year(b, i);
                 o << "<line class=\"tick\" x1=\"" << num(cx) << "\" y1=\"" << num(base) << "\" x2=\"" << num(cx) << "\" y2=\""
-                  << num(base + 4) << "\"/><text class=\"d\" text-anchor=\"" << (i == 0 ? "start" : "middle") << "\" x=\""
-                  << num(i == 0 ? x : cx) << "\" y=\"" << num(base + 16) << "\">" << esc(bin_label(b, i, year)) << "</text>";
+                  << num(base + 4) << "\"/><text class=\"d\" text-anchor=\"middle\" x=\""
+                  << num(at) << "\" y=\"" << num(base + 16) << "\">" << esc(label) << "</text>";
             }
         }
         o << "<text class=\"d\" x=\"" << num(left) << "\" y=\"" << num(base + 34) << "\">" << esc(bin_label(b, 0, true)) << " to "

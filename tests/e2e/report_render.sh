@@ -32,17 +32,15 @@ j = json.load(open(sys.argv[1]))
 assert (j["accepted"], j["quarantined"], j["rejected"]) == (4, 1, 0), j
 EOF
 
-"$SYNC" coord check "${C[@]}" > check.txt
+"$SYNC" coord check "${C[@]}" --json > check.json
 "$SYNC" coord report "${C[@]}" --csv r.csv --html r.html > r.txt
 "$SYNC" coord report "${C[@]}" --json > r.json
 
 # The four reports and the registry: received, counted, duplicates, withdrawn, members.
 python3 - <<'EOF' || fail "the reports disagree"
 import csv, json, re
-check = open("check.txt").read()
-m = re.search(r"\((\d+) batches, (\d+) signatures, (\d+) members\)", check)
-assert m, check
-batches, received, members = map(int, m.groups())
+check = json.load(open("check.json"))
+received, members = check["signatures"], check["members"]
 imp = json.load(open("import.json"))
 dups = imp["duplicates"]
 assert imp["signatures"] == received, (imp["signatures"], received)
@@ -66,6 +64,11 @@ t = j["totals"]
 assert (t["received"], t["counted"], t["duplicates"], t["withdrawn"]) == want, (t, want)
 assert j["members"] == members
 assert sorted(k["name"] for k in j["kiosks"]) == ["Vilnius hall", "Warszawa tent"]
+assert [(h["name"], h["seq"]) for h in j["held"]] == [("Vilnius hall", 3)], j["held"]
+assert {k["name"] for k in j["kiosk_tallies"]} == {"Vilnius hall", "Warszawa tent"}
+for sec in ("appeals", "days", "countries"):
+    s = [(x["received"], x["counted"], x["duplicates"], x["withdrawn"]) for x in j[sec]]
+    assert tuple(map(sum, zip(*s))) == want, (sec, s, want)
 
 html = open("r.html", encoding="utf-8").read()
 s = re.search(r"<b>(\d+)</b> signatures counted \((\d+) received, (\d+) duplicates removed, (\d+) withdrawn\); (\d+) members", html)

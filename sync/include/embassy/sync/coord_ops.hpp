@@ -88,9 +88,7 @@ std::string report_text(const CoordReport& r);
 // gap (key kiosk, detail "4..6"), held (key kiosk, detail "batch N: reason") and alarm (key
 // kiosk, detail) leave them empty: a batch number is never in a figure column.
 std::string report_csv(const CoordReport& r);
-// The same report as one JSON object (docs/coordinator-guide.md, section 5); valid UTF-8 whatever
-// the registry holds (strings through terminal_safe).
-std::string report_json(const CoordReport& r);
+// (`coord report --json` is built from this struct in the CLI: sync/src/cli/cmd_coordinator.cpp.)
 // One self-contained page (inline CSS and SVG charts: signatures per day and per country) that
 // prints on A4: values written beside the bars, a continuous date axis, kiosk names beside
 // fingerprints.
