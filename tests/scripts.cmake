@@ -42,3 +42,8 @@ set_tests_properties("e2e: setup-deps backports source" PROPERTIES LABELS "e2e")
 # private mount namespace when root, else under RLIMIT_FSIZE); prints a table of what each printed.
 add_test(NAME "e2e: disk full" COMMAND ${E2E}/disk_full.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
 set_tests_properties("e2e: disk full" PROPERTIES LABELS "e2e;slow" TIMEOUT 600)
+
+# The coordinator's report from simulated batches: totals agree in text, CSV, JSON and HTML with the
+# registry, and the HTML prints on at most 2 A4 pages (headless Chromium, pdfinfo; skipped without them).
+add_test(NAME "e2e: report on paper" COMMAND ${E2E}/report_render.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
+set_tests_properties("e2e: report on paper" PROPERTIES LABELS "e2e;slow" TIMEOUT 300 SKIP_RETURN_CODE 77)

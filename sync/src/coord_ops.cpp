@@ -63,6 +63,22 @@ struct CsvOut {
 }  // namespace
 
 Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view appeal_id, const fs::path& csv) {
+    return export_signatories(c, appeal_id, csv, SignatoriesOptions{});
+}
+
+namespace {
+Status refuse_existing(const fs::path& csv) {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(csv, ec)))
+        return make_error(csv.string() + " exists; not replacing a signatories file (--force replaces it)");
+    return {};
+}
+}  // namespace
+
+Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view appeal_id, const fs::path& csv,
+                                             const SignatoriesOptions& opts) {
+    if (opts.keep_existing)
+        if (auto s = refuse_existing(csv); !s) return s.error();
     auto& db = c.db();
     SignatoriesResult res;
     {
@@ -84,6 +100,7 @@ Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view ap
     auto file = AtomicFile::create(csv.string());
     if (!file) return file.error();
     CsvOut w(std::move(*file));
+    if (opts.excel_bom) w.put("\xEF\xBB\xBF");
     w.put("given_name,family_name,country,city,signed_on\r\n");
     st->bind(1, appeal_id);
     while (true) {
@@ -107,6 +124,8 @@ Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view ap
     }
     w.flush();
     if (!w.status) return w.status.error();
+    if (opts.keep_existing)
+        if (auto s = refuse_existing(csv); !s) return s.error();   // created meanwhile: w's AtomicFile removes its temp file
     if (auto done = w.file.commit(); !done) return done.error();
     return res;
 }
@@ -161,12 +180,29 @@ Result<ReceiptsRoot> publish_receipts(Coordinator& c, const fs::path& out_dir, s
             return make_error("registry: two signatures carry the same receipt commitment; not publishing "
                               "(run coord check; see the coordinator guide, \"Alarms\")");
     }
+    // A folder of its own: the files are made world-readable for a web server, and nothing else of
+    // the coordinator's may sit beside them (or be copied to the website with them).
     std::error_code ec;
+    const fs::path dir_abs = fs::weakly_canonical(out_dir, ec);
+    if (!ec && dir_abs == fs::weakly_canonical(c.dir(), ec))
+        return make_error(out_dir.string() + ": the coordinator's own directory; publish into a folder of its own (default " +
+                          (c.dir() / published_dir_name).string() + ")");
+    if (fs::exists(out_dir / coordinator_key_file, ec))
+        return make_error(out_dir.string() + " holds a coordinator key; publish into a folder of its own");
     fs::create_directories(out_dir, ec);
+    if (ec) return make_error(out_dir.string() + ": cannot create the folder: " + ec.message());
     auto root = receipts_publish(out_dir, std::move(leaves), static_cast<std::uint64_t>(now_unix), c.keys().sign_secret);
     if (!root) return root.error();
     const std::string id = registry::format_public_identity(c.keys().identity);
     if (auto s = write_file_atomic((out_dir / coordinator_identity_file).string(), as_bytes(id)); !s) return s.error();
+    // The one writer makes every file 0600; these three are public by design.
+    constexpr auto file_mode = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
+    for (const char* f : {kReceiptsLeavesFile, kReceiptsRootFile, coordinator_identity_file}) {
+        fs::permissions(out_dir / f, file_mode, fs::perm_options::replace, ec);
+        if (ec) return make_error((out_dir / f).string() + ": cannot make it readable by all: " + ec.message());
+    }
+    fs::permissions(out_dir, file_mode | fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::replace, ec);
+    if (ec) return make_error(out_dir.string() + ": cannot make it readable by all: " + ec.message());
     return root;
 }
 

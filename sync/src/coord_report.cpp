@@ -2,14 +2,17 @@
 //   [SECTION] Gathering
 //   [SECTION] Text
 //   [SECTION] CSV
-//   [SECTION] HTML with inline SVG charts
+//   [SECTION] HTML with inline SVG charts (the date axis, the charts, the page)
 #include "embassy/sync/coord_ops.hpp"
 
 #include "embassy/registry/text.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <sstream>
+#include <tuple>
 
 namespace embassy::sync {
 
@@ -50,6 +53,21 @@ std::vector<SeqRange> gaps_before(std::uint64_t last, std::vector<std::uint64_t>
     return out;
 }
 
+std::string utc(std::int64_t t) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    char buf[64];
+    if (gmtime_r(&tt, &tm) == nullptr || std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+        return "unix time " + std::to_string(t);  // beyond the calendar gmtime knows
+    return buf;
+}
+
+// Raw (not escaped): each output escapes it its own way.
+std::string alarm_line(const ReportAlarm& a) {
+    return utc(a.raised_unix) + "  " + a.kind + "  kiosk " + a.kiosk + "  batch " + std::to_string(a.seq) + ": " + a.detail +
+           (a.repeats > 1 ? "  (seen " + std::to_string(a.repeats) + " times, last " + utc(a.last_seen_unix) + ")" : "");
+}
+
 }  // namespace
 
 std::string seq_ranges_text(const std::vector<SeqRange>& ranges) {
@@ -85,7 +103,7 @@ Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
                      "JOIN events e ON e.id = s.event", "1, 2");
     if (!e) return e.error();
     r.events = std::move(*e);
-    auto co = tallies(db, "s.country", false, "", "3 DESC, 1");
+    auto co = tallies(db, "s.country", false, "", "4 DESC, 1");  // by counted: what the chart draws
     if (!co) return co.error();
     r.countries = std::move(*co);
     // A minute beyond what a date can show (the import bounds minutes; older rows or another
@@ -125,32 +143,42 @@ Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
         r.kiosks.push_back(std::move(s));
     }
 
-    auto al = db.prepare("SELECT a.kind, coalesce(k.fingerprint, '?'), a.seq, a.detail, "
-                         "coalesce(datetime(a.raised_at, 'unixepoch'), '?'), a.repeats, coalesce(datetime(a.last_seen, 'unixepoch'), '?') "
+    // Held for a gap: what the registry records now (held-for-enrollment files of kiosks not yet
+    // enrolled have no row; import.hpp, held_batches_of).
+    auto hq = db.prepare("SELECT k.fingerprint, k.name, q.seq, q.reason, q.added_at FROM quarantine q "
+                         "JOIN kiosks k ON k.id = q.kiosk ORDER BY k.fingerprint, q.seq, q.id");
+    if (!hq) return hq.error();
+    while (true) {
+        auto row = hq->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        r.held.push_back({hq->column_text(0), hq->column_text(1), static_cast<std::uint64_t>(hq->column_int(2)),
+                          hq->column_text(3), hq->column_int(4)});
+    }
+
+    auto al = db.prepare("SELECT a.kind, coalesce(k.fingerprint, '?'), a.seq, a.detail, a.raised_at, a.repeats, a.last_seen "
                          "FROM alarms a LEFT JOIN kiosks k ON k.id = a.kiosk ORDER BY a.id");
     if (!al) return al.error();
     while (true) {
         auto row = al->step();
         if (!row) return row.error();
         if (!*row) break;
-        const std::int64_t repeats = al->column_int(5);
-        r.alarms.push_back(al->column_text(4) + " UTC  " + al->column_text(0) + "  kiosk " + al->column_text(1) + "  batch " +
-                           std::to_string(static_cast<std::uint64_t>(al->column_int(2))) + ": " + al->column_text(3) +
-                           (repeats > 1 ? "  (seen " + std::to_string(repeats) + " times, last " + al->column_text(6) + " UTC)" : ""));
+        ReportAlarm alarm{al->column_text(0), al->column_text(1), static_cast<std::uint64_t>(al->column_int(2)), al->column_text(3),
+                      al->column_int(4), al->column_int(6), al->column_int(5)};
+        r.alarms.push_back(alarm_line(alarm));
+        r.alarm_rows.push_back(std::move(alarm));
     }
     return r;
 }
 
-namespace {
 
-std::string utc(std::int64_t t) {
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    char buf[64];
-    if (gmtime_r(&tt, &tm) == nullptr || std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm) == 0)
-        return "unix time " + std::to_string(t);  // beyond the calendar gmtime knows
-    return buf;
+std::string report_kiosk_name(const CoordReport& r, std::string_view fingerprint) {
+    for (const auto& k : r.kiosks)
+        if (k.fingerprint == fingerprint) return k.name;
+    return {};
 }
+
+namespace {
 
 Tally total_of(const std::vector<Tally>& v) {
     Tally t;
@@ -164,27 +192,75 @@ Tally total_of(const std::vector<Tally>& v) {
     return t;
 }
 
+std::string plural(std::int64_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
+
+// At most `max` code points of s, then "…": a registry may hold a 200 kB event name (bounds.test),
+// and a terminal line or a chart label need not show it all. Cuts before a lead byte only.
+std::string clip(std::string_view s, std::size_t max) {
+    std::size_t points = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+        if (++points > max) return std::string(s.substr(0, i)) + "…";
+    }
+    return std::string(s);
+}
+
+// Terminal: escaped and clipped.
+std::string term(std::string_view s, std::size_t max = 120) { return registry::terminal_safe(clip(s, max)); }
+
+std::string figures_text(const Tally& t) {
+    return std::to_string(t.counted) + " counted, " + std::to_string(t.duplicates) + (t.duplicates == 1 ? " duplicate, " : " duplicates, ") +
+           std::to_string(t.withdrawn) + " withdrawn (" + std::to_string(t.received) + " received)";
+}
+
+std::string kiosk_label_text(const CoordReport& r, const std::string& fp) {
+    const std::string name = report_kiosk_name(r, fp);
+    return fp + " (" + (name.empty() ? std::string("not enrolled") : term(name)) + ")";
+}
+
 }  // namespace
 
 // [SECTION] Text
 
 std::string report_text(const CoordReport& r) {
     std::ostringstream o;
-    Tally all = total_of(r.appeals);
-    o << "coordinator " << r.coordinator_fingerprint << ", report of " << utc(r.generated_unix) << "\n"
-      << "signatures: " << all.counted << " counted (" << all.received << " received, " << all.duplicates << " duplicates, "
+    const Tally all = total_of(r.appeals);
+    o << "coordinator " << r.coordinator_fingerprint << " (" << term(r.coordinator_name) << "), report of " << utc(r.generated_unix) << "\n"
+      << "totals: " << all.counted << " signatures counted (" << all.received << " received, " << all.duplicates << " duplicates, "
       << all.withdrawn << " withdrawn); members: " << r.members << " (" << r.registry_joins << " joined the registry)\n";
-    o << "per appeal:\n";
-    for (const auto& t : r.appeals)
-        o << "  " << registry::terminal_safe(t.key) << ": " << t.counted << " counted, " << t.duplicates << " duplicates, " << t.withdrawn << " withdrawn\n";
-    o << "kiosks:\n";
+    auto section = [&](const char* title, const std::vector<Tally>& v, bool kiosk_key) {
+        o << title << (v.empty() ? ": none\n" : ":\n");
+        for (const auto& t : v) {
+            o << "  " << (kiosk_key ? kiosk_label_text(r, t.key) : term(t.key));
+            if (!t.appeal.empty() && t.appeal != t.key) o << " [" << term(t.appeal) << "]";
+            o << ": " << figures_text(t) << "\n";
+        }
+    };
+    section("per appeal", r.appeals, false);
+    section("per event [appeal]", r.events, false);
+    section("per country of residence (by counted)", r.countries, false);
+    section("per day (UTC)", r.days, false);
+    section("per kiosk [appeal]", r.kiosk_tallies, true);
+    o << "kiosks" << (r.kiosks.empty() ? ": none enrolled\n" : ":\n");
     for (const auto& k : r.kiosks) {
-        o << "  " << k.fingerprint << " (" << registry::terminal_safe(k.name) << "): " << k.batches << " batches, last " << k.last_seq << ", "
-          << k.signatures << " signatures";
-        if (k.quarantined > 0) o << "; " << k.quarantined << " quarantined, MISSING batch " << k.missing;
+        o << "  " << k.fingerprint << " (" << term(k.name) << "): " << plural(k.batches, "batch", "batches") << ", last " << k.last_seq << ", "
+          << plural(k.signatures, "signature", "signatures");
+        if (k.quarantined > 0) o << "; " << k.quarantined << " waiting, MISSING batch " << k.missing;
         o << "\n";
     }
-    for (const auto& a : r.alarms) o << "ALARM " << registry::terminal_safe(a) << "\n";   // details may quote a batch
+    o << "held batches" << (r.held.empty() ? ": none\n" : " (not imported yet):\n");
+    for (const auto& h : r.held)
+        o << "  " << h.fingerprint << " (" << (h.name.empty() ? std::string("not enrolled") : term(h.name)) << ") batch " << h.seq
+          << ", held since " << utc(h.since_unix) << ": " << term(h.reason) << "\n";
+    bool any_gap = false;
+    for (const auto& k : r.kiosks) any_gap = any_gap || !k.gaps.empty();
+    o << "gaps" << (any_gap ? ":\n" : ": none\n");
+    for (const auto& k : r.kiosks)
+        if (!k.gaps.empty())
+            o << "  " << k.fingerprint << " (" << term(k.name) << "): MISSING batch " << k.missing << " ("
+              << plural(k.quarantined, "later batch waits", "later batches wait") << ")\n";
+    o << "alarms" << (r.alarms.empty() ? ": none\n" : ":\n");
+    for (const auto& a : r.alarms) o << "ALARM " << term(a, 400) << "\n";   // details may quote a batch
     return o.str();
 }
 
@@ -192,21 +268,28 @@ std::string report_text(const CoordReport& r) {
 
 std::string report_csv(const CoordReport& r) {
     std::ostringstream o;
-    o << "section,key,appeal,received,counted,duplicates,withdrawn\r\n";
-    auto rows = [&](const char* section, const std::vector<Tally>& v) {
+    o << "section,key,label,appeal,received,counted,duplicates,withdrawn,detail\r\n";
+    auto rows = [&](const char* section, const std::vector<Tally>& v, bool kiosk_key) {
         for (const auto& t : v)
-            o << section << ',' << csv_cell(t.key) << ',' << csv_cell(t.appeal) << ',' << t.received << ',' << t.counted << ','
-              << t.duplicates << ',' << t.withdrawn << "\r\n";
+            o << section << ',' << csv_cell(t.key) << ',' << csv_cell(kiosk_key ? report_kiosk_name(r, t.key) : t.key) << ','
+              << csv_cell(t.appeal) << ',' << t.received << ',' << t.counted << ',' << t.duplicates << ',' << t.withdrawn << ",\"\"\r\n";
+    };
+    // A row with no figures: the four figure cells stay empty.
+    auto note = [&](const char* section, const std::string& kiosk, const std::string& detail) {
+        o << section << ',' << csv_cell(kiosk) << ',' << csv_cell(report_kiosk_name(r, kiosk)) << ",\"\",,,,," << csv_cell(detail) << "\r\n";
     };
     Tally all = total_of(r.appeals);
-    rows("total", {all});
-    rows("appeal", r.appeals);
-    rows("event", r.events);
-    rows("country", r.countries);
-    rows("kiosk", r.kiosk_tallies);
-    rows("day", r.days);
+    o << "total,\"all\",\"all appeals\",\"\"," << all.received << ',' << all.counted << ',' << all.duplicates << ',' << all.withdrawn
+      << ",\"\"\r\n";
+    rows("appeal", r.appeals, false);
+    rows("event", r.events, false);
+    rows("country", r.countries, false);
+    rows("day", r.days, false);
+    rows("kiosk", r.kiosk_tallies, true);
     for (const auto& k : r.kiosks)
-        if (!k.missing.empty()) o << "gap," << csv_cell(k.fingerprint) << ",," << csv_cell(k.missing) << ",,,\r\n";
+        for (const auto& g : k.gaps) note("gap", k.fingerprint, seq_ranges_text({g}));
+    for (const auto& h : r.held) note("held", h.fingerprint, "batch " + std::to_string(h.seq) + ": " + h.reason);
+    for (const auto& a : r.alarm_rows) note("alarm", a.kiosk, alarm_line(a));
     return o.str();
 }
 
@@ -232,62 +315,233 @@ std::string esc(std::string_view raw) {
     return o;
 }
 
-// Vertical bars (days) or horizontal bars (countries); plain SVG, no script, so it prints.
-std::string bar_chart(const std::vector<Tally>& v, bool horizontal, const std::string& title) {
-    std::ostringstream o;
-    std::int64_t max = 1;
-    for (const auto& t : v) max = std::max(max, t.counted);
-    if (v.empty()) return "<p class=\"empty\">" + esc(title) + ": no data</p>";
-    if (horizontal) {
-        const int row = 22, label = 60, width = 640;
-        const int height = static_cast<int>(v.size()) * row + 10;
-        o << "<svg role=\"img\" aria-label=\"" << esc(title) << "\" viewBox=\"0 0 " << width << " " << height << "\" width=\"" << width
-          << "\" height=\"" << height << "\">";
-        int y = 5;
-        for (const auto& t : v) {
-            const int w = static_cast<int>((width - label - 70) * t.counted / max);
-            o << "<text x=\"0\" y=\"" << y + 15 << "\">" << esc(t.key) << "</text><rect x=\"" << label << "\" y=\"" << y + 3
-              << "\" width=\"" << std::max(w, 1) << "\" height=\"" << row - 6 << "\"/><text x=\"" << label + w + 6 << "\" y=\""
-              << y + 15 << "\">" << t.counted << "</text>";
-            y += row;
+std::string num(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f", v);
+    return b;
+}
+
+// [SECTION] The date axis: one bin per day, month or run of years, every bin from the first to
+// the last present (an empty day is a bar of height 0, not a missing column).
+struct DayBins {
+    enum class Unit { day, month, years } unit = Unit::day;
+    std::int64_t first = 0, step = 1;          // unit index of bin 0; years per bin
+    std::vector<std::int64_t> counted;         // per bin
+    std::int64_t undated = 0;                  // day "?" (a minute beyond the calendar)
+};
+
+constexpr std::size_t kMaxBins = 62;
+
+// "YYYY-MM-DD" → (year, month 1..12, day index since 1970 by timegm); false if not a date.
+bool parse_day(const std::string& s, int& y, int& m, std::int64_t& day) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+        if (s[i] < '0' || s[i] > '9') return false;
+    y = std::stoi(s.substr(0, 4));
+    m = std::stoi(s.substr(5, 2));
+    const int d = std::stoi(s.substr(8, 2));
+    if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+    day = static_cast<std::int64_t>(timegm(&tm)) / 86400;   // midnight UTC: exact
+    return true;
+}
+
+DayBins bin_days(const std::vector<Tally>& days) {
+    struct D { int y, m; std::int64_t day, n; };
+    std::vector<D> ds;
+    DayBins b;
+    for (const auto& t : days) {
+        D d{};
+        if (parse_day(t.key, d.y, d.m, d.day)) {
+            d.n = t.counted;
+            ds.push_back(d);
+        } else {
+            b.undated += t.counted;
         }
-        o << "</svg>";
-        return o.str();
     }
-    const int height = 220, base = 180, left = 50;
-    const int bar = std::clamp(600 / static_cast<int>(v.size()), 4, 40);
-    const int width = left + bar * static_cast<int>(v.size()) + 20;
-    o << "<svg role=\"img\" aria-label=\"" << esc(title) << "\" viewBox=\"0 0 " << width << " " << height << "\" width=\"" << width
-      << "\" height=\"" << height << "\">";
-    o << "<line x1=\"" << left << "\" y1=\"" << base << "\" x2=\"" << width - 10 << "\" y2=\"" << base << "\" class=\"axis\"/>";
-    o << "<text x=\"0\" y=\"15\">" << max << "</text><text x=\"0\" y=\"" << base << "\">0</text>";
-    int x = left;
-    const std::size_t label_every = std::max<std::size_t>(1, v.size() / 8);
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        const auto& t = v[i];
-        const int h = static_cast<int>((base - 20) * t.counted / max);
-        o << "<rect x=\"" << x + 1 << "\" y=\"" << base - h << "\" width=\"" << bar - 2 << "\" height=\"" << h << "\"><title>"
-          << esc(t.key) << ": " << t.counted << "</title></rect>";
-        if (i % label_every == 0)
-            o << "<text x=\"" << x << "\" y=\"" << base + 16 << "\" class=\"small\">"
-              << esc(t.key.size() > 5 ? std::string_view(t.key).substr(5) : std::string_view(t.key)) << "</text>";  // MM-DD
-        x += bar;
+    if (ds.empty()) return b;
+    auto index = [&](const D& d) -> std::int64_t {
+        switch (b.unit) {
+            case DayBins::Unit::day: return d.day;
+            case DayBins::Unit::month: return std::int64_t{d.y} * 12 + (d.m - 1);
+            case DayBins::Unit::years: return d.y;
+        }
+        return 0;
+    };
+    auto span = [&] {
+        std::int64_t lo = index(ds.front()), hi = lo;
+        for (const auto& d : ds) lo = std::min(lo, index(d)), hi = std::max(hi, index(d));
+        return std::pair{lo, hi};
+    };
+    auto [lo, hi] = span();
+    if (hi - lo + 1 > static_cast<std::int64_t>(kMaxBins)) {
+        b.unit = DayBins::Unit::month;
+        std::tie(lo, hi) = span();
+    }
+    if (hi - lo + 1 > static_cast<std::int64_t>(kMaxBins)) {
+        b.unit = DayBins::Unit::years;
+        std::tie(lo, hi) = span();
+        b.step = (hi - lo) / static_cast<std::int64_t>(kMaxBins) + 1;
+    }
+    b.first = lo;
+    b.counted.assign(static_cast<std::size_t>((hi - lo) / b.step + 1), 0);
+    for (const auto& d : ds) b.counted[static_cast<std::size_t>((index(d) - lo) / b.step)] += d.n;
+    return b;
+}
+
+// The label of bin i: "2026-12-01", "2026-12", "2026" or "2026–2030".
+std::string bin_label(const DayBins& b, std::size_t i, bool with_year) {
+    const std::int64_t idx = b.first + static_cast<std::int64_t>(i) * b.step;
+    char buf[48];
+    switch (b.unit) {
+        case DayBins::Unit::day: {
+            std::time_t t = static_cast<std::time_t>(idx * 86400);
+            std::tm tm{};
+            gmtime_r(&t, &tm);
+            std::strftime(buf, sizeof buf, with_year ? "%Y-%m-%d" : "%m-%d", &tm);
+            return buf;
+        }
+        case DayBins::Unit::month:
+            std::snprintf(buf, sizeof buf, "%04lld-%02lld", static_cast<long long>(idx / 12), static_cast<long long>(idx % 12 + 1));
+            return buf;
+        case DayBins::Unit::years:
+            if (b.step == 1) return std::to_string(idx);
+            return std::to_string(idx) + "–" + std::to_string(idx + b.step - 1);
+    }
+    return {};
+}
+
+std::int64_t bin_year(const DayBins& b, std::size_t i) {
+    const std::int64_t idx = b.first + static_cast<std::int64_t>(i) * b.step;
+    if (b.unit == DayBins::Unit::month) return idx / 12;
+    if (b.unit == DayBins::Unit::years) return idx;
+    std::time_t t = static_cast<std::time_t>(idx * 86400);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return tm.tm_year + 1900;
+}
+
+// Counted signatures per day: vertical bars with the value written above each (so it prints), a
+// bar of at least 2 px for any value above 0, and the date under every few bars.
+std::string day_chart(const std::vector<Tally>& days) {
+    const DayBins b = bin_days(days);
+    std::ostringstream o;
+    if (b.counted.empty() && b.undated == 0) return "<p class=\"empty\">No signatures yet.</p>";
+    if (!b.counted.empty()) {
+        const double width = 700, left = 8, right = 8, top = 18, base = 112, height = 150;
+        const std::size_t n = b.counted.size();
+        const double bw = (width - left - right) / static_cast<double>(n);
+        std::int64_t max = 1;
+        for (auto v : b.counted) max = std::max(max, v);
+        const char* unit = b.unit == DayBins::Unit::day ? "day" : b.unit == DayBins::Unit::month ? "month" : "year";
+        o << "<svg class=\"chart\" role=\"img\" aria-label=\"counted signatures per " << unit << "\" viewBox=\"0 0 " << num(width) << ' '
+          << num(height) << "\" width=\"" << num(width) << "\" height=\"" << num(height) << "\">";
+        o << "<line class=\"axis\" x1=\"" << num(left) << "\" y1=\"" << num(base) << "\" x2=\"" << num(width - right) << "\" y2=\""
+          << num(base) << "\"/>";
+        const bool vertical_values = bw < 26;   // a 4-digit value no longer fits across the bar
+        // Labels far enough apart for "2026-12-01" (about 62 px at 10 px).
+        const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(66.0 / bw)));
+        double last_label_end = -1e9;
+        std::int64_t last_year = INT64_MIN;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int64_t v = b.counted[i];
+            const double x = left + bw * static_cast<double>(i);
+            double h = (base - top - (vertical_values ? 30 : 4)) * static_cast<double>(v) / static_cast<double>(max);
+            if (v > 0) h = std::max(h, 2.0);
+            const double bar = std::min(bw * 0.8, 36.0);   // one day alone is a bar, not a wall
+            o << "<rect class=\"bar\" x=\"" << num(x + (bw - bar) / 2) << "\" y=\"" << num(base - h) << "\" width=\"" << num(bar)
+              << "\" height=\"" << num(h) << "\"><title>" << esc(bin_label(b, i, true)) << ": " << v << "</title></rect>";
+            const double cx = x + bw / 2;
+            const char* vclass = v == 0 ? "v v0" : "v";
+            if (vertical_values)
+                o << "<text class=\"" << vclass << "\" transform=\"translate(" << num(cx + 3.5) << ' ' << num(base - h - 3) << ") rotate(-90)\">" << v
+                  << "</text>";
+            else
+                o << "<text class=\"" << vclass << "\" text-anchor=\"middle\" x=\"" << num(cx) << "\" y=\"" << num(base - h - 3) << "\">" << v << "</text>";
+            if (i % every == 0) {
+                const bool year = bin_year(b, i) != last_year;   // the year on the first label and wherever it changes
+                const std::string label = bin_label(b, i, year);
+                const double at = std::max(cx, left + 32), half = 3.0 * static_cast<double>(label.size());   // ~6 px a character
+                if (at - half < last_label_end + 6) continue;   // a dated label is wider: the next one gives way
+                last_label_end = at + half;
+                last_year = bin_year(b, i);
+                o << "<line class=\"tick\" x1=\"" << num(cx) << "\" y1=\"" << num(base) << "\" x2=\"" << num(cx) << "\" y2=\""
+                  << num(base + 4) << "\"/><text class=\"d\" text-anchor=\"middle\" x=\""
+                  << num(at) << "\" y=\"" << num(base + 16) << "\">" << esc(label) << "</text>";
+            }
+        }
+        o << "<text class=\"d\" x=\"" << num(left) << "\" y=\"" << num(base + 34) << "\">" << esc(bin_label(b, 0, true)) << " to "
+          << esc(bin_label(b, n - 1, true)) << ", every " << unit << " shown (UTC)</text>";
+        o << "</svg>";
+    }
+    if (b.undated > 0)
+        o << "<p class=\"note\">" << plural(b.undated, "signature", "signatures")
+          << " with a time no calendar shows (day \"?\" in the tables).</p>";
+    return o.str();
+}
+
+// Counted signatures per country, largest first (the order of what is drawn), the value written
+// beside every bar, at least 2 px for any value above 0; beyond 20 countries the rest are one row.
+std::string country_chart(const std::vector<Tally>& countries) {
+    if (countries.empty()) return "<p class=\"empty\">No signatures yet.</p>";
+    std::vector<std::pair<std::string, std::int64_t>> rows;
+    for (const auto& t : countries) rows.emplace_back(clip(t.key, 12), t.counted);
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    constexpr std::size_t kRows = 20;
+    if (rows.size() > kRows) {
+        std::int64_t rest = 0;
+        for (std::size_t i = kRows - 1; i < rows.size(); ++i) rest += rows[i].second;
+        const std::size_t others = rows.size() - (kRows - 1);
+        rows.resize(kRows - 1);
+        rows.emplace_back(std::to_string(others) + " others", rest);
+    }
+    std::int64_t max = 1;
+    for (const auto& r : rows) max = std::max(max, r.second);
+    const double width = 700, label = 90, row = 15, value_room = 60;
+    const double height = static_cast<double>(rows.size()) * row + 4;
+    std::ostringstream o;
+    o << "<svg class=\"chart\" role=\"img\" aria-label=\"counted signatures per country\" viewBox=\"0 0 " << num(width) << ' ' << num(height)
+      << "\" width=\"" << num(width) << "\" height=\"" << num(height) << "\">";
+    double y = 2;
+    for (const auto& [key, v] : rows) {
+        double w = (width - label - value_room) * static_cast<double>(v) / static_cast<double>(max);
+        if (v > 0) w = std::max(w, 2.0);
+        o << "<text x=\"0\" y=\"" << num(y + 11) << "\">" << esc(key) << "</text><rect class=\"bar\" x=\"" << num(label) << "\" y=\""
+          << num(y + 2) << "\" width=\"" << num(w) << "\" height=\"" << num(row - 4) << "\"/><text class=\"v\" x=\"" << num(label + w + 5)
+          << "\" y=\"" << num(y + 11) << "\">" << v << "</text>";
+        y += row;
     }
     o << "</svg>";
     return o.str();
 }
 
-void table(std::ostringstream& o, const std::string& title, const char* key_name, const std::vector<Tally>& v, bool with_appeal) {
-    o << "<h2>" << esc(title) << "</h2><table><thead><tr><th>" << key_name << "</th>";
+std::string kiosk_cell(const CoordReport& r, const std::string& fp) {
+    const std::string name = report_kiosk_name(r, fp);
+    return "<td>" + (name.empty() ? std::string("<i>not enrolled</i>") : esc(name)) + "</td><td class=\"fp\">" + esc(fp) + "</td>";
+}
+
+void table(std::ostringstream& o, const CoordReport& r, const std::string& title, const char* key_name, const std::vector<Tally>& v,
+           bool with_appeal, bool kiosk_key = false) {
+    o << "<section><h2>" << esc(title) << "</h2>";
+    if (v.empty()) {
+        o << "<p class=\"empty\">none</p></section>";
+        return;
+    }
+    o << "<table><thead><tr>";
+    if (kiosk_key) o << "<th>kiosk</th><th>fingerprint</th>";
+    else o << "<th>" << key_name << "</th>";
     if (with_appeal) o << "<th>appeal</th>";
-    o << "<th class=\"n\">counted</th><th class=\"n\">duplicates</th><th class=\"n\">withdrawn</th><th class=\"n\">received</th></tr></thead><tbody>";
+    o << "<th class=\"n\">counted</th><th class=\"n\">dupl.</th><th class=\"n\">withdr.</th><th class=\"n\">received</th></tr></thead><tbody>";
     for (const auto& t : v) {
-        o << "<tr><td>" << esc(t.key) << "</td>";
+        o << "<tr>" << (kiosk_key ? kiosk_cell(r, t.key) : "<td>" + esc(t.key) + "</td>");
         if (with_appeal) o << "<td>" << esc(t.appeal) << "</td>";
         o << "<td class=\"n\">" << t.counted << "</td><td class=\"n\">" << t.duplicates << "</td><td class=\"n\">" << t.withdrawn
           << "</td><td class=\"n\">" << t.received << "</td></tr>";
     }
-    o << "</tbody></table>";
+    o << "</tbody></table></section>";
 }
 
 }  // namespace
@@ -295,37 +549,67 @@ void table(std::ostringstream& o, const std::string& title, const char* key_name
 std::string report_html(const CoordReport& r) {
     std::ostringstream o;
     Tally all = total_of(r.appeals);
+    // Print: A4 with 12 mm margins, nothing forced onto a new page, rows kept whole; the charts
+    // scale to the page's width.
     o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signatures report</title><style>"
-         "body{font-family:sans-serif;margin:2em;color:#111}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em}"
-         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #999;padding:.25em .6em;text-align:left}"
-         "td.n,th.n{text-align:right}svg rect{fill:#8a1c1c}svg text{font-size:12px;fill:#111}svg text.small{font-size:10px}"
-         "svg .axis{stroke:#555}.alarm{color:#b00;font-weight:bold}.summary{font-size:1.1em}"
-         "@media print{body{margin:1cm}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}"
+         "@page{size:A4;margin:12mm}"
+         "body{font-family:'DejaVu Sans',sans-serif;font-size:10pt;line-height:1.3;margin:1.5em auto;max-width:186mm;color:#111}"
+         "h1{font-size:15pt;margin:0 0 .2em}h2{font-size:11pt;margin:.8em 0 .25em;break-after:avoid}p{margin:.3em 0}"
+         "table{border-collapse:collapse;font-size:9pt}td,th{border:1px solid #999;padding:1px 5px;text-align:left;vertical-align:top;"
+         "overflow-wrap:break-word}th{background:#eee}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+         "td.fp{font-family:'DejaVu Sans Mono',monospace;font-size:8pt;white-space:nowrap}td.t{white-space:nowrap}"
+         "td.w{overflow-wrap:anywhere;min-width:12em}"   // an alarm's detail: text from a batch, any length
+         ".row{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}"
+         "svg.chart{display:block;width:100%;max-width:700px;height:auto}svg rect.bar{fill:#8a1c1c}svg text{font-size:11px;fill:#111}"
+         "svg text.v{font-size:10px;fill:#333}svg text.v0{fill:#aaa}svg text.d{font-size:10px}svg .axis,svg .tick{stroke:#555}"
+         ".alarm{color:#b00;font-weight:bold}.summary{font-size:11pt}.empty,.note{color:#555;font-style:italic}"
+         "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+         "@media print{body{margin:0;max-width:none}tr{break-inside:avoid}svg.chart{break-inside:avoid}}"
          "</style></head><body>\n";
     o << "<h1>Signatures report</h1><p>Coordinator " << esc(r.coordinator_name) << " (" << esc(r.coordinator_fingerprint)
       << "), generated " << esc(utc(r.generated_unix)) << ".</p>";
     o << "<p class=\"summary\"><b>" << all.counted << "</b> signatures counted (" << all.received << " received, "
       << all.duplicates << " duplicates removed, " << all.withdrawn << " withdrawn); " << r.members << " members, "
       << r.registry_joins << " joined the registry.</p>";
-    for (const auto& a : r.alarms) o << "<p class=\"alarm\">ALARM " << esc(a) << "</p>";
+    if (!r.alarm_rows.empty()) {
+        o << "<section><h2 class=\"alarm\">Alarms</h2><table><thead><tr><th>raised</th><th>kind</th><th>kiosk</th><th>fingerprint</th>"
+             "<th class=\"n\">batch</th><th>detail</th><th class=\"n\">seen</th></tr></thead><tbody>";
+        for (const auto& a : r.alarm_rows)
+            o << "<tr><td class=\"t\">" << esc(utc(a.raised_unix)) << "</td><td class=\"alarm\">" << esc(a.kind) << "</td>"
+              << kiosk_cell(r, a.kiosk) << "<td class=\"n\">" << a.seq << "</td><td class=\"w\">" << esc(a.detail) << "</td><td class=\"n\">" << a.repeats
+              << (a.repeats > 1 ? " times, last " + esc(utc(a.last_seen_unix)) : std::string()) << "</td></tr>";
+        o << "</tbody></table></section>";
+    }
     for (const auto& k : r.kiosks)
         if (!k.missing.empty())
-            o << "<p class=\"alarm\">Gap: kiosk " << esc(k.fingerprint) << " — batch " << esc(k.missing) << " not received ("
-              << k.quarantined << " later batch(es) waiting).</p>";
-    o << "<h2>Signatures per day (UTC)</h2>" << bar_chart(r.days, false, "signatures per day");
-    o << "<h2>Signatures per country of residence</h2>" << bar_chart(r.countries, true, "signatures per country");
-    table(o, "Per appeal", "appeal", r.appeals, false);
-    table(o, "Per event", "event", r.events, true);
-    table(o, "Per country of residence", "country", r.countries, false);
-    table(o, "Per kiosk", "kiosk", r.kiosk_tallies, true);
-    table(o, "Per day (UTC)", "day", r.days, false);
-    o << "<h2>Kiosks</h2><table><thead><tr><th>kiosk</th><th>name</th><th class=\"n\">batches</th><th class=\"n\">last batch</th>"
+            o << "<p class=\"alarm\">Gap: kiosk " << esc(k.name) << " (" << esc(k.fingerprint) << ") — batch " << esc(k.missing)
+              << " not received (" << plural(k.quarantined, "later batch waits", "later batches wait") << ").</p>";
+    if (!r.held.empty()) {
+        o << "<section><h2>Held batches (not imported yet)</h2><table><thead><tr><th>kiosk</th><th>fingerprint</th><th class=\"n\">batch</th>"
+             "<th>held since</th><th>reason</th></tr></thead><tbody>";
+        for (const auto& h : r.held)
+            o << "<tr><td>" << (h.name.empty() ? std::string("<i>not enrolled</i>") : esc(h.name)) << "</td><td class=\"fp\">"
+              << esc(h.fingerprint) << "</td><td class=\"n\">" << h.seq << "</td><td class=\"t\">" << esc(utc(h.since_unix)) << "</td><td class=\"w\">"
+              << esc(h.reason) << "</td></tr>";
+        o << "</tbody></table></section>";
+    }
+    o << "<section><h2>Counted signatures per day (UTC)</h2>" << day_chart(r.days) << "</section>";
+    o << "<section><h2>Counted signatures per country of residence</h2>" << country_chart(r.countries) << "</section>";
+    table(o, r, "Per appeal", "appeal", r.appeals, false);
+    // The two long narrow tables side by side (each continues on the next page by itself).
+    o << "<div class=\"row\">";
+    table(o, r, "Per country of residence", "country", r.countries, false);
+    table(o, r, "Per day (UTC)", "day", r.days, false);
+    o << "</div>";
+    table(o, r, "Per event", "event", r.events, true);
+    table(o, r, "Per kiosk", "kiosk", r.kiosk_tallies, true, true);
+    o << "<section><h2>Kiosks</h2><table><thead><tr><th>kiosk</th><th>fingerprint</th><th class=\"n\">batches</th><th class=\"n\">last batch</th>"
          "<th class=\"n\">signatures</th><th>waiting / missing</th></tr></thead><tbody>";
     for (const auto& k : r.kiosks)
-        o << "<tr><td>" << esc(k.fingerprint) << "</td><td>" << esc(k.name) << "</td><td class=\"n\">" << k.batches
+        o << "<tr><td>" << esc(k.name) << "</td><td class=\"fp\">" << esc(k.fingerprint) << "</td><td class=\"n\">" << k.batches
           << "</td><td class=\"n\">" << k.last_seq << "</td><td class=\"n\">" << k.signatures << "</td><td>"
           << (k.quarantined ? std::to_string(k.quarantined) + " waiting, missing " + esc(k.missing) : std::string("—")) << "</td></tr>";
-    o << "</tbody></table>\n</body></html>\n";
+    o << "</tbody></table></section>\n</body></html>\n";
     return o.str();
 }
 

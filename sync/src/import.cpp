@@ -157,10 +157,18 @@ struct WithdrawalScope {
 
 enum class Withdrawal { withdrawn, already_withdrawn, not_found, not_this_kiosks };
 
+// What became of the count, for `coord withdraw` to say (withdraw_signature_outcome).
+struct WithdrawnDetail {
+    std::string appeal_id;
+    bool was_duplicate = false;
+    std::int64_t counted_now = 0;   // the signature that counts for this person and appeal now; 0 if none
+};
+
 // Inside the caller's transaction; `counted` learns where the count went and keeps it pending
 // until the caller commits or rolls back.
 Result<Withdrawal> withdraw_in_tx(Database& db, CountedIndex& counted, ReceiptIndex& receipts, const Hash& commitment,
-                                  std::int64_t when, const std::optional<WithdrawalScope>& scope) {
+                                  std::int64_t when, const std::optional<WithdrawalScope>& scope,
+                                  WithdrawnDetail* detail = nullptr) {
     // The commitment is found in memory (receipt_index.hpp), its signature row by id.
     auto found = receipts.find(db, commitment);
     if (!found) return found.error();
@@ -177,6 +185,11 @@ Result<Withdrawal> withdraw_in_tx(Database& db, CountedIndex& counted, ReceiptIn
     const bool was_counted = st->column_is_null(3);
     if (scope && (st->column_int(5) != scope->kiosk || st->column_int(6) != i64(scope->signature_seq)))
         return Withdrawal::not_this_kiosks;
+    if (detail != nullptr) {
+        detail->appeal_id = appeal;
+        detail->was_duplicate = !was_counted;
+        detail->counted_now = was_counted ? 0 : st->column_int(3);
+    }
     if (st->column_int(4) != 0) return Withdrawal::already_withdrawn;
     st->reset();
     auto up = db.prepare("UPDATE signatures SET withdrawn_at = ?2 WHERE id = ?1");
@@ -209,30 +222,58 @@ Result<Withdrawal> withdraw_in_tx(Database& db, CountedIndex& counted, ReceiptIn
         }
     }
     if (auto s = counted.note_withdrawal(member, appeal, was_counted, heir); !s) return s.error();
+    if (detail != nullptr && was_counted) detail->counted_now = heir;
     return Withdrawal::withdrawn;
 }
 
 }  // namespace
 
-Result<bool> withdraw_signature(Coordinator& c, const Hash& commitment, std::int64_t when_unix) {
+Result<WithdrawOutcome> withdraw_signature_outcome(Coordinator& c, const Hash& commitment, std::int64_t when_unix) {
     CountedIndex& counted = c.counted_index();
     ReceiptIndex& receipts = c.receipt_index();
     registry::Transaction tx(c.db());
     if (!tx.begun()) return tx.begun().error();
     if (auto s = counted.sync(c.db()); !s) return s.error();
     if (auto s = receipts.sync(c.db()); !s) return s.error();
-    auto r = withdraw_in_tx(c.db(), counted, receipts, commitment, when_unix, std::nullopt);
-    if (!r || *r == Withdrawal::not_found) {
-        counted.rollback();
+    WithdrawnDetail detail;
+    auto r = withdraw_in_tx(c.db(), counted, receipts, commitment, when_unix, std::nullopt, &detail);
+    WithdrawOutcome out;
+    if (!r || *r != Withdrawal::withdrawn) {
+        counted.rollback();   // nothing was written: the transaction ends unused
         if (!r) return r.error();
-        return false;
+        out.status = *r == Withdrawal::already_withdrawn ? WithdrawOutcome::Status::already_withdrawn : WithdrawOutcome::Status::not_found;
+    } else {
+        out.status = WithdrawOutcome::Status::withdrawn;
     }
-    if (auto s = tx.commit(); !s) {
-        counted.rollback();
-        return s.error();
+    out.appeal_id = detail.appeal_id;
+    out.was_duplicate = detail.was_duplicate;
+    if (detail.counted_now != 0) {
+        // Where the count is now: a kiosk and a batch number, nothing of the person.
+        auto st = c.db().prepare("SELECT k.fingerprint, b.seq, s.duplicate_of IS NULL AND s.withdrawn_at IS NULL FROM signatures s "
+                                 "JOIN kiosks k ON k.id = s.kiosk JOIN batches b ON b.id = s.batch WHERE s.id = ?1");
+        if (!st) return st.error();
+        st->bind(1, detail.counted_now);
+        auto row = st->step();
+        if (!row) return row.error();
+        if (*row && st->column_int(2) != 0) {
+            out.counted_kiosk = st->column_text(0);
+            out.counted_batch = static_cast<std::uint64_t>(st->column_int(1));
+        }
     }
-    counted.commit();
-    return true;
+    if (out.status == WithdrawOutcome::Status::withdrawn) {
+        if (auto s = tx.commit(); !s) {
+            counted.rollback();
+            return s.error();
+        }
+        counted.commit();
+    }
+    return out;
+}
+
+Result<bool> withdraw_signature(Coordinator& c, const Hash& commitment, std::int64_t when_unix) {
+    auto r = withdraw_signature_outcome(c, commitment, when_unix);
+    if (!r) return r.error();
+    return r->status != WithdrawOutcome::Status::not_found;
 }
 
 // [SECTION] Importing the records of one batch

@@ -27,11 +27,17 @@ grep -q '"accepted":3,"already_imported":3,"quarantined":0,"rejected":0' out.jso
 "$SYNC" coord import --dir coord --passphrase-file coord.pass --json batches | grep -q '"accepted":0,"already_imported":6' || fail "replay"
 
 "$SYNC" coord report --dir coord --passphrase-file coord.pass --csv r.csv --html r.html >/dev/null
-grep -q '^total,"all","",24,' r.csv || fail "report total: $(grep total r.csv)"
+grep -q '^total,"all","all appeals","",24,' r.csv || fail "report total: $(grep total r.csv)"
 grep -q '<svg' r.html || fail "no chart in the HTML report"
 
 "$SYNC" coord export-signatories --dir coord --passphrase-file coord.pass --appeal political-prisoners --csv s.csv >/dev/null
 head -1 s.csv | grep -q '^given_name,family_name,country,city,signed_on' || fail "signatories header"
+# An existing names file is kept unless --force; --excel starts it with a UTF-8 BOM.
+if "$SYNC" coord export-signatories --dir coord --passphrase-file coord.pass --appeal political-prisoners --csv s.csv >out 2>&1; then
+  fail "export-signatories replaced an existing file without --force"; fi
+grep -q 'exists' out || fail "no reason given for keeping s.csv: $(cat out)"
+"$SYNC" coord export-signatories --dir coord --passphrase-file coord.pass --appeal political-prisoners --csv s.csv --force --excel >/dev/null
+[ "$(head -c 3 s.csv | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "--excel: no UTF-8 BOM"
 
 "$SYNC" coord ack --dir coord --passphrase-file coord.pass --kiosk "$K1" --out k1.ack >/dev/null
 [ "$(stat -c %s k1.ack)" = 204 ] || fail "ack size"
@@ -64,4 +70,21 @@ grep -q 'not published by your coordinator' out || fail "impostor identity.pub: 
 # The real list, pinned by fingerprint, does not know the impostor's receipt.
 rc=0; "$SYNC" verify-receipt --published pub --coordinator "$FP" "$CODE" >out 2>&1 || rc=$?
 [ "$rc" = 3 ] && grep -q '^not found' out || fail "real list, impostor's code: exit $rc, $(cat out)"
+# Published files are for a website: 0644 in their own folder (default DIR/published).
+for f in receipts.root receipts.leaves identity.pub; do
+  [ "$(stat -c %a "pub/$f")" = 644 ] || fail "pub/$f is $(stat -c %a "pub/$f"), not 0644"
+done
+"$SYNC" coord publish-receipts --dir coord --passphrase-file coord.pass >/dev/null
+[ -f coord/published/receipts.root ] || fail "publish-receipts without --out did not write coord/published"
+if "$SYNC" coord publish-receipts --dir coord --passphrase-file coord.pass --out coord >out 2>&1; then fail "published into the coordinator directory"; fi
+# verify-receipt says how old and how large the list is.
+"$SYNC" verify-receipt --published imp/pub --coordinator imp/coordinator.pub "$CODE" >out
+grep -Eq '^list of [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC \(.* ago\), 1 signature$' out || fail "verify-receipt list line: $(cat out)"
+# withdraw: withdrawn now (0), already withdrawn (4), not found (3), each with its own message.
+rc=0; "$SYNC" coord withdraw --dir imp/coord --passphrase-file imp/coord.pass "$CODE" >out || rc=$?
+[ "$rc" = 0 ] && grep -q '^withdrawn: .*one signature fewer is counted' out || fail "withdraw: exit $rc, $(cat out)"
+rc=0; "$SYNC" coord withdraw --dir imp/coord --passphrase-file imp/coord.pass "$CODE" >out || rc=$?
+[ "$rc" = 4 ] && grep -q '^already withdrawn' out || fail "withdraw again: exit $rc, $(cat out)"
+rc=0; "$SYNC" coord withdraw --dir coord --passphrase-file coord.pass --json "$CODE" >out || rc=$?   # another registry's receipt
+[ "$rc" = 3 ] && grep -q '"outcome":"not_found"' out || fail "withdraw unknown: exit $rc, $(cat out)"
 echo "coord_cli: ok"

@@ -109,9 +109,9 @@ TEST_CASE("the report counts per appeal, country, kiosk and day without names", 
     for (const auto& t : r->countries) by_country += t.counted;
     CHECK(by_country == 4);
     const std::string csv = sync::report_csv(*r), html = sync::report_html(*r), text = sync::report_text(*r);
-    CHECK_THAT(csv, ContainsSubstring("section,key,appeal,received,counted,duplicates,withdrawn\r\n"));
-    CHECK_THAT(csv, ContainsSubstring("appeal,\"political-prisoners\",\"political-prisoners\",4,3,1,0\r\n"));
-    CHECK_THAT(csv, ContainsSubstring("total,\"all\",\"\",5,4,1,0\r\n"));
+    CHECK_THAT(csv, ContainsSubstring("section,key,label,appeal,received,counted,duplicates,withdrawn,detail\r\n"));
+    CHECK_THAT(csv, ContainsSubstring("appeal,\"political-prisoners\",\"political-prisoners\",\"political-prisoners\",4,3,1,0,\"\"\r\n"));
+    CHECK_THAT(csv, ContainsSubstring("total,\"all\",\"all appeals\",\"\",5,4,1,0,\"\"\r\n"));
     CHECK_THAT(html, ContainsSubstring("<svg"));
     CHECK_THAT(html, ContainsSubstring("@media print"));
     CHECK(html.find("<script") == std::string::npos);
@@ -332,4 +332,88 @@ TEST_CASE("a CSV cell is quoted, and guarded wherever a spreadsheet could start 
     }));
     CAPTURE(c.in);
     CHECK(sync::csv_cell(c.in) == c.out);
+}
+
+TEST_CASE("withdraw says what happened: withdrawn now, already withdrawn, was a duplicate, not found", "[sync][report][withdraw]") {
+    Imported w;   // codes[1] and codes[3]: Ales twice (codes[3] the duplicate); codes[2]: Maryja once
+    auto outcome = [&](std::size_t i) {
+        auto code = registry::receipt_parse(w.codes[i]);
+        REQUIRE(code.ok());
+        auto r = sync::withdraw_signature_outcome(*w.c, registry::receipt_commitment(*code), 1800000000);
+        REQUIRE(r.ok());
+        return *r;
+    };
+    using S = sync::WithdrawOutcome::Status;
+    // The duplicate: withdrawn, and the counted one (batch 1 of kiosk A) still counts.
+    auto dup = outcome(3);
+    CHECK(dup.status == S::withdrawn);
+    CHECK(dup.was_duplicate);
+    CHECK(dup.appeal_id == "political-prisoners");
+    CHECK(dup.counted_kiosk == w.k->fingerprint);
+    CHECK(dup.counted_batch == 1);
+    // Again: already withdrawn, nothing changes (and it still knows it had been a duplicate).
+    const std::int64_t withdrawn_before = count(*w.c, "SELECT count(*) FROM signatures WHERE withdrawn_at IS NOT NULL");
+    auto again = outcome(3);
+    CHECK(again.status == S::already_withdrawn);
+    CHECK(again.was_duplicate);
+    CHECK(count(*w.c, "SELECT count(*) FROM signatures WHERE withdrawn_at IS NOT NULL") == withdrawn_before);
+    // A counted one with no other signature of the appeal: one fewer counted, no successor.
+    auto alone = outcome(2);
+    CHECK(alone.status == S::withdrawn);
+    CHECK_FALSE(alone.was_duplicate);
+    CHECK(alone.counted_kiosk.empty());
+    CHECK(outcome(2).status == S::already_withdrawn);
+    // Not found.
+    auto none = sync::withdraw_signature_outcome(*w.c, registry::receipt_commitment(registry::receipt_generate()), 1);
+    REQUIRE(none.ok());
+    CHECK(none->status == S::not_found);
+    CHECK(none->appeal_id.empty());
+}
+
+TEST_CASE("withdrawing a counted signature names the one counted instead", "[sync][report][withdraw]") {
+    Imported w;
+    auto code = registry::receipt_parse(w.codes[1]);   // Ales's first (counted); codes[3] is his duplicate
+    REQUIRE(code.ok());
+    auto r = sync::withdraw_signature_outcome(*w.c, registry::receipt_commitment(*code), 1800000000);
+    REQUIRE(r.ok());
+    CHECK(r->status == sync::WithdrawOutcome::Status::withdrawn);
+    CHECK_FALSE(r->was_duplicate);
+    CHECK(r->counted_kiosk == w.k->fingerprint);
+    CHECK(r->counted_batch == 1);
+}
+
+TEST_CASE("signatories: an existing file is kept unless replacing is allowed; --excel starts with a BOM", "[sync][report][signatories]") {
+    Imported w;
+    const fs::path csv = w.tmp.path / "names.csv";
+    std::ofstream(csv) << "earlier list";
+    sync::SignatoriesOptions keep;
+    keep.keep_existing = true;
+    auto refused = sync::export_signatories(*w.c, "political-prisoners", csv, keep);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.message(), ContainsSubstring("exists"));
+    CHECK(slurp(csv) == "earlier list");
+    sync::SignatoriesOptions excel;
+    excel.excel_bom = true;
+    REQUIRE(sync::export_signatories(*w.c, "political-prisoners", csv, excel).ok());
+    const std::string text = slurp(csv);
+    CHECK(text.rfind("\xEF\xBB\xBFgiven_name,family_name,", 0) == 0);
+    REQUIRE(sync::export_signatories(*w.c, "political-prisoners", csv).ok());
+    CHECK(slurp(csv).rfind("given_name,", 0) == 0);   // no BOM unless asked
+}
+
+TEST_CASE("published receipts are world-readable, in a folder of their own", "[sync][report][receipts]") {
+    Imported w;
+    const fs::path pub = w.tmp.path / "site" / "published";
+    REQUIRE(sync::publish_receipts(*w.c, pub, 1800000000).ok());
+    for (const char* f : {"receipts.root", "receipts.leaves", "identity.pub"}) {
+        INFO(f);
+        CHECK((fs::status(pub / f).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write |
+                                                                     fs::perms::group_read | fs::perms::others_read));
+    }
+    CHECK((fs::status(pub).permissions() & fs::perms::others_exec) != fs::perms::none);
+    // Never into the coordinator's own directory (its key is there).
+    auto own = sync::publish_receipts(*w.c, w.c->dir(), 1800000000);
+    REQUIRE_FALSE(own.ok());
+    CHECK_THAT(own.message(), ContainsSubstring("folder of its own"));
+    CHECK_FALSE(fs::exists(w.c->dir() / "receipts.root"));
 }

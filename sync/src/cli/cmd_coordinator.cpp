@@ -14,6 +14,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <iostream>
 
@@ -30,7 +32,7 @@ std::string text_of(const Bytes& b) { return {reinterpret_cast<const char*>(b.da
 // The options of every command in this file; each command binds the ones it has.
 struct Opts {
     std::string dir, passphrase_file;
-    bool json = false, quiet = false;
+    bool json = false, quiet = false, force = false, excel = false;
     std::string kiosk_key, name, kiosk, out, csv, html, appeal, code, published, coordinator, pack;
     std::vector<std::string> paths;
 };
@@ -192,11 +194,13 @@ int coord_import(const Opts& a) {
 
 // [SECTION] report
 
-Json tallies_json(const std::vector<sync::Tally>& ts) {
+// kiosk_names: the kiosk's name beside its fingerprint (the per-kiosk tallies).
+Json tallies_json(const std::vector<sync::Tally>& ts, const sync::CoordReport* kiosk_names = nullptr) {
     Json a = Json::array();
     for (const auto& t : ts) {
         Json j;
         put_text(j, "key", t.key);
+        if (kiosk_names != nullptr) put_text(j, "name", sync::report_kiosk_name(*kiosk_names, t.key));
         if (!t.appeal.empty()) put_text(j, "appeal", t.appeal);
         j["received"] = t.received;
         j["counted"] = t.counted;
@@ -212,13 +216,16 @@ Json report_json(const sync::CoordReport& r) {
     put_text(j, "coordinator_name", r.coordinator_name);
     j["coordinator_fingerprint"] = r.coordinator_fingerprint;
     j["generated_unix"] = r.generated_unix;
+    sync::Tally all;
+    for (const auto& t : r.appeals) all.received += t.received, all.counted += t.counted, all.duplicates += t.duplicates, all.withdrawn += t.withdrawn;
+    j["totals"] = {{"received", all.received}, {"counted", all.counted}, {"duplicates", all.duplicates}, {"withdrawn", all.withdrawn}};
     j["members"] = r.members;
     j["registry_joins"] = r.registry_joins;
     j["appeals"] = tallies_json(r.appeals);
     j["events"] = tallies_json(r.events);
     j["countries"] = tallies_json(r.countries);
     j["days"] = tallies_json(r.days);
-    j["kiosk_tallies"] = tallies_json(r.kiosk_tallies);
+    j["kiosk_tallies"] = tallies_json(r.kiosk_tallies, &r);
     j["kiosks"] = Json::array();
     for (const auto& k : r.kiosks) {
         Json kj;
@@ -232,10 +239,30 @@ Json report_json(const sync::CoordReport& r) {
         for (const auto& g : k.gaps) kj["gaps"].push_back({{"first", g.first}, {"last", g.last}});
         j["kiosks"].push_back(std::move(kj));
     }
+    j["held"] = Json::array();
+    for (const auto& h : r.held) {
+        Json hj;
+        hj["fingerprint"] = h.fingerprint;
+        put_text(hj, "name", h.name);
+        hj["enrolled"] = !h.name.empty();
+        hj["seq"] = h.seq;
+        put_text(hj, "reason", h.reason);
+        hj["since_unix"] = h.since_unix;
+        j["held"].push_back(std::move(hj));
+    }
     j["alarms"] = Json::array();
-    for (const auto& line : r.alarms) {
+    for (std::size_t i = 0; i < r.alarm_rows.size(); ++i) {
+        const auto& a = r.alarm_rows[i];
         Json aj;
-        put_text(aj, "text", line);
+        put_text(aj, "kind", a.kind);
+        aj["kiosk"] = a.kiosk;
+        put_text(aj, "kiosk_name", sync::report_kiosk_name(r, a.kiosk));
+        aj["seq"] = a.seq;
+        put_text(aj, "detail", a.detail);
+        aj["raised_unix"] = a.raised_unix;
+        aj["last_seen_unix"] = a.last_seen_unix;
+        aj["repeats"] = a.repeats;
+        if (i < r.alarms.size()) put_text(aj, "text", r.alarms[i]);
         j["alarms"].push_back(std::move(aj));
     }
     return j;
@@ -255,8 +282,8 @@ int coord_report(const Opts& a) {
         return exit_ok;
     }
     std::cout << sync::report_text(*r);
-    if (!a.csv.empty()) std::cout << "CSV report written to " << a.csv << "\n";
-    if (!a.html.empty()) std::cout << "HTML report written to " << a.html << "\n";
+    if (!a.csv.empty()) std::cout << "CSV report written to " << terminal_safe(a.csv) << "\n";
+    if (!a.html.empty()) std::cout << "HTML report written to " << terminal_safe(a.html) << "\n";
     return exit_ok;
 }
 
@@ -282,7 +309,10 @@ int coord_check(const Opts& a) {
 int coord_export_signatories(const Opts& a) {
     auto c = open_coordinator(a.dir, a.passphrase_file);
     if (!c) return fail(c.message());
-    auto r = sync::export_signatories(**c, a.appeal, a.csv);
+    sync::SignatoriesOptions opts;
+    opts.keep_existing = !a.force;
+    opts.excel_bom = a.excel;
+    auto r = sync::export_signatories(**c, a.appeal, a.csv, opts);
     if (!r) return fail(r.message());
     if (a.json) {
         print_json({{"written", r->written},
@@ -330,35 +360,81 @@ int coord_ack(const Opts& a) {
 int coord_publish_receipts(const Opts& a) {
     auto c = open_coordinator(a.dir, a.passphrase_file);
     if (!c) return fail(c.message());
-    auto root = sync::publish_receipts(**c, a.out, now());
+    const std::string out = a.out.empty() ? ((*c)->dir() / sync::published_dir_name).string() : a.out;
+    auto root = sync::publish_receipts(**c, out, now());
     if (!root) return fail(root.message());
     if (a.json) {
         print_json({{"tree_size", root->tree_size},
                     {"root", to_hex(root->root)},
                     {"timestamp_unix", root->timestamp_unix},
-                    {"coordinator_fingerprint", (*c)->keys().identity.fingerprint()}});
+                    {"coordinator_fingerprint", (*c)->keys().identity.fingerprint()},
+                    {"folder", terminal_safe(out)}});
         return exit_ok;
     }
-    std::cout << plural(static_cast<std::int64_t>(root->tree_size), "receipt commitment", "receipt commitments") << " published in " << a.out
-              << " (root " << to_hex(root->root).substr(0, 16) << "…, signed by " << (*c)->keys().identity.fingerprint() << ")\n";
+    std::cout << plural(static_cast<std::int64_t>(root->tree_size), "receipt commitment", "receipt commitments") << " published in " << terminal_safe(out)
+              << " (files readable by all, for a website; root " << to_hex(root->root).substr(0, 16) << "…, signed by " << (*c)->keys().identity.fingerprint() << ")\n";
     return exit_ok;
 }
+
+// coord withdraw's own outcome beside the table's 0, 3 and 4 (docs/coordinator-guide.md, section 7).
+constexpr int kExitWithdrewDuplicate = 5;
 
 int coord_withdraw(const Opts& a) {
     auto code = registry::receipt_parse(a.code);
     if (!code) return fail(code.message(), exit_usage);
     auto c = open_coordinator(a.dir, a.passphrase_file);
     if (!c) return fail(c.message());
-    auto r = sync::withdraw_signature(**c, registry::receipt_commitment(*code), now());
+    auto r = sync::withdraw_signature_outcome(**c, registry::receipt_commitment(*code), now());
     if (!r) return fail(r.message());
-    const char* outcome = *r ? "withdrawn" : "not_found";
-    if (a.json)
-        print_json({{"outcome", outcome}});
-    else if (!*r)
-        std::cout << "not found: no imported signature has this receipt\n";
-    else
-        std::cout << "withdrawn: this signature no longer counts and is left out of every export\n";
-    return audit_or_fail(**c, "withdraw", {{"withdrawn", *r ? 1 : 0}}, "", outcome, *r ? exit_ok : exit_not_found);
+    using S = sync::WithdrawOutcome::Status;
+    // What became of the person's count, said with an appeal id, a kiosk and a batch number only.
+    const std::string appeal = terminal_safe(r->appeal_id);
+    const std::string where =
+        r->counted_kiosk.empty() ? std::string() : "kiosk " + terminal_safe(r->counted_kiosk) + ", batch " + std::to_string(r->counted_batch);
+    const char* outcome = "withdrawn";
+    int rc = exit_ok;
+    std::string text;
+    switch (r->status) {
+        case S::not_found:
+            outcome = "not_found", rc = exit_not_found;
+            text = "not found: no imported signature has this receipt (nothing changed)";
+            break;
+        case S::already_withdrawn:
+            outcome = "already_withdrawn", rc = exit_already;
+            text = "already withdrawn: this signature of appeal " + appeal + " was withdrawn before (nothing changed)";
+            break;
+        case S::withdrawn:
+            if (r->was_duplicate) {
+                outcome = "withdrawn_duplicate", rc = kExitWithdrewDuplicate;
+                text = "withdrawn, it was a duplicate: this signature of appeal " + appeal +
+                       " was not counted (the same person had signed it before); " +
+                       (where.empty() ? std::string("the counted total is unchanged")
+                                      : "their counted signature (" + where + ") still counts; the counted total is unchanged");
+            } else {
+                text = "withdrawn: this signature of appeal " + appeal + " no longer counts and is left out of every export; " +
+                       (where.empty() ? std::string("one signature fewer is counted")
+                                      : "the same person's next signature of it (" + where + ") counts instead; the counted total is unchanged");
+            }
+            break;
+    }
+    if (a.json) {
+        Json j{{"outcome", outcome}};
+        if (!r->appeal_id.empty()) put_text(j, "appeal", r->appeal_id);
+        j["was_duplicate"] = r->was_duplicate;
+        if (!r->counted_kiosk.empty()) j["counted_now"] = {{"kiosk", r->counted_kiosk}, {"batch", r->counted_batch}};
+        print_json(j);
+    } else {
+        std::cout << text << "\n";
+    }
+    if (r->status != S::withdrawn) return rc;   // nothing changed: no audit entry
+    return audit_or_fail(**c, "withdraw", {{"withdrawn", 1}, {"was_duplicate", r->was_duplicate ? 1 : 0}}, "", outcome, rc);
+}
+
+std::string age_text(std::int64_t seconds) {
+    if (seconds < 0) return "dated after this computer's clock";
+    if (seconds < 3600) return std::to_string(seconds / 60) + " min ago";
+    if (seconds < 2 * 86400) return std::to_string(seconds / 3600) + " h ago";
+    return std::to_string(seconds / 86400) + " days ago";
 }
 
 int verify_receipt(const Opts& a) {
@@ -383,15 +459,24 @@ int verify_receipt(const Opts& a) {
     }
     auto v = sync::verify_published_receipt(a.published, a.code, pin);
     if (!v) return fail(v.message());
+    const auto t = static_cast<std::int64_t>(std::min<std::uint64_t>(v->timestamp_unix, std::uint64_t{INT64_MAX}));
+    char when[40] = "an unknown time";
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    if (gmtime_r(&tt, &tm) != nullptr) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
     if (a.json) {
         print_json({{"counted", v->counted},
                     {"coordinator_fingerprint", v->coordinator_fingerprint},
                     {"tree_size", v->tree_size},
-                    {"timestamp_unix", v->timestamp_unix}});
+                    {"timestamp_unix", v->timestamp_unix},
+                    {"published", when},
+                    {"age_seconds", now() - t}});
     } else {
-        std::cout << "published list signed by coordinator " << v->coordinator_fingerprint << ", "
+        // How old the list is: a signature made after it was published cannot be in it yet.
+        std::cout << "published list signed by coordinator " << v->coordinator_fingerprint << "\n"
+                  << "list of " << when << " (" << age_text(now() - t) << "), "
                   << plural(static_cast<std::int64_t>(v->tree_size), "signature", "signatures") << "\n"
-                  << (v->counted ? "counted\n" : "not found\n");
+                  << (v->counted ? "counted\n" : "not found (a signature made after the list's time is not in it yet)\n");
     }
     return v->counted ? exit_ok : exit_not_found;
 }
@@ -481,7 +566,8 @@ void add_coordinator_commands(Tree& t) {
         add_json_flag(*c, o->json);
     }
     {
-        auto o = coord_command(t.coord, "report", "totals per appeal, event, country, kiosk and day; gaps; alarms (no names)", coord_report, &c);
+        auto o = coord_command(t.coord, "report", "totals per appeal, event, country, day and kiosk; kiosks, held batches, gaps, alarms (no names)",
+                               coord_report, &c);
         c->add_option("--csv", o->csv, "also write the report as CSV")->type_name("FILE");
         c->add_option("--html", o->html, "also write the report as a printable HTML page")->type_name("FILE");
         add_json_flag(*c, o->json);
@@ -491,6 +577,8 @@ void add_coordinator_commands(Tree& t) {
                                coord_export_signatories, &c);
         c->add_option("--appeal", o->appeal, "the appeal's id")->type_name("ID")->required();
         c->add_option("--csv", o->csv, "the CSV file to write (it holds names: keep it safe)")->type_name("FILE")->required();
+        c->add_flag("--force", o->force, "replace the CSV file if it exists (without it, an existing file is refused)");
+        c->add_flag("--excel", o->excel, "start the file with a UTF-8 byte order mark, so Excel reads the names as UTF-8");
         add_json_flag(*c, o->json);
     }
     {
@@ -503,12 +591,15 @@ void add_coordinator_commands(Tree& t) {
         auto o = coord_command(t.coord, "publish-receipts",
                                "publish the receipt commitments of every received, not withdrawn signature (signed Merkle root)",
                                coord_publish_receipts, &c);
-        c->add_option("--out", o->out, "the folder to publish into")->type_name("DIR")->required();
+        c->add_option("--out", o->out, "the folder to publish into, a folder of its own (default: DIR/published)")->type_name("DIR");
         add_json_flag(*c, o->json);
     }
     {
         auto o = coord_command(t.coord, "withdraw", "withdraw the signature with this receipt code from every count and export", coord_withdraw, &c,
-                               "  3  no imported signature has this receipt\n");
+                               "  0  withdrawn: it no longer counts (the person's next signature of the appeal, if any, counts instead)\n"
+                               "  3  no imported signature has this receipt\n"
+                               "  4  already withdrawn: nothing changed\n"
+                               "  5  withdrawn; it was a duplicate, so the counted total is unchanged\n");
         add_json_flag(*c, o->json);
         c->add_option("code", o->code, "the receipt code (XXXX-XXXX-XXXX-XXXX-X)")->type_name("CODE")->required();
     }

@@ -45,6 +45,23 @@ struct KioskSummary {
 // "4..6, 9"
 std::string seq_ranges_text(const std::vector<SeqRange>& ranges);
 
+// A batch file held, not imported: waiting for an earlier batch of an enrolled kiosk (the
+// `quarantine` table), or of a kiosk not enrolled (name empty; `coord enroll` imports it).
+struct HeldBatch {
+    std::string fingerprint, name;    // name "" = kiosk not enrolled
+    std::uint64_t seq = 0;
+    std::string reason;
+    std::int64_t since_unix = 0;
+};
+
+// One alarm row (one per kiosk, batch number and kind), with how often it came.
+struct ReportAlarm {
+    std::string kind, kiosk;          // kiosk fingerprint, "?" if the kiosk row is gone
+    std::uint64_t seq = 0;
+    std::string detail;
+    std::int64_t raised_unix = 0, last_seen_unix = 0, repeats = 1;
+};
+
 struct CoordReport {
     std::string coordinator_name, coordinator_fingerprint;
     std::int64_t generated_unix = 0;
@@ -55,14 +72,26 @@ struct CoordReport {
     std::vector<Tally> days;          // key = UTC date signed, all appeals
     std::vector<Tally> kiosk_tallies; // key = kiosk fingerprint, appeal set
     std::vector<KioskSummary> kiosks;
+    std::vector<HeldBatch> held;      // by kiosk, then batch number
     std::vector<std::string> alarms;  // one line each: one alarm per (kiosk, seq, kind), with how often it came
+    std::vector<ReportAlarm> alarm_rows;  // the same alarms, field by field (CSV, JSON)
 };
 
 Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix);
+// The kiosk's name as the report shows it beside a fingerprint ("" if not enrolled).
+std::string report_kiosk_name(const CoordReport& r, std::string_view fingerprint);
+// Sections: totals, per appeal, per event, per country, per day, per kiosk, kiosks (batches,
+// gaps), held batches, alarms. Every string from the registry through terminal_safe.
 std::string report_text(const CoordReport& r);
-// RFC 4180: header "section,key,appeal,received,counted,duplicates,withdrawn", CRLF line ends.
+// RFC 4180, CRLF line ends, header "section,key,label,appeal,received,counted,duplicates,withdrawn,detail".
+// Tally sections (total, appeal, event, country, day, kiosk) fill the four figures; the sections
+// gap (key kiosk, detail "4..6"), held (key kiosk, detail "batch N: reason") and alarm (key
+// kiosk, detail) leave them empty: a batch number is never in a figure column.
 std::string report_csv(const CoordReport& r);
-// One self-contained page (inline CSS and SVG charts: signatures per day and per country), printable.
+// (`coord report --json` is built from this struct in the CLI: sync/src/cli/cmd_coordinator.cpp.)
+// One self-contained page (inline CSS and SVG charts: signatures per day and per country) that
+// prints on A4: values written beside the bars, a continuous date axis, kiosk names beside
+// fingerprints.
 std::string report_html(const CoordReport& r);
 
 // [SECTION] Signatories for an appeal's addressee
@@ -75,6 +104,16 @@ struct SignatoriesResult {
 // RFC 4180 CSV (UTF-8, CRLF, header given_name,family_name,country,city,signed_on), written to a
 // temporary file and renamed. Cells that a spreadsheet would read as a formula get a leading '.
 Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view appeal_id, const std::filesystem::path& csv);
+struct SignatoriesOptions {
+    // Refuse when the file exists (the CLI without --force): a names file is never replaced by
+    // mistake. Checked before the export starts and again just before the rename.
+    bool keep_existing = false;
+    // Start with a UTF-8 byte order mark (EF BB BF): Excel then reads the file as UTF-8 instead of
+    // the system's code page (Łacinka and Cyrillic names).
+    bool excel_bom = false;
+};
+Result<SignatoriesResult> export_signatories(Coordinator& c, std::string_view appeal_id, const std::filesystem::path& csv,
+                                             const SignatoriesOptions& opts);
 std::string csv_cell(std::string_view s);
 
 // [SECTION] Acknowledgement
@@ -85,8 +124,12 @@ Result<Bytes> make_ack(Coordinator& c, std::string_view kiosk_fingerprint, std::
 // [SECTION] Published receipts
 // Write receipts.root + receipts.leaves (merkle.hpp) of the receipt commitments of every signature
 // received and not withdrawn (duplicates included: a receipt's presence never depends on anyone
-// else's signature), and identity.pub, into out_dir.
+// else's signature), and identity.pub, into out_dir. The three files are for a website: mode
+// 0644, the folder 0755 (created if missing). out_dir is a folder of their own: never the
+// coordinator's directory or any folder holding a coordinator key (coordinator_key_file).
 Result<ReceiptsRoot> publish_receipts(Coordinator& c, const std::filesystem::path& out_dir, std::int64_t now_unix);
+// Where `coord publish-receipts` writes without --out: <coordinator dir>/published.
+inline constexpr const char* published_dir_name = "published";
 
 struct ReceiptVerdict {
     bool counted = false;             // listed: received and not withdrawn

@@ -95,4 +95,20 @@ Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fingerprint
 // becomes the counted one. Returns false when no signature has this commitment.
 Result<bool> withdraw_signature(Coordinator& c, const Hash& commitment, std::int64_t when_unix);
 
+// The same, saying what happened and what became of the count (for `coord withdraw`; no personal
+// data: an appeal id, a kiosk fingerprint and a batch number).
+struct WithdrawOutcome {
+    enum class Status { withdrawn, already_withdrawn, not_found } status = Status::not_found;
+    std::string appeal_id;            // "" when not found
+    // It was not counted: the same person had signed this appeal before. Their counted signature
+    // (counted_kiosk, counted_batch) still counts, so the totals lose only a duplicate.
+    bool was_duplicate = false;
+    // Where the person's count for this appeal is now: for a duplicate, the counted signature;
+    // for a counted one, their next signature of the appeal, counted instead ("" = none: one
+    // signature fewer is counted).
+    std::string counted_kiosk;
+    std::uint64_t counted_batch = 0;
+};
+Result<WithdrawOutcome> withdraw_signature_outcome(Coordinator& c, const Hash& commitment, std::int64_t when_unix);
+
 }  // namespace embassy::sync
