@@ -111,7 +111,7 @@ int coord_import(const std::vector<std::string>& argv) {
     };
     std::vector<fs::path> paths(a.positional().begin(), a.positional().end());
     auto outcomes = sync::import_paths(**c, paths, opts);
-    std::int64_t n[4] = {0, 0, 0, 0}, sigs = 0, dups = 0, alarms = 0;
+    std::int64_t n[5] = {0, 0, 0, 0, 0}, sigs = 0, dups = 0, alarms = 0;
     for (const auto& o : outcomes) {
         ++n[static_cast<int>(o.status)];
         sigs += static_cast<std::int64_t>(o.signatures);
