@@ -124,6 +124,8 @@ Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
         s.missing = seq_ranges_text(s.gaps);
         r.kiosks.push_back(std::move(s));
     }
+    if (auto held = held_kiosks(c); held) r.held_kiosks = std::move(*held);
+    else return held.error();
 
     auto al = db.prepare("SELECT a.kind, coalesce(k.fingerprint, '?'), a.seq, a.detail, "
                          "coalesce(datetime(a.raised_at, 'unixepoch'), '?'), a.repeats, coalesce(datetime(a.last_seen, 'unixepoch'), '?') "

@@ -58,6 +58,14 @@ fs::path held_path(const Coordinator& c, const Hash& batch_hash) {
 
 constexpr std::uint64_t kMaxSeqJump = import_max_seq_jump;
 
+std::string utc_date(std::int64_t unix_time) {
+    const auto t = static_cast<std::time_t>(unix_time);
+    std::tm tm{};
+    char buf[16] = "?";
+    if (gmtime_r(&t, &tm) != nullptr) std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
 // Held-for-enrollment files now in <dir>/quarantine/: the batch files there that no quarantine row
 // names (those wait for a gap of an enrolled kiosk, bounded by kMaxSeqJump). Counted when a batch
 // of an unknown kiosk arrives, so their number and size stay capped whoever sends them.
@@ -682,6 +690,24 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
                      "ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk + " is more than " +
                          std::to_string(kMaxSeqJump) + " batches beyond its last imported one (" +
                          std::to_string(kiosk->last_seq) + "); not quarantined");
+    // A revoked kiosk (kiosks.hpp): nothing beyond what it sent before the revocation is imported.
+    // The batch is kept as evidence and the coordinator told, on every import that meets it.
+    if (kiosk->revoked_at != 0) {
+        const Status h = hold_copy(c, file, vm->batch_hash, &opts);
+        out.held = h.ok();
+        auto st = db.prepare("INSERT INTO revoked_batches(kiosk, seq, batch_hash, stored_file, first_seen, last_seen) "
+                             "VALUES(?1,?2,?3,?4,?5,?5) ON CONFLICT(kiosk, seq) DO UPDATE "
+                             "SET repeats = repeats + 1, last_seen = excluded.last_seen");
+        if (!st) return reject(st.message());
+        st->bind(1, kiosk->id).bind(2, i64(f.seq)).bind_blob(3, vm->batch_hash)
+            .bind(4, h ? held_path(c, vm->batch_hash).filename().string() : std::string())
+            .bind(5, static_cast<std::int64_t>(std::time(nullptr)));
+        if (auto r = st->run(); !r) return reject(r.message());
+        return reject("kiosk " + out.kiosk + " was revoked on " + utc_date(kiosk->revoked_at) +
+                      (kiosk->revoked_reason.empty() ? "" : " (" + kiosk->revoked_reason + ")") + ": batch " +
+                      std::to_string(f.seq) + (h ? " held" : " not held (" + h.message() + ")") +
+                      ", not imported, not counted");
+    }
     if (f.seq > kiosk->last_seq + 1) {
         std::string missing = kiosk->last_seq + 1 == f.seq - 1 ? std::to_string(f.seq - 1)
                                                                : std::to_string(kiosk->last_seq + 1) + ".." + std::to_string(f.seq - 1);
@@ -1044,14 +1070,11 @@ std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<fs::pa
 
 // [SECTION] Held batches of unenrolled kiosks
 
-Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fp) {
-    const std::string want = normalize_fingerprint(fp);
-    if (want.empty()) return make_error("a kiosk fingerprint is 20 hex digits");
-    HeldBatches out;
-    bool found = false;
+std::vector<HeldFile> held_files(Coordinator& c) {
+    std::vector<HeldFile> out;
     std::error_code ec;
     const fs::path qdir = c.dir() / coord_quarantine_dir;
-    if (!fs::is_directory(qdir, ec)) return make_error("no held batch from kiosk " + want);
+    if (!fs::is_directory(qdir, ec)) return out;
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(qdir, ec))
         if (e.is_regular_file() && e.path().extension() == kBatchExtension) files.push_back(e.path());
@@ -1062,9 +1085,22 @@ Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fp) {
         if (!reader) continue;
         auto vm = reader->verify();
         if (!vm) continue;
-        if (fingerprint_compact(vm->manifest.fields.kiosk_public_key) != want) continue;
-        out.kiosk_key = vm->manifest.fields.kiosk_public_key;
-        out.files.push_back(f);
+        struct stat st {};
+        const std::int64_t held_at = ::stat(f.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_mtime) : 0;
+        out.push_back({f, vm->manifest.fields.kiosk_public_key, vm->manifest.fields.seq, held_at});
+    }
+    return out;
+}
+
+Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fp) {
+    const std::string want = normalize_fingerprint(fp);
+    if (want.empty()) return make_error("a kiosk fingerprint is 20 hex digits");
+    HeldBatches out;
+    bool found = false;
+    for (auto& h : held_files(c)) {
+        if (fingerprint_compact(h.kiosk_key) != want) continue;
+        out.kiosk_key = h.kiosk_key;
+        out.files.push_back(std::move(h.file));
         found = true;
     }
     if (!found) return make_error("no held batch from kiosk " + want + " (import one of its batches first, or enroll with its key file)");

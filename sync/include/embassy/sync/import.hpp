@@ -97,6 +97,17 @@ struct HeldBatches {
 };
 Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fingerprint);
 
+// Every batch file in <dir>/quarantine that verifies (gap, held for enrollment or after a
+// revocation), in name order, with its kiosk, its seq and when it was put there (the copy's mtime).
+// Decrypts and checks each one: at most the held files' limits plus the gap quarantine.
+struct HeldFile {
+    std::filesystem::path file;
+    SignPublicKey kiosk_key{};
+    std::uint64_t seq = 0;
+    std::int64_t held_at = 0;
+};
+std::vector<HeldFile> held_files(Coordinator& c);
+
 // The coordinator's own withdrawal (`coord withdraw`), of any kiosk's signature: withdraw the
 // signature with this receipt commitment from every count, export and later publication. If it was the
 // counted one of its member for its appeal, the member's next signature of that appeal (if any)
