@@ -23,6 +23,8 @@ set_tests_properties("e2e: coordinator CLI" PROPERTIES LABELS "e2e;slow" TIMEOUT
 # The CLI's contract: --json parsed everywhere, the exit-code table command by command, help, man, completion.
 add_test(NAME "e2e: CLI contract" COMMAND ${E2E}/cli_contract.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
 set_tests_properties("e2e: CLI contract" PROPERTIES LABELS "e2e;slow" TIMEOUT 900)
+add_test(NAME "e2e: coordinator USB stick import and kiosks" COMMAND ${E2E}/coord_usb.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
+set_tests_properties("e2e: coordinator USB stick import and kiosks" PROPERTIES LABELS "e2e;slow" TIMEOUT 600)
 
 # THREAT-MODEL row 21 (docs/threat-model.md): memory scans of the real executables (EMBASSY_TEST_MEMSCAN, registry/memscan.hpp).
 add_test(NAME "e2e: memory scan after CLI commands" COMMAND ${E2E}/memscan_cli.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})

@@ -218,6 +218,12 @@ Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> 
 Status copy_file_atomic(const std::string& from, const std::string& to) {
     const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
     if (in < 0) return make_error("cannot open the file to copy: " + std::string(std::strerror(errno)));
+    Status s = copy_file_atomic(in, to);
+    ::close(in);
+    return s;
+}
+
+Status copy_file_atomic(int in, const std::string& to) {
     auto copy = [&]() -> Status {
         auto f = AtomicFile::create(to);
         if (!f) return f.error();
@@ -230,9 +236,7 @@ Status copy_file_atomic(const std::string& from, const std::string& to) {
             EMBASSY_TRY(f->write({buf, static_cast<std::size_t>(n)}));
         }
     };
-    Status s = copy();
-    ::close(in);
-    return s;
+    return copy();
 }
 
 }  // namespace embassy

@@ -9,6 +9,7 @@
 //  [SECTION] BatchWriter (5)
 //  [SECTION] BatchReader (4.3)
 #include "embassy/sync/batch.hpp"
+#include "embassy/sync/import_tree.hpp"
 
 #include <sodium.h>
 #include <fcntl.h>
@@ -270,8 +271,24 @@ struct Source {
     std::span<const std::uint8_t> memory;
     bool in_memory = false;
 
+    mutable std::string why;  // why open() returned nullptr, for the message
+
     FILE* open() const {
-        if (!in_memory) return std::fopen(path.c_str(), "rb");
+        if (!in_memory) {
+            // A batch file comes off a stick: never through a link, never blocking on a FIFO, the
+            // type checked on the descriptor read (import_tree.hpp).
+            auto fd = open_regular_file(path);
+            if (!fd) {
+                why = fd.message();
+                return nullptr;
+            }
+            FILE* f = ::fdopen(*fd, "rb");
+            if (f == nullptr) {
+                why = std::string("cannot open: ") + std::strerror(errno);
+                ::close(*fd);
+            }
+            return f;
+        }
         if (memory.empty()) return nullptr;
         return fmemopen(const_cast<std::uint8_t*>(memory.data()), memory.size(), "rb");  // NOLINT: read-only mode
     }
@@ -773,7 +790,7 @@ Result<BatchReader> BatchReader::open(const std::filesystem::path& path,
     impl->src.path = path;
     impl->expected_key_id = expected_coordinator_key_id;
     FilePtr f(impl->src.open());
-    if (!f) return prefixed(impl->src, make_error(std::string("cannot open: ") + std::strerror(errno)));
+    if (!f) return prefixed(impl->src, make_error(impl->src.why));
     if (auto s = open_header(f.get(), coordinator_box_secret, coordinator_box_public, impl->header, impl->file_key); !s)
         return prefixed(impl->src, s.error());
     return BatchReader(std::move(impl));
@@ -783,7 +800,7 @@ Result<VerifiedManifest> BatchReader::verify() {
     auto& d = *impl_;
     d.verified.reset();
     FilePtr f(d.src.open());
-    if (!f) return prefixed(d.src, make_error(std::string("cannot open: ") + std::strerror(errno)));
+    if (!f) return prefixed(d.src, make_error(d.src.why));
     std::array<std::uint8_t, kBatchHeaderSize> header{};
     if (std::fread(header.data(), 1, header.size(), f.get()) != header.size() || header != d.header)
         return prefixed(d.src, make_error("file changed since it was opened"));
@@ -835,7 +852,7 @@ Status BatchReader::for_each_record(const std::function<Status(const Record&)>& 
         return {};
     }
     FilePtr f(d.src.open());
-    if (!f) return prefixed(d.src, make_error(std::string("cannot open: ") + std::strerror(errno)));
+    if (!f) return prefixed(d.src, make_error(d.src.why));
     std::array<std::uint8_t, kBatchHeaderSize> header{};
     if (std::fread(header.data(), 1, header.size(), f.get()) != header.size() || header != d.header)
         return prefixed(d.src, make_error("file changed since verification"));

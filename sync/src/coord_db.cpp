@@ -35,6 +35,8 @@ using registry::SecretBytes;
 //   4  the appeal packs this coordinator signed (coord_packs.hpp): the importer accepts only the
 //      appeals, texts and consents they hold.
 //   5  alarms: one row per (kiosk, seq, kind) with a repeat count and the time last seen.
+//   7  revoked kiosks (kiosks.hpp): when and why on the kiosk row; the batches that arrived after the
+//      revocation in `revoked_batches`.
 //
 // Personal data lives only in `signatures` (the registration it was given with, as the registrant
 // typed it, and typed_name / strokes) and in `registrations` (registrations without a signature).
@@ -218,6 +220,21 @@ const char* const kCoordMigrations[] = {
                        kiosk TEXT NOT NULL DEFAULT '', counts TEXT NOT NULL DEFAULT '',
                        detail TEXT NOT NULL DEFAULT '');
     )sql",
+    // 7
+    R"sql(
+    -- A revoked kiosk (`coord kiosk revoke`): what it sent before stays counted; what it sends
+    -- after is held, not imported. The reason is a label (check_label), printed in reports.
+    ALTER TABLE kiosks ADD COLUMN revoked_at INTEGER;
+    ALTER TABLE kiosks ADD COLUMN revoked_reason TEXT NOT NULL DEFAULT '';
+    -- Its batches beyond the last imported one, as they arrived: one row per (kiosk, seq), a repeat
+    -- (or other content for that seq) counted on it, so a revoked key cannot grow this table by
+    -- sending one batch again and again. stored_file: its copy in <dir>/quarantine ('' if the held
+    -- files' limit refused the copy).
+    CREATE TABLE revoked_batches(id INTEGER PRIMARY KEY, kiosk INTEGER NOT NULL REFERENCES kiosks(id),
+                                 seq INTEGER NOT NULL, batch_hash BLOB NOT NULL, stored_file TEXT NOT NULL,
+                                 first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+                                 repeats INTEGER NOT NULL DEFAULT 1, UNIQUE(kiosk, seq));
+    )sql",
 };
 
 template <std::size_t N>
@@ -338,11 +355,14 @@ EnrolledKiosk kiosk_from_row(registry::Statement& st) {
     k.log_size = static_cast<std::uint64_t>(st.column_int(6));
     copy_blob(st.column_blob(7), k.log_head);
     k.last_record_seq = static_cast<std::uint64_t>(st.column_int(8));
+    k.revoked_at = st.column_int(9);
+    k.revoked_reason = st.column_text(10);
     return k;
 }
 
 constexpr const char* kKioskColumns =
-    "SELECT id, public_key, fingerprint, name, last_seq, last_batch_hash, log_size, log_head, last_record_seq FROM kiosks ";
+    "SELECT id, public_key, fingerprint, name, last_seq, last_batch_hash, log_size, log_head, last_record_seq, "
+    "coalesce(revoked_at, 0), revoked_reason FROM kiosks ";
 
 }  // namespace
 

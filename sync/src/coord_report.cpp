@@ -142,6 +142,8 @@ Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
         s.missing = seq_ranges_text(s.gaps);
         r.kiosks.push_back(std::move(s));
     }
+    if (auto held = held_kiosks(c); held) r.held_kiosks = std::move(*held);
+    else return held.error();
 
     // Held for a gap: what the registry records now (held-for-enrollment files of kiosks not yet
     // enrolled have no row; import.hpp, held_batches_of).

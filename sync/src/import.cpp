@@ -12,13 +12,16 @@
 #include "embassy/sync/batch.hpp"
 #include "embassy/sync/coord_packs.hpp"
 #include "embassy/sync/dedupe.hpp"
+#include "embassy/sync/import_tree.hpp"
 #include "embassy/sync/kiosk_export.hpp"
 
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <condition_variable>
 #include <mutex>
@@ -37,6 +40,7 @@ const char* import_status_name(ImportStatus s) {
         case ImportStatus::already_imported: return "already imported";
         case ImportStatus::quarantined: return "quarantined";
         case ImportStatus::rejected: return "rejected";
+        case ImportStatus::skipped: return "skipped";
     }
     return "?";
 }
@@ -53,6 +57,14 @@ fs::path held_path(const Coordinator& c, const Hash& batch_hash) {
 }
 
 constexpr std::uint64_t kMaxSeqJump = import_max_seq_jump;
+
+std::string utc_date(std::int64_t unix_time) {
+    const auto t = static_cast<std::time_t>(unix_time);
+    std::tm tm{};
+    char buf[16] = "?";
+    if (gmtime_r(&t, &tm) != nullptr) std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
 
 // Held-for-enrollment files now in <dir>/quarantine/: the batch files there that no quarantine row
 // names (those wait for a gap of an enrolled kiosk, bounded by kMaxSeqJump). Counted when a batch
@@ -88,18 +100,27 @@ Status hold_copy(Coordinator& c, const fs::path& file, const Hash& batch_hash, c
     const fs::path dst = held_path(c, batch_hash);
     if (fs::equivalent(file, dst, ec)) return {};
     if (fs::exists(dst, ec)) return {};
+    // The file as verified came off a stick: copied from a descriptor whose type is checked, never
+    // through a link swapped in since (import_tree.hpp).
+    auto in = open_regular_file(file);
+    if (!in) return make_error("cannot copy the batch to the quarantine directory: " + in.message());
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{*in};
     if (limits) {
         auto held = held_for_enrollment(c);
         if (!held) return held.error();
-        const std::uint64_t size = fs::file_size(file, ec);
-        if (ec) return make_error("cannot read the batch file's size: " + ec.message());
+        struct stat st {};
+        if (::fstat(*in, &st) != 0) return make_error("cannot read the batch file's size: " + std::string(std::strerror(errno)));
+        const auto size = static_cast<std::uint64_t>(st.st_size);
         if (held->first + 1 > limits->max_held_files || held->second + size > limits->max_held_bytes)
             return make_error("not held: the quarantine already holds " + std::to_string(held->first) + " files (" +
                               std::to_string(held->second >> 20) + " MiB) of kiosks not enrolled, the limit is " +
                               std::to_string(limits->max_held_files) + " files and " +
                               std::to_string(limits->max_held_bytes >> 20) + " MiB");
     }
-    if (auto s = copy_file_atomic(file.string(), dst.string()); !s)
+    if (auto s = copy_file_atomic(*in, dst.string()); !s)
         return make_error("cannot copy the batch to the quarantine directory: " + s.message());
     return {};
 }
@@ -630,17 +651,24 @@ struct Verified {
     std::string error;  // why the file could not be opened or verified
 };
 
+// The reader's messages start "batch <file name>: "; the outcome names its file itself, so the
+// reason says the name no second time.
+std::string without_file_label(const std::string& message, const fs::path& file) {
+    const std::string label = "batch " + file.filename().string() + ": ";
+    return message.starts_with(label) ? message.substr(label.size()) : message;
+}
+
 Verified verify_file(const CoordinatorKeys& keys, const fs::path& file) {
     Verified v;
     v.file = file;
     auto reader = BatchReader::open(file, keys.box_secret, keys.identity.box_key, keys.identity.key_id());
     if (!reader) {
-        v.error = reader.message();
+        v.error = without_file_label(reader.message(), file);
         return v;
     }
     auto vm = reader->verify();
     if (!vm) {
-        v.error = vm.message();
+        v.error = without_file_label(vm.message(), file);
         return v;
     }
     v.reader = std::make_unique<BatchReader>(std::move(*reader));
@@ -680,6 +708,7 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
     if (!kiosk) {
         // Kept (encrypted, outside the registry) so the kiosk can be enrolled by its fingerprint.
         const Status h = hold_copy(c, file, vm->batch_hash, &opts);
+        out.held = h.ok();
         const std::string held = h ? "; held for enrollment" : "; " + h.message();
         return reject("kiosk " + out.kiosk + " is not enrolled" + held + " (coord enroll --kiosk-key " +
                       fingerprint_compact(f.kiosk_public_key) + ", then import again)");
@@ -702,6 +731,24 @@ ImportOutcome import_verified(Coordinator& c, Verified& v, const ImportOptions& 
                      "ALARM: batch " + std::to_string(f.seq) + " of kiosk " + out.kiosk + " is more than " +
                          std::to_string(kMaxSeqJump) + " batches beyond its last imported one (" +
                          std::to_string(kiosk->last_seq) + "); not quarantined");
+    // A revoked kiosk (kiosks.hpp): nothing beyond what it sent before the revocation is imported.
+    // The batch is kept as evidence and the coordinator told, on every import that meets it.
+    if (kiosk->revoked_at != 0) {
+        const Status h = hold_copy(c, file, vm->batch_hash, &opts);
+        out.held = h.ok();
+        auto st = db.prepare("INSERT INTO revoked_batches(kiosk, seq, batch_hash, stored_file, first_seen, last_seen) "
+                             "VALUES(?1,?2,?3,?4,?5,?5) ON CONFLICT(kiosk, seq) DO UPDATE "
+                             "SET repeats = repeats + 1, last_seen = excluded.last_seen");
+        if (!st) return reject(st.message());
+        st->bind(1, kiosk->id).bind(2, i64(f.seq)).bind_blob(3, vm->batch_hash)
+            .bind(4, h ? held_path(c, vm->batch_hash).filename().string() : std::string())
+            .bind(5, static_cast<std::int64_t>(std::time(nullptr)));
+        if (auto r = st->run(); !r) return reject(r.message());
+        return reject("kiosk " + out.kiosk + " was revoked on " + utc_date(kiosk->revoked_at) +
+                      (kiosk->revoked_reason.empty() ? "" : " (" + kiosk->revoked_reason + ")") + ": batch " +
+                      std::to_string(f.seq) + (h ? " held" : " not held (" + h.message() + ")") +
+                      ", not imported, not counted");
+    }
     if (f.seq > kiosk->last_seq + 1) {
         std::string missing = kiosk->last_seq + 1 == f.seq - 1 ? std::to_string(f.seq - 1)
                                                                : std::to_string(kiosk->last_seq + 1) + ".." + std::to_string(f.seq - 1);
@@ -928,6 +975,7 @@ private:
 // kWaitingPlaintextBudget, otherwise the second pass reads the file.
 struct Waiting {
     fs::path file;
+    std::string shown;                // ImportOutcome::file
     std::string kiosk;
     std::uint64_t seq = 0;
     std::optional<Verified> verified;
@@ -939,20 +987,32 @@ void emit(std::vector<ImportOutcome>& all, const ImportOptions& opts, ImportOutc
     all.push_back(std::move(o));
 }
 
+// The batch files of one run done so far, for ImportOptions::files_progress.
+struct FileCount {
+    const ImportOptions& opts;
+    std::size_t done = 0, total = 0;
+    void one_more() {
+        ++done;
+        if (opts.files_progress) opts.files_progress(done, total);
+    }
+};
+
 // After `kiosk_fp` got a batch: import its waiting (this run) and quarantined (earlier runs)
 // batches while one continues its history.
 void retry_after(Coordinator& c, const std::string& kiosk_fp, std::vector<Waiting>& waiting, std::vector<ImportOutcome>& all,
-                 const ImportOptions& opts) {
+                 const ImportOptions& opts, FileCount& count) {
     while (true) {
         auto k = c.kiosk_by_fingerprint(kiosk_fp);
         if (!k) return;
         const std::uint64_t next = k->last_seq + 1;
         std::optional<fs::path> candidate;
         std::optional<Verified> verified;
+        std::string shown;
         bool from_quarantine = false;
         for (auto it = waiting.begin(); it != waiting.end(); ++it)
             if (it->kiosk == kiosk_fp && it->seq == next) {
                 candidate = it->file;
+                shown = it->shown;
                 verified = std::move(it->verified);
                 waiting.erase(it);
                 break;
@@ -969,6 +1029,7 @@ void retry_after(Coordinator& c, const std::string& kiosk_fp, std::vector<Waitin
         ImportOutcome o = verified ? import_verified(c, *verified, opts, GapMode::quarantine)
                                    : import_one(c, *candidate, opts, GapMode::quarantine);
         o.from_quarantine = from_quarantine;
+        if (!from_quarantine) o.file = shown;
         const bool accepted = o.status == ImportStatus::accepted;
         if (from_quarantine && !accepted && o.status != ImportStatus::quarantined) {
             // A quarantined file that can no longer be imported (fork, broken chain, file damaged):
@@ -980,30 +1041,9 @@ void retry_after(Coordinator& c, const std::string& kiosk_fp, std::vector<Waitin
             }
         }
         emit(all, opts, std::move(o));
+        if (!from_quarantine) count.one_more();
         if (!accepted) return;
     }
-}
-
-std::vector<fs::path> expand(const std::vector<fs::path>& paths, std::vector<ImportOutcome>& all, const ImportOptions& opts) {
-    std::vector<fs::path> files;
-    for (const auto& p : paths) {
-        std::error_code ec;
-        if (fs::is_directory(p, ec)) {
-            std::vector<fs::path> in_dir;
-            for (const auto& e : fs::directory_iterator(p, ec))
-                if (e.is_regular_file() && e.path().extension() == kBatchExtension) in_dir.push_back(e.path());
-            std::sort(in_dir.begin(), in_dir.end());
-            files.insert(files.end(), in_dir.begin(), in_dir.end());
-        } else if (fs::is_regular_file(p, ec)) {
-            files.push_back(p);
-        } else {
-            ImportOutcome o;
-            o.file = p.filename().string();
-            o.reason = "no such file or directory";
-            emit(all, opts, std::move(o));
-        }
-    }
-    return files;
 }
 
 }  // namespace
@@ -1011,7 +1051,21 @@ std::vector<fs::path> expand(const std::vector<fs::path>& paths, std::vector<Imp
 std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<fs::path>& paths, const ImportOptions& opts) {
     std::vector<ImportOutcome> all;
     std::vector<Waiting> waiting;
-    const std::vector<fs::path> files = expand(paths, all, opts);
+    // What is not a batch, or refused before reading, is reported first; the walk opens no file.
+    ImportTree tree = walk_import_tree(paths);
+    for (auto* list : {&tree.rejected, &tree.skipped})
+        for (auto& e : *list) {
+            ImportOutcome o;
+            o.file = std::move(e.shown);
+            o.status = list == &tree.rejected ? ImportStatus::rejected : ImportStatus::skipped;
+            o.reason = std::move(e.reason);
+            emit(all, opts, std::move(o));
+        }
+    std::vector<fs::path> files;
+    files.reserve(tree.files.size());
+    for (const auto& e : tree.files) files.push_back(e.path);
+    FileCount count{opts, 0, files.size()};
+    if (opts.files_progress) opts.files_progress(0, files.size());
     ForeignKeysOffDuringImport fk_off(c.db());
     // Two files in flight: pass 1 of the next on a second thread, the registry writes of this one
     // here. The next file's outcome does not depend on this one's until its registry checks, which
@@ -1021,20 +1075,22 @@ std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<fs::pa
     for (std::size_t i = 0; i < files.size(); ++i) {
         Verified v = ahead.take(i);
         ImportOutcome o = import_verified(c, v, opts, GapMode::report);
+        o.file = tree.files[i].shown;
         if (o.status == ImportStatus::quarantined) {   // in GapMode::report only a gap is quarantined
             if (v.reader) {
                 const std::size_t n = v.reader->retained_plaintext_bytes();
                 if (waiting_plaintext + n <= kWaitingPlaintextBudget) waiting_plaintext += n;
                 else v.reader->drop_retained_plaintext();
             }
-            waiting.push_back({files[i], o.kiosk, o.seq, std::move(v)});
+            waiting.push_back({files[i], tree.files[i].shown, o.kiosk, o.seq, std::move(v)});
             continue;
         }
         const bool accepted = o.status == ImportStatus::accepted;
         std::string fp = o.kiosk;
         emit(all, opts, std::move(o));
+        count.one_more();
         if (accepted) {
-            retry_after(c, fp, waiting, all, opts);
+            retry_after(c, fp, waiting, all, opts, count);
             waiting_plaintext = 0;  // what still waits, counted again
             for (const auto& w : waiting)
                 if (w.verified && w.verified->reader) waiting_plaintext += w.verified->reader->retained_plaintext_bytes();
@@ -1042,7 +1098,10 @@ std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<fs::pa
     }
     // What still waits has a real gap: quarantine it (and report the gap).
     for (auto& w : waiting) {
-        emit(all, opts, w.verified ? import_verified(c, *w.verified, opts, GapMode::quarantine) : import_batch(c, w.file, opts));
+        ImportOutcome o = w.verified ? import_verified(c, *w.verified, opts, GapMode::quarantine) : import_batch(c, w.file, opts);
+        o.file = w.shown;
+        emit(all, opts, std::move(o));
+        count.one_more();
     }
     // Only if the registry is still in WAL mode (another connection kept it so when it was opened,
     // coord_db.cpp): empty the WAL so the import's pages are in the database file. A no-op otherwise.
@@ -1052,14 +1111,11 @@ std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<fs::pa
 
 // [SECTION] Held batches of unenrolled kiosks
 
-Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fp) {
-    const std::string want = normalize_fingerprint(fp);
-    if (want.empty()) return make_error("a kiosk fingerprint is 20 hex digits");
-    HeldBatches out;
-    bool found = false;
+std::vector<HeldFile> held_files(Coordinator& c) {
+    std::vector<HeldFile> out;
     std::error_code ec;
     const fs::path qdir = c.dir() / coord_quarantine_dir;
-    if (!fs::is_directory(qdir, ec)) return make_error("no held batch from kiosk " + want);
+    if (!fs::is_directory(qdir, ec)) return out;
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(qdir, ec))
         if (e.is_regular_file() && e.path().extension() == kBatchExtension) files.push_back(e.path());
@@ -1070,9 +1126,22 @@ Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fp) {
         if (!reader) continue;
         auto vm = reader->verify();
         if (!vm) continue;
-        if (fingerprint_compact(vm->manifest.fields.kiosk_public_key) != want) continue;
-        out.kiosk_key = vm->manifest.fields.kiosk_public_key;
-        out.files.push_back(f);
+        struct stat st {};
+        const std::int64_t held_at = ::stat(f.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_mtime) : 0;
+        out.push_back({f, vm->manifest.fields.kiosk_public_key, vm->manifest.fields.seq, held_at});
+    }
+    return out;
+}
+
+Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fp) {
+    const std::string want = normalize_fingerprint(fp);
+    if (want.empty()) return make_error("a kiosk fingerprint is 20 hex digits");
+    HeldBatches out;
+    bool found = false;
+    for (auto& h : held_files(c)) {
+        if (fingerprint_compact(h.kiosk_key) != want) continue;
+        out.kiosk_key = h.kiosk_key;
+        out.files.push_back(std::move(h.file));
         found = true;
     }
     if (!found) return make_error("no held batch from kiosk " + want + " (import one of its batches first, or enroll with its key file)");

@@ -868,6 +868,8 @@ void App::ScreenVolunteerHome() {
     }
     Para(last_export_.empty() ? T("volunteer.last_export.never")
                               : F("volunteer.last_export", {{"time", last_export_}}).c_str(), true);
+    // The kiosk's own fingerprint, to compare with what `coord enroll` and `kiosk public-key` print.
+    if (store_) Para(F("volunteer.fingerprint", {{"fingerprint", store_->info().fingerprint}}).c_str(), true);
     ImGui::Dummy(ImVec2(0, 10 * Scale()));
     if (Button("volunteer.export")) {
         chooser_.Open(FileChooser::Kind::Directory, "", opts_.data_dir.parent_path());

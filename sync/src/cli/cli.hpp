@@ -91,6 +91,7 @@ void add_kiosk_commands(Tree& t);        // cmd_kiosk.cpp
 void add_coord_commands(Tree& t);        // cmd_coord.cpp: identity and packs
 void add_coordinator_commands(Tree& t);  // cmd_coordinator.cpp: enroll, import, report, …
 void add_audit_commands(Tree& t);        // cmd_audit.cpp: coord log, coord passwd
+void add_kiosks_commands(Tree& t);       // cmd_kiosks.cpp: coord kiosks, coord kiosk rename|revoke, kiosk public-key
 
 // [SECTION] Passphrases
 

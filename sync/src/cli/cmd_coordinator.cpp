@@ -47,13 +47,17 @@ std::shared_ptr<Opts> coord_command(CLI::App& group, const std::string& name, co
     return o;
 }
 
-void print_outcome(const sync::ImportOutcome& o) {
+// One line per file, the file named once; a rejection on stderr (with --json too), the rest on stdout.
+void print_outcome(const sync::ImportOutcome& o, bool json = false) {
+    const bool rejected = o.status == sync::ImportStatus::rejected;
+    if (json && !rejected) return;
+    std::ostream& out = rejected ? std::cerr : std::cout;
     // A file name on a stick is anyone's to choose (a<ESC>[8m.embatch): every string is escaped.
-    std::cout << terminal_safe(o.file) << ": " << sync::import_status_name(o.status);
-    if (o.from_quarantine) std::cout << " (from quarantine)";
-    if (!o.kiosk.empty() && o.status != sync::ImportStatus::rejected) std::cout << " — kiosk " << terminal_safe(o.kiosk) << " batch " << o.seq;
-    if (!o.reason.empty()) std::cout << ": " << terminal_safe(o.reason);
-    std::cout << std::endl;
+    out << terminal_safe(o.file) << ": " << sync::import_status_name(o.status);
+    if (o.from_quarantine) out << " (from quarantine)";
+    if (!o.kiosk.empty() && !rejected) out << " — kiosk " << terminal_safe(o.kiosk) << " batch " << o.seq;
+    if (!o.reason.empty()) out << ": " << terminal_safe(o.reason);
+    out << std::endl;
 }
 
 Json outcome_json(const sync::ImportOutcome& o) {
@@ -65,13 +69,14 @@ Json outcome_json(const sync::ImportOutcome& o) {
     j["signatures"] = o.signatures;
     j["duplicates"] = o.duplicates;
     j["from_quarantine"] = o.from_quarantine;
+    j["held"] = o.held;
     put_text(j, "reason", o.reason);
     return j;
 }
 
 // The totals of a run of outcomes, for the summary line, --json and the audit log.
 struct ImportTotals {
-    std::int64_t by_status[4] = {0, 0, 0, 0};
+    std::int64_t by_status[5] = {0, 0, 0, 0, 0};
     std::int64_t signatures = 0, duplicates = 0, alarms = 0;
     explicit ImportTotals(const std::vector<sync::ImportOutcome>& outcomes) {
         for (const auto& o : outcomes) {
@@ -85,10 +90,11 @@ struct ImportTotals {
     std::int64_t already() const { return by_status[static_cast<int>(sync::ImportStatus::already_imported)]; }
     std::int64_t quarantined() const { return by_status[static_cast<int>(sync::ImportStatus::quarantined)]; }
     std::int64_t rejected() const { return by_status[static_cast<int>(sync::ImportStatus::rejected)]; }
+    std::int64_t skipped() const { return by_status[static_cast<int>(sync::ImportStatus::skipped)]; }
     std::vector<sync::AuditCount> audit() const {
         return {{"accepted", accepted()},     {"already_imported", already()}, {"quarantined", quarantined()},
-                {"rejected", rejected()},     {"signatures", signatures},      {"duplicates", duplicates},
-                {"alarms", alarms}};
+                {"rejected", rejected()},     {"skipped", skipped()},          {"signatures", signatures},
+                {"duplicates", duplicates},   {"alarms", alarms}};
     }
 };
 
@@ -130,7 +136,7 @@ int coord_enroll(const Opts& a) {
     std::vector<sync::ImportOutcome> outcomes;
     if (!held.empty()) {
         sync::ImportOptions opts;
-        if (!a.json) opts.on_outcome = [](const sync::ImportOutcome& o) { print_outcome(o); };
+        opts.on_outcome = [json = a.json](const sync::ImportOutcome& o) { print_outcome(o, json); };
         outcomes = sync::import_paths(**c, held, opts);
     }
     const ImportTotals n(outcomes);
@@ -156,17 +162,37 @@ int coord_import(const Opts& a) {
     const bool tty = isatty(2) != 0 && !a.quiet;
     const bool json = a.json;
     sync::ImportOptions opts;
-    opts.progress = [tty](std::uint64_t done, std::uint64_t total) {
-        if (!tty) return;
-        const int width = 40;
-        const int filled = static_cast<int>(width * done / std::max<std::uint64_t>(total, 1));
-        std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
-                  << std::string(static_cast<std::size_t>(width - filled), ' ') << "] " << done << "/" << total << " records"
-                  << std::flush;
+    // One line over the whole run: the bar is the files (their number known before the first
+    // import), the batch being read shows its records beside it.
+    struct Progress {
+        std::size_t files_done = 0, files_total = 0;
+        std::uint64_t records = 0, records_total = 0;
     };
-    opts.on_outcome = [tty, json](const sync::ImportOutcome& o) {
+    auto p = std::make_shared<Progress>();
+    auto draw = [tty, p] {
+        if (!tty || p->files_total == 0) return;
+        const std::size_t width = 30;
+        const std::size_t filled = width * p->files_done / p->files_total;
+        std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << p->files_done << "/"
+                  << p->files_total << " files";
+        if (p->records_total > 0 && p->files_done < p->files_total) std::cerr << ", " << p->records << "/" << p->records_total << " records";
+        std::cerr << "   " << std::flush;
+    };
+    opts.files_progress = [p, draw](std::size_t done, std::size_t total) {
+        p->files_done = done;
+        p->files_total = total;
+        p->records = p->records_total = 0;
+        draw();
+    };
+    opts.progress = [p, draw](std::uint64_t done, std::uint64_t total) {
+        p->records = done;
+        p->records_total = total;
+        draw();
+    };
+    opts.on_outcome = [tty, json, draw](const sync::ImportOutcome& o) {
         if (tty) std::cerr << "\r" << std::string(72, ' ') << "\r" << std::flush;
-        if (!json) print_outcome(o);
+        print_outcome(o, json);
+        draw();
     };
     std::vector<fs::path> paths(a.paths.begin(), a.paths.end());
     auto outcomes = sync::import_paths(**c, paths, opts);
@@ -177,6 +203,7 @@ int coord_import(const Opts& a) {
         j["already_imported"] = n.already();
         j["quarantined"] = n.quarantined();
         j["rejected"] = n.rejected();
+        j["skipped"] = n.skipped();
         j["signatures"] = n.signatures;
         j["duplicates"] = n.duplicates;
         j["alarms"] = n.alarms;
@@ -184,8 +211,10 @@ int coord_import(const Opts& a) {
         for (const auto& o : outcomes) j["batches"].push_back(outcome_json(o));
         print_json(j);
     } else {
+        if (tty) std::cerr << "\r" << std::string(72, ' ') << "\r" << std::flush;
         std::cout << n.accepted() << " accepted, " << n.already() << " already imported, " << n.quarantined() << " quarantined, "
-                  << n.rejected() << " rejected; " << plural(n.signatures, "signature", "signatures") << " ("
+                  << n.rejected() << " rejected, " << n.skipped() << " skipped (not batch files); "
+                  << plural(n.signatures, "signature", "signatures") << " ("
                   << plural(n.duplicates, "duplicate", "duplicates") << ")" << (n.alarms ? "; ALARMS raised: see coord report" : "")
                   << "\n";
     }
@@ -554,8 +583,13 @@ void add_coordinator_commands(Tree& t) {
         add_json_flag(*c, o->json);
     }
     {
-        auto o = coord_command(t.coord, "import", "verify and import batch files or directories", coord_import, &c,
-                               "  1  at least one file was rejected (the others were imported)\n");
+        auto o = coord_command(t.coord, "import",
+                               "verify and import batch files or directories (searched recursively; AppleDouble, hidden and "
+                               "system entries, empty files, FIFOs and links other than *.embatch skipped with a count; "
+                               "links never followed)",
+                               coord_import, &c,
+                               "  0  also when entries were skipped\n"
+                               "  1  at least one file was rejected (one line each on stderr; the others were imported)\n");
         add_json_flag(*c, o->json);
         add_quiet_flag(*c, o->quiet);
         c->add_option("paths", o->paths, "batch files, or directories holding them")->type_name("PATH...")->required();

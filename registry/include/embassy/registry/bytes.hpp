@@ -139,5 +139,8 @@ private:
 Status write_file_atomic(const std::string& path, std::span<const std::uint8_t> data);
 // A copy of a file of any size, streamed through one AtomicFile (0600 whatever the source's mode).
 Status copy_file_atomic(const std::string& from, const std::string& to);
+// The same from a descriptor open for reading (read from where it is to its end; not closed), for a
+// file whose type the caller checked on that descriptor (sync's open_regular_file).
+Status copy_file_atomic(int from_fd, const std::string& to);
 
 }  // namespace embassy

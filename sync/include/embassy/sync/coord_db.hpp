@@ -47,6 +47,8 @@ struct EnrolledKiosk {
     std::uint64_t log_size = 0;      // kiosk log head after that batch
     Hash log_head{};
     std::uint64_t last_record_seq = 0;
+    std::int64_t revoked_at = 0;     // unix time of `coord kiosk revoke`; 0: not revoked (kiosks.hpp)
+    std::string revoked_reason;
 };
 
 class Coordinator {

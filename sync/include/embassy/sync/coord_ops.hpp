@@ -7,6 +7,7 @@
 #include "embassy/registry/identity.hpp"
 #include "embassy/sync/ack.hpp"
 #include "embassy/sync/coord_db.hpp"
+#include "embassy/sync/kiosks.hpp"
 #include "embassy/sync/merkle.hpp"
 
 #include <filesystem>
@@ -73,6 +74,9 @@ struct CoordReport {
     std::vector<Tally> kiosk_tallies; // key = kiosk fingerprint, appeal set
     std::vector<KioskSummary> kiosks;
     std::vector<HeldBatch> held;      // by kiosk, then batch number
+    // Kiosks whose batches are kept but counted nowhere (kiosks.hpp): not enrolled yet (held), or
+    // revoked (their batches after the revocation); each with its held batch count and first seen.
+    std::vector<KioskRow> held_kiosks;
     std::vector<std::string> alarms;  // one line each: one alarm per (kiosk, seq, kind), with how often it came
     std::vector<ReportAlarm> alarm_rows;  // the same alarms, field by field (CSV, JSON)
 };

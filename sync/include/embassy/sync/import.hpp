@@ -39,11 +39,13 @@
 
 namespace embassy::sync {
 
-enum class ImportStatus { accepted, already_imported, quarantined, rejected };
+// skipped: not a batch, left alone and counted (import_tree.hpp: AppleDouble, hidden, system
+// folders, empty files, links other than *.embatch, FIFOs, devices); never a failure.
+enum class ImportStatus { accepted, already_imported, quarantined, rejected, skipped };
 const char* import_status_name(ImportStatus s);   // "accepted", "already imported", ...
 
 struct ImportOutcome {
-    std::string file;                 // file name only
+    std::string file;                 // file name, or its path below the folder given ("sub/x.embatch")
     ImportStatus status = ImportStatus::rejected;
     std::string reason;               // one line, no personal data
     std::string kiosk;                // fingerprint, once the manifest verified
@@ -53,6 +55,8 @@ struct ImportOutcome {
     std::uint64_t new_members = 0;
     bool alarm = false;               // an alarm was recorded
     bool from_quarantine = false;     // imported from <dir>/quarantine once its gap was filled
+    bool held = false;                // rejected, its file kept in <dir>/quarantine: the kiosk is
+                                      // not enrolled yet, or revoked (kiosks.hpp)
 };
 
 struct ImportOptions {
@@ -60,6 +64,9 @@ struct ImportOptions {
     std::function<void(std::uint64_t done, std::uint64_t total)> progress;
     // Called for every outcome as soon as it is known (also for batches taken from quarantine).
     std::function<void(const ImportOutcome&)> on_outcome;
+    // import_paths: batch files of this run done / all batch files it found (known before the first
+    // is imported; skipped entries are not counted), after each one's outcome.
+    std::function<void(std::size_t done, std::size_t total)> files_progress;
     // Batches of kiosks not enrolled yet are held in <dir>/quarantine/ for `coord enroll`; anyone
     // with coordinator.pub can make such batches, so at most this many files and bytes are held
     // (docs/coordinator-guide.md, "Limits"); beyond, a batch is refused and not copied.
@@ -75,9 +82,10 @@ inline constexpr std::uint64_t import_max_seq_jump = 100000;
 // Import one batch file (quarantining it on a gap). Retrying quarantined batches is not done here.
 ImportOutcome import_batch(Coordinator& c, const std::filesystem::path& file, const ImportOptions& opts = {});
 
-// Import files and directories (their *.embatch files, not recursive). Batches that arrive before
-// an earlier one of the same kiosk wait until the end of the run before they are quarantined;
-// after each accepted batch, waiting and quarantined batches of that kiosk are retried.
+// Import files and directories, folders searched recursively as import_tree.hpp says (skipped and
+// refused entries come first in the outcomes, then the batches). Batches that arrive before an
+// earlier one of the same kiosk wait until the end of the run before they are quarantined; after
+// each accepted batch, waiting and quarantined batches of that kiosk are retried.
 std::vector<ImportOutcome> import_paths(Coordinator& c, const std::vector<std::filesystem::path>& paths,
                                         const ImportOptions& opts = {});
 
@@ -88,6 +96,17 @@ struct HeldBatches {
     std::vector<std::filesystem::path> files;
 };
 Result<HeldBatches> held_batches_of(Coordinator& c, std::string_view fingerprint);
+
+// Every batch file in <dir>/quarantine that verifies (gap, held for enrollment or after a
+// revocation), in name order, with its kiosk, its seq and when it was put there (the copy's mtime).
+// Decrypts and checks each one: at most the held files' limits plus the gap quarantine.
+struct HeldFile {
+    std::filesystem::path file;
+    SignPublicKey kiosk_key{};
+    std::uint64_t seq = 0;
+    std::int64_t held_at = 0;
+};
+std::vector<HeldFile> held_files(Coordinator& c);
 
 // The coordinator's own withdrawal (`coord withdraw`), of any kiosk's signature: withdraw the
 // signature with this receipt commitment from every count, export and later publication. If it was the
