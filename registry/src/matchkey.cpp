@@ -116,15 +116,15 @@ void to_ascii_words(std::string_view s, std::string& out) {
             if (a >= 'a' && a <= 'z') {
                 out += a;
                 prev = ascii_vowel(a) ? Prev::vowel : Prev::consonant;
-            } else if (a == '\'') {
-                prev = Prev::soft;  // д'я: the apostrophe keeps я iotated, as ь does
+            } else if (a == '\'' || a == '"') {
+                prev = Prev::soft;  // д'я: the apostrophe keeps я iotated, as ь does; BGN/PCGN writes it "
             } else {
                 boundary();
             }
             continue;
         }
         c = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
-        if (c == 0x2019 || c == 0x02BC || c == 0x02B9 || c == 0x02BA) {  // apostrophes, ISO 9/BGN ь ъ
+        if (c == 0x2019 || c == 0x02BC || c == 0x02B9 || c == 0x02BA || c == 0x201D || c == 0x2033) {  // apostrophes, ISO 9/BGN ь ъ, ” ″
             prev = Prev::soft;
             continue;
         }
@@ -462,11 +462,21 @@ std::string name_loose_key(std::string_view name_key) {
             std::size_t end = half.find(' ', start);
             if (end == std::string_view::npos) end = half.size();
             const std::string_view w = half.substr(start, end - start);
+            // A letter equal to the one before collapses, unless the two were a cluster of two
+            // letters in the first key: Saizew/Зайцаў (s-s, s-t across a vowel) join, but the st of
+            // Станкевіч stays two letters and apart from Зянковіч.
             std::string lw;
+            char last = 0;
+            bool vowel_since = false;
             for (const char ch : w) {
-                if (ch == 'a' || ch == 'e' || ch == 'i' || ch == 'u' || ch == 'j') continue;
+                if (ch == 'a' || ch == 'e' || ch == 'i' || ch == 'u' || ch == 'j') {
+                    vowel_since = true;
+                    continue;
+                }
                 const char c = ch == 's' ? 't' : ch;
-                if (lw.empty() || lw.back() != c) lw += c;
+                if (lw.empty() || lw.back() != c || (!vowel_since && ch != last)) lw += c;
+                last = ch;
+                vowel_since = false;
             }
             if (!lw.empty() && cls_vowel(w.back())) lw += 'V';  // a word of vowels only leaves nothing
             if (!lw.empty()) {
