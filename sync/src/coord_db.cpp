@@ -3,6 +3,7 @@
 //   [SECTION] Opening
 //   [SECTION] Kiosks
 #include "embassy/sync/coord_db.hpp"
+#include "embassy/sync/coord_passwd.hpp"
 #include "embassy/sync/duplicates.hpp"
 #include "embassy/registry/text.hpp"
 
@@ -209,6 +210,15 @@ const char* const kCoordMigrations[] = {
     DROP TABLE alarms;
     ALTER TABLE alarms_v5 RENAME TO alarms;
     )sql",
+    // 6
+    R"sql(
+    -- The audit log (audit.hpp): one row per import, enrollment, acknowledgement, withdrawal,
+    -- passphrase change, revocation or merge, as time, kind, kiosk fingerprint, counts and a short
+    -- ASCII note. audit_append refuses anything else, so no personal data can land here.
+    CREATE TABLE audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL,
+                       kiosk TEXT NOT NULL DEFAULT '', counts TEXT NOT NULL DEFAULT '',
+                       detail TEXT NOT NULL DEFAULT '');
+    )sql",
     // 8 (dedupe; 6 and 7 are the cli's and the usb import's, the integrator numbers them)
     R"sql(
     -- Which rule made the stored name keys (registry/matchkey.hpp, name_match_key_version). A
@@ -291,6 +301,7 @@ Result<std::unique_ptr<Coordinator>> Coordinator::open(const fs::path& dir, std:
                                                        registry::KdfParams new_key_params) {
     auto keys = coordinator_unlock(dir, passphrase);
     if (!keys) return keys.error();
+    if (auto s = finish_passphrase_change(dir, passphrase); !s) return s.error();  // a killed `coord passwd`
     const fs::path key_path = dir / coord_registry_key_file;
     std::error_code ec;
     if (!fs::exists(key_path, ec)) {

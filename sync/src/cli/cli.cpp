@@ -1,69 +1,105 @@
 #include "cli.hpp"
 
+#include "embassy/registry/bytes.hpp"
 #include "embassy/registry/text.hpp"
+#include "embassy/sync/coord_db.hpp"
 
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <iostream>
+#include <map>
 
 namespace embassy::cli {
+namespace fs = std::filesystem;
 
-Args::Args(std::vector<std::string> argv, std::vector<std::string> value_options, std::vector<std::string> flag_options) {
-    auto is = [](const std::vector<std::string>& v, const std::string& s) {
-        for (const auto& x : v)
-            if (x == s) return true;
-        return false;
-    };
-    for (std::size_t i = 0; i < argv.size(); ++i) {
-        const std::string& a = argv[i];
-        if (a.rfind("--", 0) == 0 && a.size() > 2) {
-            std::string key = a.substr(2), value;
-            bool has_inline = false;
-            if (auto eq = key.find('='); eq != std::string::npos) {
-                value = key.substr(eq + 1);
-                key = key.substr(0, eq);
-                has_inline = true;
-            }
-            if (is(flag_options, key)) {
-                flags_[key] = true;
-            } else if (is(value_options, key)) {
-                if (!has_inline) {
-                    if (i + 1 >= argv.size()) {
-                        error_ = "option --" + key + " needs a value";
-                        return;
-                    }
-                    value = argv[++i];
-                }
-                values_[key] = value;
-            } else {
-                error_ = "unknown option --" + key;
-                return;
-            }
-        } else {
-            positional_.push_back(a);
-        }
-    }
+// [SECTION] Exit codes
+
+const char* exit_code_table() {
+    return "Exit codes (every command):\n"
+           "  0  done\n"
+           "  1  failure: it could not be done, or something was rejected (the message says what)\n"
+           "  2  usage: unknown command or option, a missing or malformed value, no command given\n"
+           "  3  not found: the receipt, kiosk or batch asked about does not exist\n"
+           "  4  already: nothing changed, it was already so (a signature already withdrawn)\n";
 }
 
-std::optional<std::string> Args::get(const std::string& key) const {
-    auto it = values_.find(key);
-    if (it == values_.end()) return std::nullopt;
-    return it->second;
+// [SECTION] Commands
+
+namespace {
+
+// The run function of each command, by its CLI11 node. The nodes live as long as the root App,
+// which main() keeps until exit.
+std::map<const CLI::App*, std::function<int()>>& commands() {
+    static std::map<const CLI::App*, std::function<int()>> m;
+    return m;
 }
-std::string Args::get_or(const std::string& key, const std::string& fallback) const { return get(key).value_or(fallback); }
-Result<std::string> Args::require(const std::string& key) const {
-    auto v = get(key);
-    if (!v) return make_error("missing --" + key);
-    return *v;
+
+}  // namespace
+
+CLI::App& add_command(CLI::App& group, const std::string& name, const std::string& summary, std::function<int()> run,
+                      const std::string& exit_notes) {
+    CLI::App* cmd = group.add_subcommand(name, summary);
+    cmd->footer("\n" + (exit_notes.empty() ? std::string() : "This command:\n" + exit_notes + "\n") + exit_code_table());
+    commands()[cmd] = std::move(run);
+    return *cmd;
 }
-bool Args::flag(const std::string& key) const { return flags_.count(key) != 0; }
+
+std::function<int()> command_of(const CLI::App& app) {
+    auto it = commands().find(&app);
+    return it == commands().end() ? nullptr : it->second;
+}
+
+fs::path default_coord_dir() {
+    if (const char* e = std::getenv("EMBASSY_COORD_DIR"); e && *e) return e;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return fs::path(x) / "embassy-coord";
+    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".local/share/embassy-coord";
+    return "embassy-coord";
+}
+
+CLI::Option* add_coord_dir(CLI::App& cmd, std::string& dir) {
+    dir = default_coord_dir().string();
+    // The default depends on the environment: the help states the rule, not this machine's path.
+    return cmd.add_option("--dir", dir, "coordinator directory (default: $EMBASSY_COORD_DIR, else $XDG_DATA_HOME/embassy-coord, else ~/.local/share/embassy-coord)")
+        ->type_name("DIR")
+        ->default_str("");
+}
+
+CLI::Option* add_kiosk_dir(CLI::App& cmd, std::string& dir) {
+    return cmd.add_option("--data-dir", dir, "kiosk data directory")->type_name("DIR")->required();
+}
+
+CLI::Option* add_passphrase_file(CLI::App& cmd, std::string& file, const std::string& name) {
+    return cmd.add_option(name, file, "file whose first line is the passphrase (default: ask on the terminal, no echo)")
+        ->type_name("FILE");
+}
+
+CLI::Validator non_negative() {
+    return CLI::Validator([](std::string& v) { return v.find('-') == std::string::npos ? std::string() : "must be a whole number, 0 or more"; },
+                          "", "non_negative");
+}
+
+CLI::Option* add_json_flag(CLI::App& cmd, bool& json) {
+    return cmd.add_flag("--json", json, "print the result as one JSON document on stdout");
+}
+
+CLI::Option* add_quiet_flag(CLI::App& cmd, bool& quiet) {
+    return cmd.add_flag("--quiet", quiet, "no progress bar on stderr");
+}
+
+Result<std::unique_ptr<sync::Coordinator>> open_coordinator(const std::string& dir, const std::string& passphrase_file) {
+    if (!fs::exists(fs::path(dir) / sync::coordinator_key_file))
+        return make_error(dir + ": no coordinator identity here (run 'embassy-sync coord init' first, or give --dir)");
+    auto pass = read_passphrase(passphrase_file, "Coordinator passphrase: ");
+    if (!pass) return pass.error();
+    return sync::Coordinator::open(dir, pass->view(), new_kdf_params());
+}
+
+// [SECTION] Passphrases
 
 namespace {
 
@@ -105,21 +141,21 @@ Result<registry::SecretBytes> prompt_tty(const char* prompt) {
 
 }  // namespace
 
-Result<registry::SecretBytes> read_passphrase(const Args& args, const std::string& file_option, const char* prompt) {
-    if (auto path = args.get(file_option)) {
-        int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return make_error(*path + ": cannot read passphrase file");
-        auto line = read_line_secret(fd, *path);
+Result<registry::SecretBytes> read_passphrase(const std::string& file, const char* prompt) {
+    if (!file.empty()) {
+        int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return make_error(file + ": cannot read passphrase file");
+        auto line = read_line_secret(fd, file);
         ::close(fd);
         return line;
     }
     return prompt_tty(prompt);
 }
 
-Result<registry::SecretBytes> read_new_passphrase(const Args& args, const std::string& file_option, const char* prompt) {
-    auto first = read_passphrase(args, file_option, prompt);
+Result<registry::SecretBytes> read_new_passphrase(const std::string& file, const char* prompt) {
+    auto first = read_passphrase(file, prompt);
     if (!first) return first.error();
-    if (!args.get(file_option)) {
+    if (file.empty()) {
         auto again = prompt_tty("Repeat the passphrase: ");
         if (!again) return again.error();
         if (again->view() != first->view()) return make_error("the two passphrases differ");
@@ -128,35 +164,30 @@ Result<registry::SecretBytes> read_new_passphrase(const Args& args, const std::s
     return first;
 }
 
-int fail(const std::string& message) {
+// [SECTION] Output
+
+int fail(const std::string& message, int code) {
     // Messages quote file names and reasons from files: escaped, so none can drive the terminal.
     std::cerr << "embassy-sync: " << registry::terminal_safe(message) << "\n";
-    return 1;
+    return code;
 }
 
-std::string json_escape(std::string_view raw) {
-    // terminal_safe first: JSON output lands on terminals too, and bidi controls, C1 controls and
-    // invalid UTF-8 would pass a plain JSON escape.
-    const std::string s = registry::terminal_safe(raw);
-    std::string out;
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out.push_back(static_cast<char>(c));
-                }
-        }
-    }
-    return out;
+std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+void print_json(const Json& j) {
+    // Every string in it went through put_text() or is ours (ASCII): strict dumping cannot throw,
+    // but `replace` keeps a slip from becoming an exception after the work is done.
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+void put_text(Json& j, const std::string& key, std::string_view raw) {
+    std::string safe = registry::terminal_safe(raw);
+    const bool exact = safe == raw;
+    j[key] = std::move(safe);
+    if (!exact)
+        j[key + "_bytes"] = to_hex(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()));  // NOLINT
 }
 
 }  // namespace embassy::cli

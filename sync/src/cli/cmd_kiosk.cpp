@@ -25,29 +25,32 @@ using registry::KioskStore;
 
 namespace {
 
-Result<std::unique_ptr<KioskStore>> open_store(const Args& a) {
-    auto dir = a.require("data-dir");
-    if (!dir) return dir.error();
-    if (!KioskStore::exists(*dir)) return make_error(*dir + ": no kiosk here (run 'embassy-sync kiosk init' first)");
-    auto pass = read_passphrase(a, "passphrase-file", "Kiosk passphrase: ");
+// The options of every kiosk command; each command binds the ones it has.
+struct Opts {
+    std::string data_dir, passphrase_file, new_passphrase_file, coordinator, name = "kiosk", file, out, names_file, codes_file;
+    bool json = false, quiet = false, stats = false, skip_log = false;
+    std::uint64_t count = 1, seed = 0, again = 0;
+    CLI::Option* seed_option = nullptr;
+    CLI::Option* again_option = nullptr;
+};
+
+Result<std::unique_ptr<KioskStore>> open_store(const Opts& a) {
+    if (!KioskStore::exists(a.data_dir)) return make_error(a.data_dir + ": no kiosk here (run 'embassy-sync kiosk init' first)");
+    auto pass = read_passphrase(a.passphrase_file, "Kiosk passphrase: ");
     if (!pass) return pass.error();
-    return KioskStore::open(*dir, pass->view());
+    return KioskStore::open(a.data_dir, pass->view());
 }
 
-int kiosk_init(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "coordinator", "name", "passphrase-file"}, {});
-    if (!a.error().empty()) return fail(a.error());
-    auto dir = a.require("data-dir");
-    auto coord = a.require("coordinator");
-    if (!dir) return fail(dir.message());
-    if (!coord) return fail(coord.message());
+int kiosk_init(const Opts& a) {
+    const std::string* dir = &a.data_dir;
+    const std::string* coord = &a.coordinator;
     auto text = read_file(*coord, 4096);
     if (!text) return fail(text.message());
     auto id = registry::parse_public_identity(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()));  // NOLINT
     if (!id) return fail(*coord + ": " + id.message());
-    auto pass = read_new_passphrase(a, "passphrase-file", "New kiosk passphrase: ");
+    auto pass = read_new_passphrase(a.passphrase_file, "New kiosk passphrase: ");
     if (!pass) return fail(pass.message());
-    auto store = KioskStore::create(*dir, pass->view(), *id, a.get_or("name", "kiosk"), new_kdf_params());
+    auto store = KioskStore::create(*dir, pass->view(), *id, a.name, new_kdf_params());
     if (!store) return fail(store.message());
     auto info = (*store)->info();
     std::cout << "kiosk created in " << *dir << "\n"
@@ -56,18 +59,16 @@ int kiosk_init(const std::vector<std::string>& argv) {
     return 0;
 }
 
-int kiosk_load_pack(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "passphrase-file"}, {});
-    if (!a.error().empty()) return fail(a.error());
-    if (a.positional().size() != 1) return fail("usage: kiosk load-pack --data-dir DIR PACK");
-    auto pack = read_file(a.positional()[0], 16 * 1024 * 1024);
+int kiosk_load_pack(const Opts& a) {
+    auto pack = read_file(a.file, 16 * 1024 * 1024);
     if (!pack) return fail(pack.message());
     auto store = open_store(a);
     if (!store) return fail(store.message());
-    if (auto s = (*store)->load_pack(*pack); !s) return fail(a.positional()[0] + ": " + s.message());
+    if (auto s = (*store)->load_pack(*pack); !s) return fail(a.file + ": " + s.message());
     auto cur = (*store)->current_pack();
     if (!cur) return fail(cur.message());
-    std::cout << "loaded appeal pack '" << terminal_safe(cur->pack_id) << "' with " << cur->appeals.size() << " appeals\n";
+    std::cout << "loaded appeal pack '" << terminal_safe(cur->pack_id) << "' with "
+              << plural(static_cast<std::int64_t>(cur->appeals.size()), "appeal", "appeals") << "\n";
     // First pack on a kiosk: make all its appeals active so the kiosk is usable straight away.
     if ((*store)->active_appeals().empty()) {
         std::vector<std::string> ids;
@@ -77,9 +78,7 @@ int kiosk_load_pack(const std::vector<std::string>& argv) {
     return 0;
 }
 
-int kiosk_info(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "passphrase-file"}, {"json"});
-    if (!a.error().empty()) return fail(a.error());
+int kiosk_info(const Opts& a) {
     auto store = open_store(a);
     if (!store) return fail(store.message());
     auto info = (*store)->info();
@@ -91,23 +90,30 @@ int kiosk_info(const std::vector<std::string>& argv) {
     const registry::LogHead& head = *head_read;
     auto ev = (*store)->active_event();
     auto pack = (*store)->current_pack();
-    if (a.flag("json")) {
-        std::cout << "{\"fingerprint\":\"" << info.fingerprint << "\",\"public_key\":\"" << to_hex(info.public_key)
-                  << "\",\"name\":\"" << json_escape(info.name)
-                  << "\",\"schema_version\":" << info.schema_version << ",\"registrants\":" << counts.registrants
-                  << ",\"signatures\":" << counts.signatures << ",\"registry_joins\":" << counts.registry_joins
-                  << ",\"log_size\":" << head.size << ",\"log_head\":\"" << to_hex(head.head)
-                  << "\",\"coordinator_fingerprint\":\"" << info.coordinator.fingerprint()
-                  << "\",\"pack\":" << (pack ? "\"" + json_escape(pack->pack_id) + "\"" : std::string("null"))
-                  << ",\"active_event\":" << (ev ? std::to_string(ev->id) : std::string("null")) << ",\"appeals\":{";
-        bool first = true;
-        for (const auto& c : counts.per_appeal) {
-            std::cout << (first ? "" : ",") << "\"" << json_escape(c.appeal_id) << "\":{\"total\":" << c.all_total
-                      << ",\"today\":" << c.all_today << ",\"event_total\":" << c.event_total << "}";
-            first = false;
-        }
-        std::cout << "}}\n";
-        return 0;
+    if (a.json) {
+        Json j;
+        j["fingerprint"] = info.fingerprint;
+        j["public_key"] = to_hex(info.public_key);
+        put_text(j, "name", info.name);
+        j["schema_version"] = info.schema_version;
+        j["registrants"] = counts.registrants;
+        j["signatures"] = counts.signatures;
+        j["registry_joins"] = counts.registry_joins;
+        j["log_size"] = head.size;
+        j["log_head"] = to_hex(head.head);
+        j["coordinator_fingerprint"] = info.coordinator.fingerprint();
+        if (pack)
+            put_text(j, "pack", pack->pack_id);
+        else
+            j["pack"] = nullptr;
+        j["active_event"] = ev ? Json(ev->id) : Json(nullptr);
+        // Appeal ids are checked when a pack is loaded (pack.hpp: [a-z0-9-]), so they are safe keys.
+        Json appeals = Json::object();
+        for (const auto& c : counts.per_appeal)
+            appeals[terminal_safe(c.appeal_id)] = {{"total", c.all_total}, {"today", c.all_today}, {"event_total", c.event_total}};
+        j["appeals"] = std::move(appeals);
+        print_json(j);
+        return exit_ok;
     }
     std::cout << "kiosk:           " << terminal_safe(info.name) << "\n"
               << "fingerprint:     " << info.fingerprint << "\n"
@@ -122,14 +128,11 @@ int kiosk_info(const std::vector<std::string>& argv) {
     return 0;
 }
 
-int kiosk_passwd(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "passphrase-file", "new-passphrase-file"}, {});
-    if (!a.error().empty()) return fail(a.error());
-    auto dir = a.require("data-dir");
-    if (!dir) return fail(dir.message());
-    auto old_pass = read_passphrase(a, "passphrase-file", "Current kiosk passphrase: ");
+int kiosk_passwd(const Opts& a) {
+    const std::string* dir = &a.data_dir;
+    auto old_pass = read_passphrase(a.passphrase_file, "Current kiosk passphrase: ");
     if (!old_pass) return fail(old_pass.message());
-    auto new_pass = read_new_passphrase(a, "new-passphrase-file", "New kiosk passphrase: ");
+    auto new_pass = read_new_passphrase(a.new_passphrase_file, "New kiosk passphrase: ");
     if (!new_pass) return fail(new_pass.message());
     if (auto s = registry::keyfile_rewrap(fs::path(*dir) / KioskStore::key_file_name, registry::KeyFileKind::kiosk_database,
                                           old_pass->view(), new_pass->view(), new_kdf_params());
@@ -150,16 +153,12 @@ long vm_hwm_kb() {
     return 0;
 }
 
-int kiosk_simulate(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "passphrase-file", "count", "seed", "names-file"}, {"quiet", "stats"});
-    if (!a.error().empty()) return fail(a.error());
-    char* end = nullptr;
-    const std::string count_text = a.get_or("count", "1");
-    long long count = std::strtoll(count_text.c_str(), &end, 10);
-    if (count_text.empty() || *end != '\0' || count < 0) return fail("--count must be a whole number ≥ 0");
-    std::mt19937_64 rng(std::strtoull(a.get_or("seed", std::to_string(std::time(nullptr))).c_str(), nullptr, 10));
+int kiosk_simulate(const Opts& a) {
+    const auto count = static_cast<long long>(a.count);
+    std::mt19937_64 rng(a.seed_option->count() ? a.seed : static_cast<std::uint64_t>(std::time(nullptr)));
     std::vector<std::pair<std::string, std::string>> names;
-    if (auto f = a.get("names-file")) {
+    if (!a.names_file.empty()) {
+        const std::string* f = &a.names_file;
         std::ifstream in(*f);
         if (!in) return fail(*f + ": cannot read names file");
         std::string line;
@@ -176,7 +175,7 @@ int kiosk_simulate(const std::vector<std::string>& argv) {
     // With --stats, reset the kernel's peak-RSS mark after the unlock so the figure printed at the end
     // is the submit workload's own, reported beside the peak up to then.
     long hwm_with_kdf = 0;
-    if (a.flag("stats")) {
+    if (a.stats) {
         hwm_with_kdf = vm_hwm_kb();
         std::ofstream("/proc/self/clear_refs") << "5";
     }
@@ -208,9 +207,9 @@ int kiosk_simulate(const std::vector<std::string>& argv) {
         auto code = store.submit(s);
         if (!code) return fail("submission " + std::to_string(i + 1) + ": " + code.message());
         // Printed only after COMMIT returned: the crash test relies on this order.
-        if (!a.flag("quiet")) std::cout << *code << std::endl;
+        if (!a.quiet) std::cout << *code << std::endl;
     }
-    if (a.flag("stats")) {
+    if (a.stats) {
         auto t_end = std::chrono::steady_clock::now();
         double unlock_s = std::chrono::duration<double>(t_unlocked - t_start).count();
         double submit_s = std::chrono::duration<double>(t_end - t_unlocked).count();
@@ -222,36 +221,36 @@ int kiosk_simulate(const std::vector<std::string>& argv) {
     return 0;
 }
 
-int kiosk_verify_receipt(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "passphrase-file"}, {});
-    if (!a.error().empty()) return fail(a.error());
-    if (a.positional().size() != 1) return fail("usage: kiosk verify-receipt --data-dir DIR CODE");
+int kiosk_verify_receipt(const Opts& a) {
     auto store = open_store(a);
     if (!store) return fail(store.message());
-    auto found = (*store)->verify_receipt(a.positional()[0]);
+    auto found = (*store)->verify_receipt(a.file);
     if (!found) return fail(found.message());
+    if (a.json) {
+        print_json({{"found", *found}});
+        return *found ? exit_ok : exit_not_found;
+    }
     std::cout << (*found ? "found: this receipt belongs to a signature taken on this kiosk\n"
                          : "not found: no signature on this kiosk has this receipt\n");
-    return *found ? 0 : 3;
+    return *found ? exit_ok : exit_not_found;
 }
 
 // Integrity check for the crash tests and for volunteers: quick_check, the log chain, and optionally
 // that every receipt code listed in a file (one per line, as printed by simulate) is present.
-int kiosk_check(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "passphrase-file", "codes-file"}, {"skip-log"});
-    if (!a.error().empty()) return fail(a.error());
+int kiosk_check(const Opts& a) {
     auto store = open_store(a);
     if (!store) return fail(store.message());
     if (auto s = (*store)->quick_check(); !s) return fail(s.message());
     // The log walk re-hashes every record; --skip-log leaves it out for quick repeated checks.
     std::optional<registry::LogCheck> log;
-    if (!a.flag("skip-log")) {
+    if (!a.skip_log) {
         auto s = (*store)->verify_log();
         if (!s) return fail(s.message());
         log = *s;
     }
     long long checked = 0, missing = 0;
-    if (auto f = a.get("codes-file")) {
+    if (!a.codes_file.empty()) {
+        const std::string* f = &a.codes_file;
         std::ifstream in(*f);
         if (!in) return fail(*f + ": cannot read");
         std::string line;
@@ -264,7 +263,19 @@ int kiosk_check(const std::vector<std::string>& argv) {
     }
     // "Consistent", not "ok": the newest, unexported entries can be rewritten by anyone with the
     // passphrase without breaking the chain; only signers' receipts expose that (volunteer guide).
-    if (log)
+    if (a.json) {
+        Json j;
+        j["quick_check"] = "ok";
+        if (log) {
+            j["log_entries"] = log->entries;
+            j["log_unexported"] = log->unexported;
+        } else {
+            j["log_entries"] = nullptr;
+        }
+        j["receipts_checked"] = checked;
+        j["receipts_missing"] = missing;
+        print_json(j);
+    } else if (log)
         std::cout << "quick_check ok, log chain consistent: " << log->entries << " entries, " << log->unexported
                   << " of them not yet exported — a passphrase holder can rewrite unexported history; receipts expose it"
                   << "; receipts checked " << checked << ", missing " << missing << "\n";
@@ -276,70 +287,133 @@ int kiosk_check(const std::vector<std::string>& argv) {
     return missing == 0 ? 0 : 1;
 }
 
-int kiosk_export(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "passphrase-file", "out", "again"}, {"quiet"});
-    if (!a.error().empty()) return fail(a.error());
-    auto out = a.require("out");
-    if (!out) return fail(out.message());
+int kiosk_export(const Opts& a) {
+    const std::string* out = &a.out;
     auto store = open_store(a);
     if (!store) return fail(store.message());
-    bool tty = isatty(2) != 0 && !a.flag("quiet");
+    bool tty = isatty(2) != 0 && !a.quiet;
     auto progress = [tty](std::uint64_t done, std::uint64_t total) {
         if (!tty) return;
         int width = 40, filled = static_cast<int>(width * done / std::max<std::uint64_t>(total, 1));
         std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#') << std::string(static_cast<std::size_t>(width - filled), ' ')
                   << "] " << done << "/" << total << std::flush;
     };
-    auto r = a.get("again") ? sync::export_batch_again(**store, std::strtoull(a.get("again")->c_str(), nullptr, 10), *out, progress)
-                            : sync::export_batch(**store, *out, progress);
+    auto r = a.again_option->count() ? sync::export_batch_again(**store, a.again, *out, progress) : sync::export_batch(**store, *out, progress);
     if (tty) std::cerr << "\n";
     if (!r) return fail(r.message());
+    if (a.json) {
+        Json j;
+        j["wrote"] = r->wrote;
+        j["recovered"] = r->recovered;
+        if (r->wrote) {
+            j["seq"] = r->seq;
+            j["signatures"] = r->signatures;
+            put_text(j, "file", r->path.string());
+            j["bytes"] = r->bytes;
+        }
+        print_json(j);
+        return exit_ok;
+    }
     if (r->recovered) std::cout << "a batch interrupted earlier was written again first\n";
     if (!r->wrote) {
         std::cout << "nothing new to export; no file written\n";
         return 0;
     }
-    std::cout << "batch " << r->seq << ": " << r->signatures << " signatures written to " << r->path.string() << " ("
+    std::cout << "batch " << r->seq << ": " << plural(static_cast<std::int64_t>(r->signatures), "signature", "signatures") << " written to " << r->path.string() << " ("
               << r->bytes << " bytes)\n";
     return 0;
 }
 
-int kiosk_apply_ack(const std::vector<std::string>& argv) {
-    Args a(argv, {"data-dir", "passphrase-file"}, {});
-    if (!a.error().empty()) return fail(a.error());
-    if (a.positional().size() != 1) return fail("usage: kiosk apply-ack --data-dir DIR ACK");
-    auto ack = read_file(a.positional()[0], 64 * 1024);
+int kiosk_apply_ack(const Opts& a) {
+    auto ack = read_file(a.file, 64 * 1024);
     if (!ack) return fail(ack.message());
     auto store = open_store(a);
     if (!store) return fail(store.message());
     auto r = sync::apply_ack(**store, *ack);
-    if (!r) return fail(a.positional()[0] + ": " + r.message());
-    std::cout << "acknowledgement covers batches 1.." << r->batches << "; personal data of " << r->purged
-              << " registrants removed from this kiosk\n";
-    return 0;
+    if (!r) return fail(a.file + ": " + r.message());
+    if (a.json) {
+        print_json({{"batches", r->batches}, {"purged", r->purged}});
+        return exit_ok;
+    }
+    std::cout << "acknowledgement covers batches 1.." << r->batches << "; personal data of "
+              << plural(static_cast<std::int64_t>(r->purged), "registrant", "registrants") << " removed from this kiosk\n";
+    return exit_ok;
+}
+
+// Each command's options live as long as the command tree: the run function holds them.
+std::shared_ptr<Opts> kiosk_command(CLI::App& group, const std::string& name, const std::string& summary, int (*run)(const Opts&),
+                                    CLI::App** out, const std::string& exit_notes = "") {
+    auto o = std::make_shared<Opts>();
+    *out = &add_command(group, name, summary, [o, run] { return run(*o); }, exit_notes);
+    add_kiosk_dir(**out, o->data_dir);
+    return o;
 }
 
 }  // namespace
 
-void add_kiosk_commands(std::vector<Command>& out) {
-    out.push_back({"kiosk", "init", "--data-dir DIR --coordinator FILE [--name NAME] [--passphrase-file F]",
-                   "create a kiosk data directory bound to a coordinator identity", kiosk_init});
-    out.push_back({"kiosk", "load-pack", "--data-dir DIR [--passphrase-file F] PACK",
-                   "verify and load a signed appeal pack", kiosk_load_pack});
-    out.push_back({"kiosk", "info", "--data-dir DIR [--passphrase-file F] [--json]",
-                   "fingerprint, schema version and counts (no personal data)", kiosk_info});
-    out.push_back({"kiosk", "passwd", "--data-dir DIR [--passphrase-file F] [--new-passphrase-file F]",
-                   "change the kiosk passphrase", kiosk_passwd});
-    out.push_back({"kiosk", "simulate", "--data-dir DIR --count N [--seed S] [--names-file F] [--passphrase-file F]",
-                   "submit N synthetic signatures through the kiosk's submit path, printing each receipt", kiosk_simulate});
-    out.push_back({"kiosk", "verify-receipt", "--data-dir DIR [--passphrase-file F] CODE",
-                   "does this receipt code belong to a signature on this kiosk? (exit 0 yes, 3 no)", kiosk_verify_receipt});
-    out.push_back({"kiosk", "check", "--data-dir DIR [--passphrase-file F] [--codes-file F] [--skip-log]",
-                   "integrity check: quick_check, the log chain, and listed receipt codes", kiosk_check});
-    out.push_back({"kiosk", "export", "--data-dir DIR --out DIR2 [--again SEQ] [--passphrase-file F]",
-                   "write everything not yet exported into the next signed, encrypted batch", kiosk_export});
-    out.push_back({"kiosk", "apply-ack", "--data-dir DIR [--passphrase-file F] ACK",
-                   "verify the coordinator's acknowledgement and purge the personal data it covers", kiosk_apply_ack});
+void add_kiosk_commands(Tree& t) {
+    CLI::App* c = nullptr;
+    {
+        auto o = kiosk_command(t.kiosk, "init", "create a kiosk data directory bound to a coordinator identity", kiosk_init, &c);
+        c->add_option("--coordinator", o->coordinator, "the coordinator's public identity file")->type_name("FILE")->required();
+        c->add_option("--name", o->name, "the kiosk's name");
+        add_passphrase_file(*c, o->passphrase_file);
+    }
+    {
+        auto o = kiosk_command(t.kiosk, "load-pack", "verify and load a signed appeal pack", kiosk_load_pack, &c);
+        add_passphrase_file(*c, o->passphrase_file);
+        c->add_option("pack", o->file, "the signed pack file")->type_name("PACK")->required();
+    }
+    {
+        auto o = kiosk_command(t.kiosk, "info", "fingerprint, schema version and counts (no personal data)", kiosk_info, &c);
+        add_passphrase_file(*c, o->passphrase_file);
+        add_json_flag(*c, o->json);
+    }
+    {
+        auto o = kiosk_command(t.kiosk, "passwd", "change the kiosk passphrase", kiosk_passwd, &c);
+        add_passphrase_file(*c, o->passphrase_file);
+        add_passphrase_file(*c, o->new_passphrase_file, "--new-passphrase-file")->description("file whose first line is the new passphrase (default: ask twice)");
+    }
+    {
+        auto o = kiosk_command(t.kiosk, "simulate", "submit N synthetic signatures through the kiosk's submit path, printing each receipt",
+                               kiosk_simulate, &c);
+        add_passphrase_file(*c, o->passphrase_file);
+        c->add_option("--count", o->count, "how many submissions")->check(non_negative());
+        o->seed_option = c->add_option("--seed", o->seed, "random seed (default: the current time)")->check(non_negative())->default_str("");
+        c->add_option("--names-file", o->names_file, "'given<TAB>family' lines to use instead of generated names")->type_name("FILE");
+        c->add_flag("--quiet", o->quiet, "do not print the receipt codes");
+        c->add_flag("--stats", o->stats, "print timing and peak memory on stderr");
+    }
+    {
+        auto o = kiosk_command(t.kiosk, "verify-receipt", "does this receipt code belong to a signature on this kiosk?", kiosk_verify_receipt, &c,
+                               "  0  found\n  3  not found\n");
+        add_passphrase_file(*c, o->passphrase_file);
+        add_json_flag(*c, o->json);
+        c->add_option("code", o->file, "the receipt code")->type_name("CODE")->required();
+    }
+    {
+        auto o = kiosk_command(t.kiosk, "check", "integrity check: quick_check, the log chain, and listed receipt codes", kiosk_check, &c,
+                               "  1  a check failed, or a listed receipt code is missing\n");
+        add_passphrase_file(*c, o->passphrase_file);
+        c->add_option("--codes-file", o->codes_file, "receipt codes, one a line, that must be present")->type_name("FILE");
+        c->add_flag("--skip-log", o->skip_log, "do not re-hash the log chain");
+        add_json_flag(*c, o->json);
+    }
+    {
+        auto o = kiosk_command(t.kiosk, "export", "write everything not yet exported into the next signed, encrypted batch", kiosk_export, &c);
+        add_passphrase_file(*c, o->passphrase_file);
+        c->add_option("--out", o->out, "the folder to write the batch into (the USB stick)")->type_name("DIR")->required();
+        o->again_option = c->add_option("--again", o->again, "write batch SEQ again (a lost stick)")->check(non_negative())->default_str("")->type_name("SEQ");
+        add_quiet_flag(*c, o->quiet);
+        add_json_flag(*c, o->json);
+    }
+    {
+        auto o = kiosk_command(t.kiosk, "apply-ack", "verify the coordinator's acknowledgement and purge the personal data it covers",
+                               kiosk_apply_ack, &c);
+        add_passphrase_file(*c, o->passphrase_file);
+        add_json_flag(*c, o->json);
+        c->add_option("ack", o->file, "the acknowledgement file")->type_name("ACK")->required();
+    }
 }
 
 }  // namespace embassy::cli
