@@ -39,3 +39,8 @@ set_tests_properties("e2e: setup-deps backports source" PROPERTIES LABELS "e2e")
 # private mount namespace when root, else under RLIMIT_FSIZE); prints a table of what each printed.
 add_test(NAME "e2e: disk full" COMMAND ${E2E}/disk_full.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
 set_tests_properties("e2e: disk full" PROPERTIES LABELS "e2e;slow" TIMEOUT 600)
+
+# Possible duplicates: review (no names unless --names), merge, unmerge, keep-apart, their exit codes,
+# the report and coord check following, coord log.
+add_test(NAME "e2e: coordinator duplicates" COMMAND ${E2E}/coord_duplicates.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
+set_tests_properties("e2e: coordinator duplicates" PROPERTIES LABELS "e2e;slow" TIMEOUT 900)

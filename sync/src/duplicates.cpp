@@ -6,6 +6,7 @@
 #include "embassy/sync/duplicates.hpp"
 
 #include "embassy/registry/matchkey.hpp"
+#include "embassy/sync/audit.hpp"
 #include "embassy/sync/dedupe.hpp"
 
 #include <algorithm>
@@ -205,6 +206,13 @@ Result<MatchKeyRebuild> rebuild_match_keys(Database& db) {
     if (!put) return put.error();
     put->bind(1, std::int64_t{out.to});
     if (auto r = put->run(); !r) return r.error();
+    // In the audit log with the rebuild (a registry with no member yet has nothing to tell).
+    if (out.members > 0)
+        if (auto s = audit_append(db, "match_keys", static_cast<std::int64_t>(std::time(nullptr)),
+                                  {{"from_version", out.from}, {"to_version", out.to}, {"members", out.members},
+                                   {"changed", out.changed}, {"sharing", out.sharing}});
+            !s)
+            return make_error("rebuilding match keys: " + s.message());
     if (auto s = tx.commit(); !s) return make_error("rebuilding match keys: " + s.message());
     out.rebuilt = true;
     return out;
@@ -426,6 +434,12 @@ Result<MergeOutcome> merge_members(Coordinator& c, std::int64_t keep, std::int64
     auto after = counted_of(db, keep, absorb);
     if (!after) return after.error();
     o.counted_after = *after;
+    if (auto s = audit_append(db, "merge", now_unix,
+                              {{"kept", keep}, {"absorbed", absorb}, {"signatures", o.signatures_moved},
+                               {"registrations", o.registrations_moved}, {"counted_before", o.counted_before},
+                               {"counted_after", o.counted_after}});
+        !s)
+        return s.error();
     if (auto s = tx.commit(); !s) return s.error();
     c.member_index().invalidate();
     c.counted_index().invalidate();
@@ -507,6 +521,12 @@ Result<MergeOutcome> unmerge_member(Coordinator& c, std::int64_t absorbed, std::
         after += *n;
     }
     o.counted_after = after;
+    if (auto s = audit_append(db, "unmerge", now_unix,
+                              {{"kept", o.kept}, {"absorbed", absorbed}, {"signatures", o.signatures_moved},
+                               {"registrations", o.registrations_moved}, {"counted_before", o.counted_before},
+                               {"counted_after", o.counted_after}});
+        !s)
+        return s.error();
     if (auto s = tx.commit(); !s) return s.error();
     c.member_index().invalidate();
     c.counted_index().invalidate();
@@ -534,10 +554,14 @@ Result<MergeOutcome> keep_apart(Coordinator& c, std::int64_t a, std::int64_t b, 
         o.result = MergeOutcome::Result::already_merged;
         return o;
     }
+    registry::Transaction tx(db);
+    if (!tx.begun()) return tx.begun().error();
     auto st = db.prepare("INSERT OR REPLACE INTO kept_apart(low, high, decided_at) VALUES(?1, ?2, ?3)");
     if (!st) return st.error();
     st->bind(1, o.kept).bind(2, o.absorbed).bind(3, now_unix);
     if (auto r = st->run(); !r) return r.error();
+    if (auto s = audit_append(db, "keep_apart", now_unix, {{"member", o.kept}, {"other", o.absorbed}}); !s) return s.error();
+    if (auto s = tx.commit(); !s) return s.error();
     return o;
 }
 

@@ -83,6 +83,7 @@ TEST_CASE("stored match keys of an older rule are rebuilt on open, once, and mem
     CHECK(rb.sharing == 2);
     CHECK(count(*c, "SELECT count(*) FROM members WHERE name_key = 'Savtav|juri'") == 2);
     CHECK(count(*c, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'match_key_version'") == registry::name_match_key_version);
+    CHECK(count(*c, "SELECT count(*) FROM audit WHERE kind = 'match_keys' AND counts LIKE '%changed=1 sharing=2%'") == 1);
     // Nothing merged by itself: the totals are what they were.
     CHECK(members(*c) == 3);
     CHECK(counted_total(*c) == 3);
@@ -157,6 +158,7 @@ TEST_CASE("merge and unmerge move a member's signatures, the report follows, and
     CHECK(counted_total(*c) == 2);
     CHECK(duplicates_total(*c) == 1);
     check_green(*c);
+    CHECK(count(*c, "SELECT count(*) FROM audit WHERE kind = 'merge' AND counts LIKE 'kept=1 absorbed=2 signatures=1 %'") == 1);
     auto groups = sync::review_duplicates(*c, false);
     REQUIRE(groups.ok());
     CHECK(groups->empty());
@@ -190,6 +192,7 @@ TEST_CASE("merge and unmerge move a member's signatures, the report follows, and
     CHECK(u->result == Outcome::done);
     CHECK(u->kept == 1);
     CHECK(u->signatures_moved == 1);  // what the merge moved, not what came later
+    CHECK(count(*c, "SELECT count(*) FROM audit WHERE kind = 'unmerge'") == 1);
     CHECK(members(*c) == 3);
     CHECK(count(*c, "SELECT count(*) FROM receipts WHERE member = 2") == 1);
     CHECK(counted_total(*c) == 4);
