@@ -205,7 +205,7 @@ Result<MatchKeyRebuild> rebuild_match_keys(Database& db) {
     auto put = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('match_key_version', ?1)");
     if (!put) return put.error();
     put->bind(1, std::int64_t{out.to});
-    if (auto r = put->run(); !r) return r.error();
+    if (auto r = put->run(); !r) return make_error("rebuilding match keys: " + r.message());
     // In the audit log with the rebuild (a registry with no member yet has nothing to tell).
     if (out.members > 0)
         if (auto s = audit_append(db, "match_keys", static_cast<std::int64_t>(std::time(nullptr)),

@@ -118,11 +118,12 @@ TEST_CASE("stored match keys of an older rule are rebuilt on open, once, and mem
 TEST_CASE("a rebuild stopped half-way leaves the old keys and the old version, and the next open does it", "[sync][duplicates]") {
     OldRegistry old;
     {
-        // The second member's update fails: as a kill at that point, the transaction is not committed.
+        // The last write, the version's, fails after member 2's key was changed: as a kill at that
+        // point, nothing of the rebuild may stay.
         auto c = open_coordinator(old.dir);
         REQUIRE(c->db().exec("UPDATE members SET name_key = 'Savsav|juri' WHERE id = 2;"
                              "UPDATE meta SET value = 2 WHERE key = 'match_key_version';"
-                             "CREATE TRIGGER stop_rebuild BEFORE UPDATE OF name_key ON members WHEN NEW.id = 2 "
+                             "CREATE TRIGGER stop_rebuild BEFORE INSERT ON meta WHEN NEW.key = 'match_key_version' "
                              "BEGIN SELECT RAISE(ABORT, 'stopped'); END")
                     .ok());
     }
