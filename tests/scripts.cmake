@@ -49,3 +49,7 @@ set_tests_properties("e2e: disk full" PROPERTIES LABELS "e2e;slow" TIMEOUT 600)
 # registry, and the HTML prints on at most 2 A4 pages (headless Chromium, pdfinfo; skipped without them).
 add_test(NAME "e2e: report on paper" COMMAND ${E2E}/report_render.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
 set_tests_properties("e2e: report on paper" PROPERTIES LABELS "e2e;slow" TIMEOUT 300 SKIP_RETURN_CODE 77)
+# Possible duplicates: review (no names unless --names), merge, unmerge, keep-apart, their exit codes,
+# the report and coord check following, coord log.
+add_test(NAME "e2e: coordinator duplicates" COMMAND ${E2E}/coord_duplicates.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})
+set_tests_properties("e2e: coordinator duplicates" PROPERTIES LABELS "e2e;slow" TIMEOUT 900)

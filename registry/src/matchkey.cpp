@@ -11,9 +11,11 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <unordered_map>
 #include <vector>
+
 
 namespace embassy::registry {
 namespace {
@@ -114,15 +116,15 @@ void to_ascii_words(std::string_view s, std::string& out) {
             if (a >= 'a' && a <= 'z') {
                 out += a;
                 prev = ascii_vowel(a) ? Prev::vowel : Prev::consonant;
-            } else if (a == '\'') {
-                prev = Prev::soft;  // д'я: the apostrophe keeps я iotated, as ь does
+            } else if (a == '\'' || a == '"') {
+                prev = Prev::soft;  // д'я: the apostrophe keeps я iotated, as ь does; BGN/PCGN writes it "
             } else {
                 boundary();
             }
             continue;
         }
         c = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
-        if (c == 0x2019 || c == 0x02BC || c == 0x02B9 || c == 0x02BA) {  // apostrophes, ISO 9/BGN ь ъ
+        if (c == 0x2019 || c == 0x02BC || c == 0x02B9 || c == 0x02BA || c == 0x201D || c == 0x2033) {  // apostrophes, ISO 9/BGN ь ъ, ” ″
             prev = Prev::soft;
             continue;
         }
@@ -187,7 +189,7 @@ void to_ascii_words(std::string_view s, std::string& out) {
 bool cls_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'u'; }
 bool cls_consonant(char c) { return c != 0 && !cls_vowel(c) && c != 'j'; }
 
-void classify(std::string_view w, std::string& c) {
+void classify(std::string_view w, std::string& c, bool german = false) {
     const std::size_t n = w.size();
     const auto at = [&](std::size_t k) { return k < n ? w[k] : '\0'; };
     for (std::size_t i = 0; i < n;) {
@@ -245,7 +247,7 @@ void classify(std::string_view w, std::string& c) {
             case 'w': c += 'v'; break;
             case 'q': c += 'k'; break;
             case 'g': case 'h': c += 'H'; break;
-            case 'z': c += 's'; break;                         // German s for з (Morosow), Łacinka ź/ś
+            case 'z': c += german ? 't' : 's'; break;        // German s for з (Morosow), Łacinka ź/ś; German z for ц
             default:
                 if (ch >= 'a' && ch <= 'z') c += ch;
         }
@@ -341,10 +343,10 @@ const std::unordered_map<std::string, std::string>& aliases() {
     return table;
 }
 
-void skeleton_word(std::string_view w, std::string& out) {
+void skeleton_word(std::string_view w, std::string& out, bool german) {
     std::string c;
     c.reserve(w.size() + 4);
-    classify(w, c);
+    classify(w, c, german);
     fold_rules(c);
     const auto& a = aliases();
     if (const auto it = a.find(c); it != a.end()) c = it->second;
@@ -355,7 +357,8 @@ void skeleton_word(std::string_view w, std::string& out) {
 
 // [SECTION] Public functions
 
-std::string name_skeleton(std::string_view field) {
+namespace {
+std::string skeleton_of(std::string_view field, bool german) {
     const std::string_view bounded = field.substr(0, std::min<std::size_t>(field.size(), 4096));
     std::string ascii;
     ascii.reserve(bounded.size() + 8);
@@ -376,12 +379,37 @@ std::string name_skeleton(std::string_view field) {
         const std::size_t before = out.size();
         if (!out.empty()) out += ' ';
         const std::size_t mark = out.size();
-        skeleton_word(std::string_view(ascii).substr(start, end - start), out);
+        skeleton_word(std::string_view(ascii).substr(start, end - start), out, german);
         if (out.size() == mark) out.resize(before);  // a word with no letters left
         start = end + 1;
     }
     return out;
 }
+
+// German (Duden) romanization writes з as s and ц as z, every other scheme з as z: a z reads as
+// ц only in a name written the German way. That is told by what German writes and the others do
+// not: plain ASCII, "sch" or a w before a vowel (в), MARKER; and nothing the German table lacks:
+// no c outside ch/sch (Polish, Łacinka, ISO 9 ц) and no ts/tz outside tsch (ц elsewhere).
+bool german_spelling(std::string_view a, std::string_view b) {
+    bool marker = false;
+    for (const std::string_view s : {a, b}) {
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const unsigned char u = static_cast<unsigned char>(s[i]);
+            if (u >= 0x80) return false;
+            const auto at = [&](std::size_t k) {
+                return k < s.size() ? static_cast<char>(std::tolower(static_cast<unsigned char>(s[k]))) : '\0';
+            };
+            const char ch = at(i), next = at(i + 1);
+            if (ch == 'c' && next != 'h') return false;
+            if (ch == 't' && (next == 's' || next == 'z') && !(at(i + 2) == 'c' && at(i + 3) == 'h')) return false;
+            if (ch == 's' && next == 'c' && at(i + 2) == 'h') marker = true;
+        }
+    }
+    return marker;
+}
+}  // namespace
+
+std::string name_skeleton(std::string_view field) { return skeleton_of(field, false); }
 
 namespace {
 // A patronymic typed after the given name (Сяргей Іванавіч, Anna Sergeevna, Wiktor Wiktorowitsch)
@@ -411,8 +439,9 @@ void drop_patronymics(std::string& sk) {
 }  // namespace
 
 std::string name_match_key(std::string_view given, std::string_view family) {
-    std::string g = name_skeleton(given);
-    std::string f = name_skeleton(family);
+    const bool german = german_spelling(given, family);
+    std::string g = skeleton_of(given, german);
+    std::string f = skeleton_of(family, german);
     drop_patronymics(g);
     drop_patronymics(f);
     if (g.empty() && f.empty()) return {};
@@ -420,6 +449,51 @@ std::string name_match_key(std::string_view given, std::string_view family) {
     g += '|';
     g += f;
     return g;
+}
+
+std::string name_loose_key(std::string_view name_key) {
+    // Per word: consonants only (vowels and the glide j go, so a vowel written otherwise or
+    // mistyped no longer matters), s/z/ц/т as one letter (Duden's z for ц against every other
+    // scheme's z for з cannot be told apart in a name such as Morozowa: the exact key reads it
+    // one way, this one both), doubles collapse, and a final vowel leaves a mark.
+    const auto loosen = [](std::string_view half) {
+        std::string out;
+        for (std::size_t start = 0; start <= half.size();) {
+            std::size_t end = half.find(' ', start);
+            if (end == std::string_view::npos) end = half.size();
+            const std::string_view w = half.substr(start, end - start);
+            // A letter equal to the one before collapses, unless the two were a cluster of two
+            // letters in the first key: Saizew/Зайцаў (s-s, s-t across a vowel) join, but the st of
+            // Станкевіч stays two letters and apart from Зянковіч.
+            std::string lw;
+            char last = 0;
+            bool vowel_since = false;
+            for (const char ch : w) {
+                if (ch == 'a' || ch == 'e' || ch == 'i' || ch == 'u' || ch == 'j') {
+                    vowel_since = true;
+                    continue;
+                }
+                const char c = ch == 's' ? 't' : ch;
+                if (lw.empty() || lw.back() != c || (!vowel_since && ch != last)) lw += c;
+                last = ch;
+                vowel_since = false;
+            }
+            if (!lw.empty() && cls_vowel(w.back())) lw += 'V';  // a word of vowels only leaves nothing
+            if (!lw.empty()) {
+                if (!out.empty()) out += ' ';
+                out += lw;
+            }
+            start = end + 1;
+        }
+        return out;
+    };
+    const std::size_t bar = name_key.find('|');
+    if (bar == std::string_view::npos) return {};
+    std::string g = loosen(name_key.substr(0, bar));
+    std::string f = loosen(name_key.substr(bar + 1));
+    if (g.empty() && f.empty()) return {};
+    if (f < g) std::swap(g, f);
+    return g + '|' + f;
 }
 
 std::string contact_match_key_email(std::string_view email) {

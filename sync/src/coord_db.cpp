@@ -4,6 +4,7 @@
 //   [SECTION] Kiosks
 #include "embassy/sync/coord_db.hpp"
 #include "embassy/sync/coord_passwd.hpp"
+#include "embassy/sync/duplicates.hpp"
 #include "embassy/registry/text.hpp"
 
 #include <sodium.h>
@@ -235,6 +236,27 @@ const char* const kCoordMigrations[] = {
                                  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
                                  repeats INTEGER NOT NULL DEFAULT 1, UNIQUE(kiosk, seq));
     )sql",
+    // 8
+    R"sql(
+    -- Which rule made the stored name keys (registry/matchkey.hpp, name_match_key_version). A
+    -- registry older than this schema holds keys of an earlier rule: 0 makes the next open rebuild
+    -- them (rebuild_match_keys in duplicates.hpp).
+    INSERT OR REPLACE INTO meta(key, value) VALUES('match_key_version', 0);
+    -- A coordinator's decisions (coord merge / unmerge / keep-apart, duplicates.hpp). A merged
+    -- member keeps its row and keys, so a later registration that finds it joins the member it went
+    -- into; its signatures and registrations move, each move recorded so an unmerge puts exactly
+    -- those back. The kept member's contact keys before the merge are kept for the same reason.
+    ALTER TABLE members ADD COLUMN merged_into INTEGER REFERENCES members(id);
+    CREATE TABLE merges(id INTEGER PRIMARY KEY, kept INTEGER NOT NULL REFERENCES members(id),
+                        absorbed INTEGER NOT NULL REFERENCES members(id), merged_at INTEGER NOT NULL,
+                        unmerged_at INTEGER, kept_email_key TEXT NOT NULL, kept_phone_key TEXT NOT NULL);
+    CREATE TABLE merge_moves(merge INTEGER NOT NULL REFERENCES merges(id), signature INTEGER REFERENCES signatures(id),
+                             registration INTEGER REFERENCES registrations(id));
+    CREATE INDEX merge_moves_by_merge ON merge_moves(merge);
+    -- Pairs a coordinator decided are different people: the review stops listing them together.
+    CREATE TABLE kept_apart(low INTEGER NOT NULL REFERENCES members(id), high INTEGER NOT NULL REFERENCES members(id),
+                            decided_at INTEGER NOT NULL, PRIMARY KEY(low, high));
+    )sql",
 };
 
 template <std::size_t N>
@@ -281,7 +303,11 @@ Result<std::unique_ptr<Coordinator>> Coordinator::open_db(const fs::path& dir, C
     // 4 MiB (import_paths checkpoints, TRUNCATE, when it is done).
     if (auto s = (*db)->exec("PRAGMA wal_autocheckpoint = 16384"); !s) return s.error();
     if (auto s = coord_migrate_to(**db, coord_schema_latest()); !s) return s.error();
+    // Keys made by an earlier rule are made again, in one transaction (duplicates.hpp).
+    auto rebuilt = rebuild_match_keys(**db);
+    if (!rebuilt) return rebuilt.error();
     std::unique_ptr<Coordinator> c(new Coordinator());
+    c->key_rebuild_ = *rebuilt;
     c->dir_ = dir;
     c->keys_ = std::move(keys);
     c->db_ = std::move(*db);

@@ -275,6 +275,9 @@ Result<RegistryCheck> check_registry(Coordinator& c) {
          "SELECT count(*) FROM signatures d LEFT JOIN signatures o ON o.id = d.duplicate_of WHERE d.duplicate_of IS NOT NULL "
          "AND (o.id IS NULL OR o.member <> d.member OR o.appeal_id <> d.appeal_id OR o.duplicate_of IS NOT NULL "
          "OR o.withdrawn_at IS NOT NULL)"},
+        {"a merged member holds no signature or registration",
+         "SELECT (SELECT count(*) FROM receipts r JOIN members m ON m.id = r.member WHERE m.merged_into IS NOT NULL) + "
+         "(SELECT count(*) FROM registrations g JOIN members m ON m.id = g.member WHERE m.merged_into IS NOT NULL)"},
     };
     for (const Rule& r : rules) {
         auto bad = db.query_int(r.sql);
@@ -284,7 +287,7 @@ Result<RegistryCheck> check_registry(Coordinator& c) {
     RegistryCheck out;
     auto b = db.query_int("SELECT count(*) FROM batches");
     auto s = db.query_int("SELECT count(*) FROM signatures");
-    auto m = db.query_int("SELECT count(*) FROM members");
+    auto m = db.query_int("SELECT count(*) FROM members WHERE merged_into IS NULL");
     if (!b || !s || !m) return make_error("registry check: cannot count rows");
     out.batches = *b;
     out.signatures = *s;

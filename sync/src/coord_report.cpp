@@ -86,7 +86,7 @@ Result<CoordReport> build_report(Coordinator& c, std::int64_t now_unix) {
     r.coordinator_name = c.keys().identity.name;
     r.coordinator_fingerprint = c.keys().identity.fingerprint();
     r.generated_unix = now_unix;
-    auto members = db.query_int("SELECT count(*) FROM members");
+    auto members = db.query_int("SELECT count(*) FROM members WHERE merged_into IS NULL");  // coord merge: one person
     if (!members) return members.error();
     r.members = *members;
     // A member joined if any of their registrations asked to (signatures carry their registration).

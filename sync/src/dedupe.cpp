@@ -219,14 +219,14 @@ void MemberIndex::rollback() {
 }
 
 Result<MemberIndex::Row> MemberIndex::read_row(Database& db, std::int64_t id) {
-    auto st = db.cached("SELECT name_key, country, email_key, phone_key FROM members WHERE id = ?1");
+    auto st = db.cached("SELECT name_key, country, email_key, phone_key, coalesce(merged_into, 0) FROM members WHERE id = ?1");
     if (!st) return st.error();
     st->bind(1, id);
     auto row = st->step();
     if (!row) return row.error();
     ++rows_read_;
     Row r;
-    if (*row) r = Row{id, st->column_text(0), st->column_text(1), st->column_text(2), st->column_text(3)};
+    if (*row) r = Row{id, st->column_text(0), st->column_text(1), st->column_text(2), st->column_text(3), st->column_int(4)};
     st->reset();
     return r;
 }
@@ -234,7 +234,7 @@ Result<MemberIndex::Row> MemberIndex::read_row(Database& db, std::int64_t id) {
 // The rule over every member with this name key, read in SQL (no index: a scan of the table).
 // Only after a hash collision, which nobody can aim for (the key is random).
 Result<std::int64_t> MemberIndex::scan(Database& db, const MemberKeys& k, Row& out) {
-    auto st = db.cached("SELECT id, country, email_key, phone_key FROM members WHERE name_key = ?1 ORDER BY id");
+    auto st = db.cached("SELECT id, country, email_key, phone_key, coalesce(merged_into, 0) FROM members WHERE name_key = ?1 ORDER BY id");
     if (!st) return st.error();
     st->bind(1, k.name_key);
     const bool named = !k.name_key.empty();
@@ -244,7 +244,7 @@ Result<std::int64_t> MemberIndex::scan(Database& db, const MemberKeys& k, Row& o
         if (!row) return row.error();
         if (!*row) break;
         ++rows_read_;
-        Row f{st->column_int(0), k.name_key, st->column_text(1), st->column_text(2), st->column_text(3)};
+        Row f{st->column_int(0), k.name_key, st->column_text(1), st->column_text(2), st->column_text(3), st->column_int(4)};
         const bool same_country = named && !k.country.empty() && f.country == k.country;
         if (!k.email_key.empty() && f.email_key == k.email_key) {
             e_match = f;
@@ -303,6 +303,15 @@ Result<MemberMatch> MemberIndex::find_or_create(Database& db, const MemberKeys& 
     }
 
     MemberMatch m;
+    // A member merged into another (duplicates.hpp): the registration joins the one it went into,
+    // following a chain of merges (each merge absorbs a member not merged before, so it ends).
+    for (int hops = 0; found.id != 0 && found.merged_into != 0; ++hops) {
+        if (hops > 1'000'000) return make_error("deduplication: a loop of merged members");
+        auto next = read_row(db, found.merged_into);
+        if (!next) return next.error();
+        if (next->id == 0) return make_error("deduplication: a merged member points at no member");
+        found = std::move(*next);
+    }
     if (found.id != 0) {
         m.member = found.id;
         // The member learns contact keys it did not have, so the next registration with them matches.
@@ -444,7 +453,13 @@ Status CountedIndex::catch_up(Database& db) {
 Status CountedIndex::sync(Database& db) {
     auto w = db.query_int("SELECT count(*) FROM signatures WHERE withdrawn_at IS NOT NULL");
     if (!w) return w.error();
-    if (!loaded_ || *w != withdrawn_) return load_all(db, *w);
+    // Each merge and each unmerge moves signatures between members (duplicates.hpp).
+    auto d = db.query_int("SELECT count(*) + count(unmerged_at) FROM merges");
+    if (!d) return d.error();
+    if (!loaded_ || *w != withdrawn_ || *d != decisions_) {
+        decisions_ = *d;
+        return load_all(db, *w);
+    }
     return catch_up(db);
 }
 

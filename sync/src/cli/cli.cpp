@@ -96,7 +96,15 @@ Result<std::unique_ptr<sync::Coordinator>> open_coordinator(const std::string& d
         return make_error(dir + ": no coordinator identity here (run 'embassy-sync coord init' first, or give --dir)");
     auto pass = read_passphrase(passphrase_file, "Coordinator passphrase: ");
     if (!pass) return pass.error();
-    return sync::Coordinator::open(dir, pass->view(), new_kdf_params());
+    auto c = sync::Coordinator::open(dir, pass->view(), new_kdf_params());
+    // Once after an upgrade that changed the name key (duplicates.hpp): say what it did.
+    if (c && (*c)->key_rebuild().rebuilt && (*c)->key_rebuild().members > 0) {
+        const auto& r = (*c)->key_rebuild();
+        std::cerr << "embassy-sync: name keys rebuilt for rule " << r.to << ": " << plural(r.members, "member", "members") << ", "
+                  << r.changed << " changed; " << plural(r.sharing, "member", "members")
+                  << " now share a key with another (not merged: see coord duplicates --review)\n";
+    }
+    return c;
 }
 
 // [SECTION] Passphrases

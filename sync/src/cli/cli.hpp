@@ -92,6 +92,7 @@ void add_coord_commands(Tree& t);        // cmd_coord.cpp: identity and packs
 void add_coordinator_commands(Tree& t);  // cmd_coordinator.cpp: enroll, import, report, …
 void add_audit_commands(Tree& t);        // cmd_audit.cpp: coord log, coord passwd
 void add_kiosks_commands(Tree& t);       // cmd_kiosks.cpp: coord kiosks, coord kiosk rename|revoke, kiosk public-key
+void add_duplicates_commands(Tree& t);   // cmd_duplicates.cpp: coord duplicates, merge, unmerge, keep-apart
 
 // [SECTION] Passphrases
 

@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
     embassy::cli::add_coordinator_commands(tree);
     embassy::cli::add_audit_commands(tree);
     embassy::cli::add_kiosks_commands(tree);
+    embassy::cli::add_duplicates_commands(tree);
     tidy_defaults(root);
 
     // `help WORDS...` is answered before parsing: its words name commands, and CLI11 would run them.

@@ -148,17 +148,18 @@ S family_form(const Stem& st, bool female, bool be) {
 
 enum class Scheme {
     be_cyrillic, ru_cyrillic, ru_cyrillic_no_yo, lacinka, by_national, by_passport, icao, bgn,
-    iso9_be, iso9_ru, german, polish_ru, polish_be, english_be, english_ru
+    iso9_be, iso9_ru, german, polish_ru, polish_be, english_be, english_ru, bgn_be
 };
 constexpr std::string_view scheme_name(Scheme s) {
-    constexpr std::array<std::string_view, 15> names = {
+    constexpr std::array<std::string_view, 16> names = {
         "be-cyr", "ru-cyr", "ru-cyr-no-yo", "lacinka", "by-national", "by-passport", "icao", "bgn",
-        "iso9-be", "iso9-ru", "german", "polish-ru", "polish-be", "english-be", "english-ru"};
+        "iso9-be", "iso9-ru", "german", "polish-ru", "polish-be", "english-be", "english-ru", "bgn-be"};
     return names[static_cast<std::size_t>(s)];
 }
 constexpr bool from_belarusian(Scheme s) {
     return s == Scheme::be_cyrillic || s == Scheme::lacinka || s == Scheme::by_national ||
-           s == Scheme::by_passport || s == Scheme::iso9_be || s == Scheme::polish_be || s == Scheme::english_be;
+           s == Scheme::by_passport || s == Scheme::iso9_be || s == Scheme::polish_be || s == Scheme::english_be ||
+           s == Scheme::bgn_be;
 }
 
 bool vowel(char32_t c) { return SV(U"аеёиіоуыэюя").find(c) != SV::npos; }
@@ -244,6 +245,25 @@ S bgn(const S& w) {
             case U'щ': out += U"shch"; break; case U'ъ': out += U"ʺ"; break;
             case U'ь': out += U"ʹ"; break;   case U'ю': out += U"yu"; break;
             case U'я': out += U"ya"; break;
+            default: out += common(c);
+        }
+    }
+    return out;
+}
+
+// BGN/PCGN 1979 for Belarusian: ye yo yu ya in every position (Гомель = Homyelʼ), h for г, w for
+// ў, y for й and ы, kh, ts, ch, sh, zh, ʼ for ь and " for the apostrophe.
+S bgn_be(const S& w) {
+    S out;
+    for (const char32_t c : w) {
+        switch (c) {
+            case U'г': out += U"h"; break;   case U'е': out += U"ye"; break;
+            case U'ё': out += U"yo"; break;  case U'ж': out += U"zh"; break;
+            case U'й': out += U"y"; break;   case U'ў': out += U"w"; break;
+            case U'х': out += U"kh"; break;  case U'ц': out += U"ts"; break;
+            case U'ч': out += U"ch"; break;  case U'ш': out += U"sh"; break;
+            case U'ь': out += U"\u02BC"; break; case U'\'': out += U"\""; break;
+            case U'ю': out += U"yu"; break;  case U'я': out += U"ya"; break;
             default: out += common(c);
         }
     }
@@ -441,6 +461,7 @@ S spell_word(const S& w, Scheme s, Rng& rng) {
         case Scheme::polish_be: return polish(w, true);
         case Scheme::english_be: return english(w, true, rng);
         case Scheme::english_ru: return english(w, false, rng);
+        case Scheme::bgn_be: return bgn_be(w);
     }
     return w;
 }
@@ -522,7 +543,7 @@ Spelling spell(const Person& p, Scheme s, Rng& rng) {
 
 std::vector<Spelling> spellings(const Person& p, Rng& rng) {
     std::vector<Spelling> out;
-    for (int s = 0; s <= static_cast<int>(Scheme::english_ru); ++s) {
+    for (int s = 0; s <= static_cast<int>(Scheme::bgn_be); ++s) {
         const auto scheme = static_cast<Scheme>(s);
         if (scheme == Scheme::ru_cyrillic_no_yo) {
             const Given& g = kGiven[p.given];

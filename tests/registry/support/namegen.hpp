@@ -3,7 +3,7 @@
 // Russian given names and surname stems with gendered endings, each written in the scripts and
 // romanizations a coordinator meets: Belarusian and Russian Cyrillic, Łacinka, the Belarusian
 // national romanization and its passport (ASCII) practice, the Russian passport rules (ICAO 9303),
-// BGN/PCGN, ISO 9, German (Duden), Polish (PWN) and informal English spellings. Each scheme is
+// BGN/PCGN for Russian and for Belarusian (1979), ISO 9, German (Duden), Polish (PWN) and informal English spellings. Each scheme is
 // implemented from its published table in namegen.cpp, not from the matcher's code.
 //
 // "same": two spellings of one person (the Belarusian and Russian forms of a name are one person).

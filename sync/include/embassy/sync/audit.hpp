@@ -11,7 +11,8 @@
 // most 200 bytes.
 //
 // Kinds written so far: import, enroll, ack, withdraw, passwd (cli); revoke, rename (usb helper's
-// kiosks commands); merge, unmerge (dedupe). A new kind needs no schema change.
+// kiosks commands); merge, unmerge, keep_apart, match_keys (dedupe: duplicates.hpp). A new kind
+// needs no schema change.
 #pragma once
 
 #include "embassy/registry/db.hpp"

@@ -29,6 +29,15 @@
 
 namespace embassy::sync {
 
+// What Coordinator::open did to the stored name keys (rebuild_match_keys, duplicates.hpp).
+struct MatchKeyRebuild {
+    bool rebuilt = false;
+    int from = 0, to = 0;              // key versions (0: before versions were stored)
+    std::int64_t members = 0;          // members whose key was computed again
+    std::int64_t changed = 0;          // of them, whose key is not what was stored
+    std::int64_t sharing = 0;          // members now sharing a key with another not merged with them
+};
+
 inline constexpr const char* coord_registry_key_file = "registry.key";
 inline constexpr const char* coord_registry_db_file = "registry.db";
 inline constexpr const char* coord_quarantine_dir = "quarantine";
@@ -74,6 +83,8 @@ public:
     CountedIndex& counted_index() { return counted_; }
     // Receipt commitments already imported, for their uniqueness and for withdrawal (receipt_index.hpp).
     ReceiptIndex& receipt_index() { return receipts_; }
+    // What opening did to stored match keys made by an earlier rule (rebuilt = false: none were).
+    const MatchKeyRebuild& key_rebuild() const { return key_rebuild_; }
 
     // Enrolled kiosks.
     Result<EnrolledKiosk> enroll(const SignPublicKey& kiosk_key, std::string_view name);
@@ -95,6 +106,7 @@ private:
     MemberIndex members_;
     CountedIndex counted_;
     ReceiptIndex receipts_;
+    MatchKeyRebuild key_rebuild_;
 };
 
 // "3F2A 9C01 77D4 0B1E 5A60" or "3f2a9c01…" → "3F2A9C0177D40B1E5A60"; "" if not 20 hex digits.

@@ -14,6 +14,8 @@
 //       present on both sides with different values is a contradiction);
 // when the registration has no name key at all, only (a)/(b) with an equal email or phone apply.
 // Otherwise a new member is created. A member gains an email or phone key it did not have yet.
+// A member a coordinator merged into another (`coord merge`, duplicates.hpp) keeps its keys, and a
+// registration that finds it joins the member it was merged into.
 #pragma once
 
 #include "embassy/registry/db.hpp"
@@ -83,6 +85,9 @@ public:
     Result<MemberMatch> find_or_create(registry::Database& db, const MemberKeys& keys);
     void commit();
     void rollback();
+    // Forget everything loaded: the next sync() loads the table again (after a merge or unmerge,
+    // which rewrite members and signatures outside the import path).
+    void invalidate() { loaded_ = false; }
     std::size_t size() const { return members_ + pending_members_; }
     // Member rows read by find_or_create so far (tests measure the work of a lookup with it).
     std::uint64_t rows_read() const { return rows_read_; }
@@ -96,6 +101,7 @@ private:
     struct Row {
         std::int64_t id = 0;
         std::string name_key, country, email_key, phone_key;
+        std::int64_t merged_into = 0;      // 0: not merged
     };
     struct Pending {                       // entries of one bucket added in the open transaction
         std::vector<std::int64_t> ids;     // ascending, except email/phone (a member learning a key)
@@ -146,7 +152,8 @@ Result<MemberMatch> find_or_create_member(registry::Database& db, const MemberKe
 class CountedIndex {
 public:
     // Catch up with the tables: a full load the first time, and again when the number of
-    // withdrawn signatures differs from what this index has seen (another process withdrew one);
+    // withdrawn signatures or of merge decisions differs from what this index has seen (another
+    // process withdrew one, or merged or unmerged members);
     // otherwise only signatures above the highest id seen.
     Status sync(registry::Database& db);
     // The counted signature of this member for this appeal, or 0 if none.
@@ -159,6 +166,7 @@ public:
     Status note_withdrawal(std::int64_t member, std::string_view appeal_id, bool was_counted, std::int64_t heir);
     void commit();
     void rollback();
+    void invalidate() { loaded_ = false; }
     std::size_t size() const { return sorted_.size(); }
 
 private:
@@ -177,6 +185,7 @@ private:
     std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> appeal_codes_;
     std::int64_t max_id_ = 0, pending_max_id_ = 0;
     std::int64_t withdrawn_ = 0, pending_withdrawn_ = 0;
+    std::int64_t decisions_ = -1;
     bool loaded_ = false;
 };
 
