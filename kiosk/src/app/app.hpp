@@ -101,6 +101,7 @@ private:
     void Run(kiosk::fx::SaveSettings&);
     // Started as the one worker job (StartJob):
     void Run(kiosk::fx::CheckPassphrase&); void Run(kiosk::fx::CreateKiosk&); void Run(kiosk::fx::LoadPack&);
+    void Run(kiosk::fx::InspectAck&);
     void Run(kiosk::fx::Submit&); void Run(kiosk::fx::ExportBatch&); void Run(kiosk::fx::ApplyAck&);
     // A copy of the typed passphrase for a KDF job (the flow wipes its own on the outcome).
     std::shared_ptr<registry::SecretBytes> PassphraseCopy() const;
