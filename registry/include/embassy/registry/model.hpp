@@ -43,8 +43,8 @@ struct AppealText {
     LangTag lang;
     std::string title;
     std::string body;
-    std::string addressee;  // the addressee in this language (pack v2); empty: Appeal::addressee is shown
     Hash hash{};          // hash of (appeal id, version, lang, title, body[, addressee]): what a signature binds to
+    std::string addressee{};  // the addressee in this language (pack v2); empty: Appeal::addressee is shown
 };
 
 struct Appeal {
