@@ -574,7 +574,7 @@ void Flow::passphrase_outcome(bool accepted, TimePoint now, Effects& fx) {
     retry_at = now + delay;
     notice = make_notice("unlock.wrong", {{"seconds", std::to_string(delay.count())}});
     notice.until = retry_at;
-    notice.after_key = "unlock.try_again";
+    notice.after_key = "unlock.wrong_try_again";
 }
 
 //-----------------------------------------------------------------------------

@@ -993,7 +993,7 @@ TEST_CASE("the wrong-passphrase wait counts down on screen and ends", "[kiosk][f
     CHECK(seconds(h.flow.notice_at(h.now)) == "1");
     CHECK(h.flow.notice.key == "unlock.wrong");
     h.after(1s);
-    CHECK(h.flow.notice.key == "unlock.try_again");
+    CHECK(h.flow.notice.key == "unlock.wrong_try_again");
     CHECK_FALSE(h.flow.notice.until);
 
     // Pressing Unlock too early: the "please wait" line counts down the same way.

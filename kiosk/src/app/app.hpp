@@ -159,6 +159,8 @@ private:
     bool BeginModal(const char* id, bool show);
     void OverlayIdle();
     void OverlayCancel();
+    void OverlayConfirm();   // the flow's Confirmation (Quit, Apply acknowledgement)
+    bool FocusHere(bool wanted);   // scroll to and focus the last item once per FocusRequest
     void OverlayChooser();
 
     Options opts_;
@@ -180,6 +182,9 @@ private:
     bool kb_cyrillic_ = true;
     float kb_height_ = 400.0f;          // measured each frame the keyboard shows
     bool confirm_cancel_ = false;
+    std::uint32_t focus_done_ = 0;       // the flow's last FocusRequest acted on
+    std::uint64_t entries_seen_ = 0;     // flow_.screen_entries at the last frame
+    bool entered_ = false;               // this frame is a screen's first since it was entered
     bool show_pass_ = false;
     FileChooser chooser_;
     ChooserFor chooser_for_ = ChooserFor::None;
