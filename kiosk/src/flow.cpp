@@ -16,6 +16,7 @@
 
 #include "embassy/kiosk/auth.hpp"
 #include "embassy/registry/countries.hpp"
+#include "embassy/registry/pack.hpp"
 #include "embassy/registry/strokes.hpp"
 #include "embassy/registry/validate.hpp"
 
@@ -85,6 +86,7 @@ template <> inline constexpr bool is_outcome<ev::EventCreated> = true;
 template <> inline constexpr bool is_outcome<ev::SubmitSucceeded> = true;
 template <> inline constexpr bool is_outcome<ev::SubmitFailed> = true;
 template <> inline constexpr bool is_outcome<ev::ExportFinished> = true;
+template <> inline constexpr bool is_outcome<ev::AckInspected> = true;
 template <> inline constexpr bool is_outcome<ev::AckApplied> = true;
 template <> inline constexpr bool is_outcome<ev::OperationFailed> = true;
 
@@ -93,7 +95,11 @@ const T* as(const Event& e) { return std::get_if<T>(&e); }
 
 Notice make_notice(std::string key, std::vector<std::pair<std::string, std::string>> args = {},
                    std::string detail = {}) {
-    return Notice{std::move(key), std::move(args), std::move(detail)};
+    Notice n;
+    n.key = std::move(key);
+    n.args = std::move(args);
+    n.detail = std::move(detail);
+    return n;
 }
 
 std::string trim(std::string_view s) {
@@ -216,6 +222,17 @@ int Flow::idle_seconds_left(TimePoint now) const {
 
 int Flow::retry_seconds_left(TimePoint now) const { return ceil_seconds(now, retry_at); }
 
+Notice Flow::notice_at(TimePoint now) const {
+    Notice n = notice;
+    if (!n.until) return n;
+    const std::string left = std::to_string(ceil_seconds(now, *n.until));
+    bool set = false;
+    for (auto& [k, v] : n.args)
+        if (k == "seconds") v = left, set = true;
+    if (!set) n.args.emplace_back("seconds", left);
+    return n;
+}
+
 std::vector<const registry::Appeal*> Flow::active_appeals() const {
     std::vector<const registry::Appeal*> out;
     for (const auto& id : content.active)
@@ -242,6 +259,16 @@ const registry::ConsentText* Flow::consent_text(Purpose p) const {
     // Consents are shown in the language of the appeal text, so one person reads one language.
     std::string_view lang = text ? std::string_view(text->lang) : std::string_view(ui_lang());
     return content.pack.consent_for(p, lang);
+}
+
+const registry::ReceiptInfo* Flow::receipt_info() const {
+    return content.pack.receipt_for(ui_lang());
+}
+
+std::string Flow::receipt_qr_text() const {
+    if (receipt_code.empty()) return {};
+    if (const auto* r = receipt_info()) return registry::receipt_check_url(*r, receipt_code);
+    return receipt_code;
 }
 
 registry::Submission Flow::snapshot() const {
@@ -274,7 +301,10 @@ registry::Submission Flow::snapshot() const {
 
 void Flow::go(Screen s) {
     screen = s;
+    ++screen_entries;
     notice = {};
+    focus.target = FocusTarget::none;  // the serial stays: a later request is always new
+    confirm = {};
     idle_warning = false;
     busy = false;
     corner_down_since.reset();
@@ -319,6 +349,12 @@ Effects Flow::tick(TimePoint now) {
 
 bool Flow::timers(TimePoint now, Effects& fx) {
     const auto quiet = now - last_input;
+    if (notice.until && now >= *notice.until) {
+        // The countdown is over: its sentence ("try again in 3 s") no longer applies.
+        std::string next = std::move(notice.after_key);
+        notice = {};
+        notice.key = std::move(next);
+    }
     if (corner_down_since && mode() == Mode::Public && screen != Screen::Submitting &&
         screen != Screen::VolunteerAuth && now - *corner_down_since >= settings.corner_hold) {
         open_auth(fx);
@@ -363,8 +399,11 @@ Effects Flow::handle(const Event& e, TimePoint now) {
     }
 
     // Kiosk guards: in public and locked modes closing is not possible; a volunteer may quit.
+    // The Quit button sits beside Lock: in volunteer mode it asks first. A close request from the
+    // system (window manager, Alt+F4) is honoured at once.
     if (as<ev::CloseRequested>(e) || as<ev::AltF4>(e) || as<ev::Quit>(e)) {
-        if (mode() == Mode::Volunteer || mode() == Mode::Setup) fx.emplace_back(fx::Quit{});
+        if (as<ev::Quit>(e) && mode() == Mode::Volunteer) confirm = {Ask::quit, 0, {}};
+        else if (mode() == Mode::Volunteer || mode() == Mode::Setup) fx.emplace_back(fx::Quit{});
         return fx;
     }
     if (as<ev::EscapePressed>(e)) {
@@ -388,6 +427,8 @@ Effects Flow::handle(const Event& e, TimePoint now) {
     if (as<ev::OperationFailed>(e)) {
         const auto& m = as<ev::OperationFailed>(e)->message;
         busy = false;
+        wipe(confirm.path);
+        confirm = {};
         notice = make_notice("error.operation", {}, m);
         return fx;
     }
@@ -504,6 +545,7 @@ void Flow::on_passphrase_screen(const Event& e, TimePoint now, Effects& fx) {
         if (busy || auth.passphrase.empty()) return;
         if (now < retry_at) {
             notice = make_notice("unlock.wait", {{"seconds", std::to_string(retry_seconds_left(now))}});
+            notice.until = retry_at;  // counts down on screen, then goes
             return;
         }
         start_operation(fx::CheckPassphrase{unlock}, fx);
@@ -531,6 +573,8 @@ void Flow::passphrase_outcome(bool accepted, TimePoint now, Effects& fx) {
     auto delay = unlock_delay(failed_attempts, settings.unlock_delay_cap);
     retry_at = now + delay;
     notice = make_notice("unlock.wrong", {{"seconds", std::to_string(delay.count())}});
+    notice.until = retry_at;
+    notice.after_key = "unlock.wrong_try_again";
 }
 
 //-----------------------------------------------------------------------------
@@ -543,10 +587,56 @@ void Flow::set_field(Field f, std::string_view value) {
     s.assign(value);
 }
 
+namespace {
+// The fields of the Details screen, in screen order (form.hpp).
+constexpr Field details_fields[] = {Field::given_name, Field::family_name, Field::country, Field::city,
+                                    Field::email, Field::phone};
+
+// The consents' message key for the form as it is, or empty.
+const char* consent_problem(const Form& form) {
+    if (!form.consent(Purpose::sign_appeal)) return "error.consent.sign_required";
+    if (form.consent(Purpose::be_contacted) && trim(form[Field::email]).empty() && trim(form[Field::phone]).empty())
+        return "error.consent.contact_needs_email_or_phone";
+    return "";
+}
+}  // namespace
+
+void Flow::request_focus(FocusTarget t, Field f) {
+    focus.target = t;
+    focus.field = f;
+    ++focus.serial;
+}
+
+// Run after every input on Details and Sign: a message shown under a field goes as soon as that
+// field would pass, without normalizing the buffer the person is still typing into. Messages
+// appear only on Next (check_details, check_signature), never while typing.
+void Flow::recheck_errors() {
+    auto passes = [&](Field f) {
+        if (trim(form[f]).empty()) return !required(f);
+        FieldCheck r = validator.field(f, form[f]);
+        wipe(r.value);
+        return r.error_key.empty();
+    };
+    for (std::size_t i = 0; i < field_count; ++i) {
+        const auto f = static_cast<Field>(i);
+        if (!form.error(f).empty() && passes(f)) wipe(form.error(f));
+    }
+    // A consent message already shown says what is wrong now (or goes): not "tick to sign" once
+    // the remaining problem is a missing email or phone.
+    if (!form.consent_error.empty() && form.consent_error != consent_problem(form)) {
+        wipe(form.consent_error);
+        form.consent_error = consent_problem(form);
+    }
+    if (!form.signature_error.empty()) {
+        const bool fixed = form.cannot_sign ? form.typed_name_confirmed
+                                            : !form.strokes.empty() && validator.signature(form.strokes).empty();
+        if (fixed) wipe(form.signature_error);
+    }
+}
+
 bool Flow::check_details() {
     bool ok = true;
-    for (Field f : {Field::given_name, Field::family_name, Field::country, Field::city, Field::email,
-                    Field::phone}) {
+    for (Field f : details_fields) {
         auto& err = form.error(f);
         wipe(err);
         if (trim(form[f]).empty()) {
@@ -568,12 +658,18 @@ bool Flow::check_details() {
         wipe(r.value);
     }
     wipe(form.consent_error);
-    if (!form.consent(Purpose::sign_appeal)) {
-        form.consent_error = "error.consent.sign_required";
+    if (const char* c = consent_problem(form); *c != '\0') {
+        form.consent_error = c;
         ok = false;
-    } else if (form.consent(Purpose::be_contacted) && form[Field::email].empty() && form[Field::phone].empty()) {
-        form.consent_error = "error.consent.contact_needs_email_or_phone";
-        ok = false;
+    }
+    if (!ok) {
+        // The message next to the first problem is where the eye must go: the screen scrolls there.
+        for (Field f : details_fields)
+            if (!form.error(f).empty()) {
+                request_focus(FocusTarget::field, f);
+                return false;
+            }
+        request_focus(FocusTarget::consents);
     }
     return ok;
 }
@@ -584,6 +680,7 @@ bool Flow::check_signature() {
     if (!form.cannot_sign) {
         if (form.strokes.empty()) form.signature_error = "error.signature.required";
         else form.signature_error = validator.signature(form.strokes);
+        if (!form.signature_error.empty()) request_focus(FocusTarget::signature);
         return form.signature_error.empty();
     }
     bool ok = true;
@@ -605,6 +702,8 @@ bool Flow::check_signature() {
         form.signature_error = "error.typed_name.confirm_required";
         ok = false;
     }
+    if (!form.error(Field::typed_name).empty()) request_focus(FocusTarget::field, Field::typed_name);
+    else if (!ok) request_focus(FocusTarget::signature);
     return ok;
 }
 
@@ -658,20 +757,18 @@ void Flow::on_public(const Event& e, TimePoint now, Effects& fx) {
         case Screen::Details:
             if (const auto* ed = as<ev::Edit>(e); ed && ed->field != Field::typed_name) {
                 set_field(ed->field, ed->value);
-                wipe(form.error(ed->field));
             } else if (const auto* c = as<ev::SetConsent>(e)) {
                 form.consent(c->purpose) = c->on;
-                wipe(form.consent_error);
             } else if (next) {
                 if (check_details()) go(Screen::Sign);
             } else if (back) {
                 go(Screen::ReadAppeal);  // keeps what was typed: Back is not Cancel
             }
+            if (screen == Screen::Details && !next) recheck_errors();
             break;
         case Screen::Sign:
             if (const auto* s = as<ev::StrokeAdded>(e); s && !form.cannot_sign && !s->stroke.empty()) {
                 form.strokes.push_back(s->stroke);
-                wipe(form.signature_error);
             } else if (as<ev::UndoStroke>(e) && !form.strokes.empty()) {
                 wipe(form.strokes.back());
                 form.strokes.pop_back();
@@ -689,15 +786,14 @@ void Flow::on_public(const Event& e, TimePoint now, Effects& fx) {
                 }
             } else if (const auto* ed = as<ev::Edit>(e); ed && ed->field == Field::typed_name && form.cannot_sign) {
                 set_field(Field::typed_name, ed->value);
-                wipe(form.error(Field::typed_name));
             } else if (const auto* t = as<ev::SetTypedNameConfirmed>(e); t && form.cannot_sign) {
                 form.typed_name_confirmed = t->on;
-                wipe(form.signature_error);
             } else if (next) {
                 if (check_signature()) go(Screen::Review);
             } else if (back) {
                 go(Screen::Details);
             }
+            if (screen == Screen::Sign && !next) recheck_errors();
             break;
         case Screen::Review:
             if (next) {
@@ -711,7 +807,9 @@ void Flow::on_public(const Event& e, TimePoint now, Effects& fx) {
         case Screen::Submitting:
             // No Back, no Cancel: the store is committing. Only the outcome moves on.
             if (const auto* ok = as<ev::SubmitSucceeded>(e)) {
-                form.wipe();
+                // The personal data goes now, right after COMMIT; the language stays until the
+                // receipt screen is left, so the receipt speaks the signer's language.
+                form.wipe_entries();
                 go(Screen::Receipt);
                 receipt_code = ok->receipt_code;  // shown only now, after COMMIT
                 fx.emplace_back(fx::WipeUiInputState{});
@@ -767,7 +865,18 @@ void Flow::on_volunteer(const Event& e, Effects& fx) {
         notice = make_notice("volunteer.export.done",
                              {{"count", std::to_string(done->count)}, {"path", done->path}});
     } else if (const auto* a = as<ev::ApplyAckRequested>(e); a && !busy) {
-        start_operation(fx::ApplyAck{a->path}, fx);
+        // Verify and count first: the volunteer sees how many people's data will be removed.
+        confirm = {Ask::none, 0, a->path};
+        start_operation(fx::InspectAck{a->path}, fx);
+    } else if (const auto* seen = as<ev::AckInspected>(e); seen && busy && !confirm.path.empty()) {
+        busy = false;
+        confirm.ask = Ask::apply_ack;
+        confirm.count = seen->count;
+    } else if (const auto* answer = as<ev::Confirm>(e); answer && confirm.ask != Ask::none) {
+        Confirmation c = std::move(confirm);
+        confirm = {};
+        if (answer->yes && c.ask == Ask::quit) fx.emplace_back(fx::Quit{});
+        else if (answer->yes && c.ask == Ask::apply_ack) start_operation(fx::ApplyAck{c.path}, fx);
     } else if (const auto* ack = as<ev::AckApplied>(e)) {
         busy = false;
         notice = make_notice("volunteer.ack.done", {{"count", std::to_string(ack->count)}});

@@ -83,11 +83,16 @@ void wipe(registry::Submission& s) {
 namespace {
 // Every buffer of a Form, listed once, so zeroing and wiping cannot cover different ones.
 template <class Fn>
-void for_each_buffer(Form& f, Fn&& fn) {
-    for (std::string* s : {&f.lang, &f.appeal_id, &f.consent_error, &f.signature_error}) fn(*s);
+void for_each_entry_buffer(Form& f, Fn&& fn) {
+    for (std::string* s : {&f.appeal_id, &f.consent_error, &f.signature_error}) fn(*s);
     for (auto& t : f.text) fn(t);
     for (auto& e : f.errors) fn(e);
     fn(f.strokes);
+}
+template <class Fn>
+void for_each_buffer(Form& f, Fn&& fn) {
+    fn(f.lang);
+    for_each_entry_buffer(f, fn);
 }
 }  // namespace
 
@@ -95,12 +100,17 @@ void Form::zero_in_place() {
     for_each_buffer(*this, [](auto& buffer) { kiosk::zero_in_place(buffer); });
 }
 
-void Form::wipe() {
+void Form::wipe_entries() {
     // wipe() zeroes each buffer in place before releasing it.
-    for_each_buffer(*this, [](auto& buffer) { kiosk::wipe(buffer); });
+    for_each_entry_buffer(*this, [](auto& buffer) { kiosk::wipe(buffer); });
     consents = {};
     cannot_sign = false;
     typed_name_confirmed = false;
+}
+
+void Form::wipe() {
+    wipe_entries();
+    kiosk::wipe(lang);
 }
 
 bool Form::empty() const {

@@ -301,4 +301,18 @@ std::vector<std::string> search_countries(std::string_view query, std::string_vi
     return prefix;
 }
 
+std::optional<std::string> country_by_exact_name(std::string_view query) {
+    if (query.size() > 256) return std::nullopt;
+    const icu::UnicodeString q = fold(to_unicode(query).trim());
+    if (q.isEmpty()) return std::nullopt;
+    std::optional<std::string> found;
+    for (const auto& l : supported_languages())
+        for (const auto& e : table_for(l.tag).entries)
+            if (e.folded_name == q) {
+                if (found && *found != e.code) return std::nullopt;  // ambiguous across languages
+                found = e.code;
+            }
+    return found;
+}
+
 }  // namespace embassy::registry

@@ -80,6 +80,13 @@ const ConsentText* AppealPack::consent_for(Purpose p, std::string_view lang) con
     return nullptr;
 }
 
+const ReceiptInfo* AppealPack::receipt_for(std::string_view lang) const {
+    for (auto l : fallback_languages(lang))
+        for (const auto& r : receipts)
+            if (r.lang == l) return &r;
+    return nullptr;
+}
+
 const ConsentText* AppealPack::consent(Purpose p, std::string_view lang) const {
     const ConsentText* best = nullptr;
     for (const auto& c : consents)

@@ -28,7 +28,10 @@ namespace embassy::registry {
 namespace {
 
 constexpr char pack_magic[8] = {'E', 'M', 'B', 'P', 'A', 'C', 'K', '1'};
-constexpr std::uint16_t pack_version = 1;
+// 1: the first format. 2 adds a per-language addressee to each appeal text and the receipt
+// instructions (list URL, withdrawal contact) per language. Readers take both; the writer writes 2
+// unless asked for 1 (for kiosks not yet updated), which it refuses when the pack uses 2's fields.
+constexpr std::uint16_t pack_version_min = 1;
 constexpr std::string_view signature_domain = "embassy-appeal-pack-v1";
 
 }  // namespace
@@ -77,7 +80,33 @@ bool simple_tag(std::string_view s) {
 
 std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// The published list's address: an absolute http(s) URL a phone opens from the QR code, with no
+// fragment of its own (the code goes there) and nothing a QR reader would split at.
+const char* list_url_problem(std::string_view url) {
+    if (url.empty()) return "is empty";
+    if (url.size() > pack_max_list_url) return "is longer than 512 bytes";
+    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return "must start with https:// or http://";
+    for (char c : url) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7F) return "must be plain ASCII without spaces (percent-encode the rest)";
+        if (c == '#') return "must not hold '#': the receipt code is appended as the fragment";
+    }
+    return nullptr;
+}
+
+bool uses_v2(const AppealPack& pack) {
+    if (!pack.receipts.empty()) return true;
+    for (const auto& a : pack.appeals)
+        for (const auto& t : a.texts)
+            if (!t.addressee.empty()) return true;
+    return false;
+}
+
 }  // namespace
+
+std::string receipt_check_url(const ReceiptInfo& info, std::string_view code) {
+    return info.list_url + "#" + std::string(code);
+}
 
 // [SECTION] Validation
 
@@ -120,6 +149,8 @@ Status pack_validate(const AppealPack& pack) {
             if (t.body.empty()) return make_error(tw + ": body is empty");
             if (t.body.size() > pack_max_body) return make_error(tw + ": body longer than 64 KiB");
             if (const char* p = text_problem(t.body, true)) return make_error(tw + ": body " + p);
+            if (t.addressee.size() > pack_max_addressee) return make_error(tw + ": addressee longer than 1 KiB");
+            if (const char* p = text_problem(t.addressee, false)) return make_error(tw + ": addressee " + p);
         }
         for (const auto& l : pack.languages)
             if (!seen.count(l)) return make_error(aw + " has no text for language " + q(l));
@@ -151,6 +182,25 @@ Status pack_validate(const AppealPack& pack) {
             if (!consent_keys.count({pv, l}))
                 return make_error(where + ": consent " + purpose_name(static_cast<Purpose>(pv)) +
                                   " has no text for language " + q(l));
+
+    // Receipt instructions: none, or one per declared language, so every signer learns where to
+    // check and whom to ask, whatever language they chose.
+    if (pack.receipts.size() > pack_max_languages) return make_error(where + ": too many receipt entries");
+    std::set<std::string_view> receipt_langs;
+    for (const auto& r : pack.receipts) {
+        if (!langs.count(r.lang))
+            return make_error(where + ": receipt instructions in a language the pack does not declare" +
+                              (pack_lang_allowed(r.lang) ? " (" + q(r.lang) + ")" : std::string()));
+        const std::string rw = where + ": receipt [" + r.lang + "]";
+        if (!receipt_langs.insert(r.lang).second) return make_error(rw + " is given twice");
+        if (const char* p = list_url_problem(r.list_url)) return make_error(rw + ": list_url " + p);
+        if (r.withdraw_contact.empty()) return make_error(rw + ": withdraw_contact is empty");
+        if (r.withdraw_contact.size() > pack_max_contact) return make_error(rw + ": withdraw_contact longer than 512 bytes");
+        if (const char* p = text_problem(r.withdraw_contact, false)) return make_error(rw + ": withdraw_contact " + p);
+    }
+    if (!pack.receipts.empty())
+        for (const auto& l : pack.languages)
+            if (!receipt_langs.count(l)) return make_error(where + ": receipt instructions missing for language " + q(l));
     return {};
 }
 
@@ -175,7 +225,11 @@ Hash appeal_text_hash(const Appeal& appeal, const AppealText& text) {
     put_str(b, text.lang);
     put_str(b, text.title);
     put_str(b, text.body);
-    return hash_of("embassy-appeal-text-v1", {b});
+    // The addressee in the signer's language is part of what they read and sign. Texts without one
+    // keep the v1 hash, so signatures on packs of format 1 still match their texts.
+    if (text.addressee.empty()) return hash_of("embassy-appeal-text-v1", {b});
+    put_str(b, text.addressee);
+    return hash_of("embassy-appeal-text-v2", {b});
 }
 
 Hash appeal_content_hash(const Appeal& appeal) {
@@ -227,7 +281,7 @@ void put_u16_str(Bytes& out, std::string_view s) {
     out.insert(out.end(), s.begin(), s.end());
 }
 
-Bytes encode_body(const AppealPack& pack) {
+Bytes encode_body(const AppealPack& pack, std::uint16_t version) {
     Bytes b;
     put_u8_str(b, pack.pack_id);
     put_u64(b, pack.created_unix);
@@ -243,6 +297,7 @@ Bytes encode_body(const AppealPack& pack) {
             put_u8_str(b, t.lang);
             put_u16_str(b, t.title);
             put_str(b, t.body);
+            if (version >= 2) put_u16_str(b, t.addressee);
         }
     }
     put_u16(b, static_cast<std::uint16_t>(pack.consents.size()));
@@ -251,6 +306,14 @@ Bytes encode_body(const AppealPack& pack) {
         put_u32(b, c.version);
         put_u8_str(b, c.lang);
         put_str(b, c.text);
+    }
+    if (version >= 2) {
+        b.push_back(static_cast<std::uint8_t>(pack.receipts.size()));
+        for (const auto& r : pack.receipts) {
+            put_u8_str(b, r.lang);
+            put_u16_str(b, r.list_url);
+            put_u16_str(b, r.withdraw_contact);
+        }
     }
     return b;
 }
@@ -266,8 +329,11 @@ Bytes signed_message(std::span<const std::uint8_t> header_and_body) {
 
 }  // namespace
 
-Result<Bytes> pack_write(const AppealPack& pack_in, const SecretBytes& coordinator_sign_secret) {
+Result<Bytes> pack_write(const AppealPack& pack_in, const SecretBytes& coordinator_sign_secret,
+                         std::uint16_t version) {
     crypto_init();
+    if (version < pack_version_min || version > pack_format_version)
+        return make_error("appeal pack: cannot write format version " + std::to_string(version) + " (1 or 2)");
     if (coordinator_sign_secret.size() != crypto_sign_SECRETKEYBYTES)
         return make_error("appeal pack: the coordinator signing key has the wrong size");
     // Packs built in code before `languages` existed declare the first appeal's languages.
@@ -280,13 +346,15 @@ Result<Bytes> pack_write(const AppealPack& pack_in, const SecretBytes& coordinat
     }
     const AppealPack& pack = *pack_ptr;
     if (auto st = pack_validate(pack); !st) return st.error();
-    const Bytes body = encode_body(pack);
+    if (version < 2 && uses_v2(pack))
+        return make_error("appeal pack: format 1 has no receipt instructions or per-language addressees; write format 2");
+    const Bytes body = encode_body(pack, version);
     if (body.size() > pack_max_body_section) return make_error("appeal pack: body larger than 16 MiB");
 
     Bytes out;
     out.reserve(pack_header_size + body.size() + pack_signature_size);
     out.insert(out.end(), std::begin(pack_magic), std::end(pack_magic));
-    put_u16(out, pack_version);
+    put_u16(out, version);
     put_u16(out, 0);  // flags: none defined; readers refuse anything else
     // The Ed25519 secret key's second half is its public key (libsodium layout).
     out.insert(out.end(), coordinator_sign_secret.data() + 32, coordinator_sign_secret.data() + 64);
@@ -361,7 +429,7 @@ Error bad_str(const Reader& r, const char* what, const char* why) {
         if (!(call)) return truncated(r, what); \
     } while (0)
 
-Result<AppealPack> parse_body(std::span<const std::uint8_t> body) {
+Result<AppealPack> parse_body(std::span<const std::uint8_t> body, std::uint16_t version) {
     Reader r(body);
     AppealPack pack;
     std::uint8_t n8 = 0;
@@ -401,6 +469,10 @@ Result<AppealPack> parse_body(std::span<const std::uint8_t> body) {
             if (const char* e = r.str(n16, pack_max_title, t.title)) return bad_str(r, "title", e);
             EMBASSY_READ(r.u32(n32), "an appeal body");
             if (const char* e = r.str(n32, pack_max_body, t.body)) return bad_str(r, "appeal body", e);
+            if (version >= 2) {
+                EMBASSY_READ(r.u16(n16), "a text's addressee");
+                if (const char* e = r.str(n16, pack_max_addressee, t.addressee)) return bad_str(r, "text addressee", e);
+            }
         }
     }
 
@@ -417,8 +489,22 @@ Result<AppealPack> parse_body(std::span<const std::uint8_t> body) {
         EMBASSY_READ(r.u32(n32), "a consent text");
         if (const char* e = r.str(n32, pack_max_consent, c.text)) return bad_str(r, "consent text", e);
     }
+    if (version >= 2) {
+        EMBASSY_READ(r.u8(n8), "the receipt instructions");
+        if (n8 > pack_max_languages) return make_error("appeal pack: claims too many receipt entries");
+        pack.receipts.resize(n8);
+        for (auto& rc : pack.receipts) {
+            EMBASSY_READ(r.u8(n8), "a receipt language");
+            if (const char* e = r.str(n8, 16, rc.lang)) return bad_str(r, "receipt language", e);
+            EMBASSY_READ(r.u16(n16), "a receipt list URL");
+            if (const char* e = r.str(n16, pack_max_list_url, rc.list_url)) return bad_str(r, "receipt list URL", e);
+            EMBASSY_READ(r.u16(n16), "a withdrawal contact");
+            if (const char* e = r.str(n16, pack_max_contact, rc.withdraw_contact)) return bad_str(r, "withdrawal contact", e);
+        }
+    }
     if (r.left() != 0)
-        return make_error("appeal pack: " + std::to_string(r.left()) + " unexpected bytes after the consent texts");
+        return make_error("appeal pack: " + std::to_string(r.left()) + " unexpected bytes after the " +
+                          (version >= 2 ? "receipt instructions" : "consent texts"));
     return pack;
 }
 
@@ -435,8 +521,9 @@ Result<AppealPack> pack_read(std::span<const std::uint8_t> file, const SignPubli
     if (std::memcmp(file.data(), pack_magic, sizeof pack_magic) != 0)
         return make_error("appeal pack: not an appeal pack (bad magic)");
     const std::uint16_t version = get_u16(file.data() + 8);
-    if (version != pack_version)
-        return make_error("appeal pack: unsupported format version " + std::to_string(version) + " (this build reads 1)");
+    if (version < pack_version_min || version > pack_format_version)
+        return make_error("appeal pack: unsupported format version " + std::to_string(version) +
+                          " (this build reads 1 and 2; a newer kiosk is needed)");
     if (get_u16(file.data() + 10) != 0) return make_error("appeal pack: unknown flags set in the header");
     SignPublicKey embedded{};
     std::memcpy(embedded.data(), file.data() + 12, embedded.size());
@@ -460,7 +547,7 @@ Result<AppealPack> pack_read(std::span<const std::uint8_t> file, const SignPubli
         return make_error("appeal pack: signature does not verify against coordinator " + fingerprint(coordinator));
 
     // 3. Parse and validate the (now authentic) body; a coordinator's tool bug must still not crash us.
-    auto parsed = parse_body(file.subspan(pack_header_size, body_len));
+    auto parsed = parse_body(file.subspan(pack_header_size, body_len), version);
     if (!parsed) return parsed.error();
     AppealPack pack = std::move(parsed).value();
     if (auto st = pack_validate(pack); !st) return st.error();

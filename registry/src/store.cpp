@@ -707,6 +707,13 @@ Result<bool> KioskStore::batch_purged(std::uint64_t seq) const {
     return *n > 0;
 }
 
+Result<std::uint64_t> KioskStore::purgeable(std::uint64_t up_to_batch) const {
+    auto n = db_->query_int("SELECT count(*) FROM registrants r JOIN signatures s ON s.seq = r.seq WHERE r.purged = 0 AND s.batch_seq <= " +
+                            std::to_string(up_to_batch));
+    if (!n) return n.error();
+    return static_cast<std::uint64_t>(*n);
+}
+
 Result<std::uint64_t> KioskStore::purge_acknowledged(std::uint64_t up_to_batch, std::uint64_t up_to_record) {
     Database& db = *db_;
     std::uint64_t purged = 0;
@@ -714,8 +721,7 @@ Result<std::uint64_t> KioskStore::purge_acknowledged(std::uint64_t up_to_batch, 
         Transaction tx(db);
         if (!tx.begun()) return tx.begun().error();
         const std::string upto = std::to_string(up_to_batch);
-        auto n = db.query_int("SELECT count(*) FROM registrants r JOIN signatures s ON s.seq = r.seq WHERE r.purged = 0 AND s.batch_seq <= " +
-                              upto);
+        auto n = purgeable(up_to_batch);  // inside the transaction: the rows the updates below change
         if (!n) return n.error();
         purged = static_cast<std::uint64_t>(*n);
         // secure_delete=ON overwrites the freed content; the log keeps record hashes only, keyed by

@@ -232,7 +232,10 @@ Result<ExportResult> export_batch_again(registry::KioskStore& store, std::uint64
 
 // [SECTION] Acknowledgement and purge
 
-Result<PurgeResult> apply_ack(registry::KioskStore& store, std::span<const std::uint8_t> ack_file) {
+namespace {
+// Every check apply_ack makes before it purges, shared with check_ack so the count the volunteer is
+// shown comes from the acknowledgement that would really be applied.
+Result<Ack> verified_ack(registry::KioskStore& store, std::span<const std::uint8_t> ack_file) {
     registry::KioskInfo info = store.info();
     auto ack = ack_read(ack_file, info.coordinator.sign_key);
     if (!ack) return ack.error();
@@ -247,6 +250,21 @@ Result<PurgeResult> apply_ack(registry::KioskStore& store, std::span<const std::
         if (!(*b)->hash || *(*b)->hash != ack->last_batch_hash)
             return make_error("acknowledgement: batch " + std::to_string(ack->last_seq) + " has another hash here; refusing to purge");
     }
+    return ack;
+}
+}  // namespace
+
+Result<PurgeResult> check_ack(registry::KioskStore& store, std::span<const std::uint8_t> ack_file) {
+    auto ack = verified_ack(store, ack_file);
+    if (!ack) return ack.error();
+    auto n = store.purgeable(ack->last_seq);
+    if (!n) return n.error();
+    return PurgeResult{ack->last_seq, *n};
+}
+
+Result<PurgeResult> apply_ack(registry::KioskStore& store, std::span<const std::uint8_t> ack_file) {
+    auto ack = verified_ack(store, ack_file);
+    if (!ack) return ack.error();
     PurgeResult out;
     out.batches = ack->last_seq;
     auto purged = store.purge_acknowledged(ack->last_seq, ack->last_record_seq);

@@ -113,7 +113,7 @@ Result<std::uint64_t> created_at(const toml::table& pack_tbl, const Compiler& c)
 
 Result<AppealPack> compile(const toml::table& root, const Compiler& c) {
     AppealPack pack;
-    if (auto e = c.only_keys(root, "", {"pack", "appeals", "consents"})) return *e;
+    if (auto e = c.only_keys(root, "", {"pack", "appeals", "consents", "receipt"})) return *e;
 
     // [pack]
     const toml::node* pack_node = root.get("pack");
@@ -186,7 +186,7 @@ Result<AppealPack> compile(const toml::table& root, const Compiler& c) {
                                             ", which pack.languages does not declare");
             const auto* tt = tn.as_table();
             if (!tt) return c.err_line(line, "'" + tpath + "' must be a table with title and body");
-            if (auto e = c.only_keys(*tt, tpath, {"title", "body"})) return *e;
+            if (auto e = c.only_keys(*tt, tpath, {"title", "body", "addressee"})) return *e;
             registry::AppealText t;
             t.lang = std::string(lang.str());
             auto title = c.string_at(*tt, "title", tpath, &tn);
@@ -195,6 +195,11 @@ Result<AppealPack> compile(const toml::table& root, const Compiler& c) {
             if (!body) return body.error();
             t.title = *title;
             t.body = trim_end(*body);
+            if (tt->get("addressee")) {  // optional: the addressee's name in this language
+                auto addr = c.string_at(*tt, "addressee", tpath, &tn);
+                if (!addr) return addr.error();
+                t.addressee = *addr;
+            }
             a.texts.push_back(std::move(t));
         }
         for (const auto& l : pack.languages) {
@@ -249,6 +254,39 @@ Result<AppealPack> compile(const toml::table& root, const Compiler& c) {
             if (!found)
                 return c.err_line(pline, "consent " + std::string(registry::purpose_name(*purpose)) + " has no text for language " +
                                              quoted(l));
+        }
+    }
+
+    // [receipt.<language>]: optional; once given, for every language (pack_validate says so too,
+    // this message has the line).
+    if (const toml::node* rn = root.get("receipt")) {
+        const auto* rt = rn->as_table();
+        if (!rt) return c.err(rn, "'receipt' must hold [receipt.<language>] tables");
+        for (auto&& [lang, ln] : *rt) {
+            const std::string path = "receipt." + std::string(lang.str());
+            const std::uint32_t line = lang.source().begin.line ? lang.source().begin.line : Compiler::line_of(&ln);
+            bool declared = false;
+            for (const auto& l : pack.languages) declared = declared || l == lang.str();
+            if (!declared)
+                return c.err_line(line, "receipt instructions in " + quoted(lang.str()) +
+                                            ", which pack.languages does not declare");
+            const auto* lt = ln.as_table();
+            if (!lt) return c.err_line(line, "'" + path + "' must be a table with list_url and withdraw_contact");
+            if (auto e = c.only_keys(*lt, path, {"list_url", "withdraw_contact"})) return *e;
+            registry::ReceiptInfo info;
+            info.lang = std::string(lang.str());
+            auto url = c.string_at(*lt, "list_url", path, &ln);
+            if (!url) return url.error();
+            auto contact = c.string_at(*lt, "withdraw_contact", path, &ln);
+            if (!contact) return contact.error();
+            info.list_url = *url;
+            info.withdraw_contact = *contact;
+            pack.receipts.push_back(std::move(info));
+        }
+        for (const auto& l : pack.languages) {
+            bool found = false;
+            for (const auto& r : pack.receipts) found = found || r.lang == l;
+            if (!found) return c.err(rn, "receipt instructions have no [receipt." + l + "] table");
         }
     }
 

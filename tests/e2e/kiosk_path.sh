@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end, in a real window under Xvfb, driven by xdotool: the registrant's path in Belarusian
-# (Cyrillic) and Polish with a mouse-drawn signature; the receipt's QR is read back from a
-# screenshot with zbarimg and checked against the kiosk's stored commitment with embassy-sync.
+# (Cyrillic) and Polish with a mouse-drawn signature; the receipt's QR (the list URL with the code)
+# is read back from a screenshot with zbarimg and its code checked against the kiosk's stored
+# commitment with embassy-sync.
 #   tests/e2e/kiosk_path.sh KIOSK_BIN SYNC_BIN
 set -euo pipefail
 KIOSK=$1 SYNC=$2
@@ -21,10 +22,13 @@ register() {  # register LANG GIVEN FAMILY COUNTRY_QUERY COUNTRY CITY XKB_LAYOUT
   sign_and_submit
   sleep 0.5
   import -window root "$W/receipt-$lang.png"
-  local code
-  code=$(zbarimg -q --raw "$W/receipt-$lang.png" 2>/dev/null | head -1 | tr -d '\r')
-  [ -n "$code" ] || fail "$lang: no QR code found in the receipt screenshot"
-  echo "$lang: receipt QR decodes to $code"
+  local qr code
+  qr=$(zbarimg -q --raw "$W/receipt-$lang.png" 2>/dev/null | head -1 | tr -d '\r')
+  [ -n "$qr" ] || fail "$lang: no QR code found in the receipt screenshot"
+  echo "$lang: receipt QR decodes to $qr"
+  # The demo pack has receipt instructions: the QR holds <list_url>#<code> (docs/appeal-pack.md).
+  case "$qr" in https://*/"$lang"/\#*) ;; *) fail "$lang: the QR is not the $lang list URL with the code" ;; esac
+  code=${qr##*#}
   # The receipt shows neither the name nor anything typed: the code is all it carries.
   case "$code" in *"$2"*|*"$3"*) fail "$lang: receipt code contains the name" ;; esac
   "$SYNC" kiosk verify-receipt --data-dir "$W/data" --passphrase-file "$W/kiosk.pass" "$code" >/dev/null \

@@ -88,6 +88,9 @@ echo "$imp" | grep -q '"accepted":1,' || fail "the batch was not accepted: $imp"
 # Apply acknowledgement: the same chooser, this time a file.
 click volunteer.ack
 choose_in_stick kiosk.ack
+# The kiosk verifies and counts first, and asks: one person's data will be removed.
+pos confirm:ack:1 >/dev/null
+click confirm.ack.yes
 wait_notice volunteer.ack.done 60
 info=$(info_json "$W/data")
 echo "info after ack: $info"

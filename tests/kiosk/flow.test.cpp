@@ -620,7 +620,8 @@ TEST_CASE("window close, Alt+F4 and Escape do nothing in public mode", "[kiosk][
 }
 
 TEST_CASE("a volunteer may quit; the locked screen may not", "[kiosk][flow][guard]") {
-    const Event quit = GENERATE(Event{ev::CloseRequested{}}, Event{ev::AltF4{}}, Event{ev::Quit{}});
+    // The Quit button asks first (below); a close request from the system does not.
+    const Event quit = GENERATE(Event{ev::CloseRequested{}}, Event{ev::AltF4{}});
     auto h = at_welcome(1);
     h.send(ev::VolunteerShortcut{});
     h.flow.auth.passphrase = "pw";
@@ -738,7 +739,9 @@ TEST_CASE("volunteer actions: acknowledgement, pack, appeals, settings", "[kiosk
     h.send(ev::SubmitPassphrase{});
     h.send(ev::PassphraseAccepted{});
 
-    CHECK(find<fx::ApplyAck>(h.send(ev::ApplyAckRequested{"/media/usb/ack"}))->path == "/media/usb/ack");
+    CHECK(find<fx::InspectAck>(h.send(ev::ApplyAckRequested{"/media/usb/ack"}))->path == "/media/usb/ack");
+    h.send(ev::AckInspected{40});
+    CHECK(find<fx::ApplyAck>(h.send(ev::Confirm{true}))->path == "/media/usb/ack");
     h.send(ev::AckApplied{40});
     CHECK(h.flow.notice.key == "volunteer.ack.done");
 
@@ -842,4 +845,266 @@ TEST_CASE("every screen belongs to one mode", "[kiosk][flow]") {
     CHECK(mode_of(Screen::Receipt) == Mode::Public);
     CHECK(mode_of(Screen::VolunteerSettings) == Mode::Volunteer);
     CHECK(std::string(screen_name(Screen::Review)) == "Review");
+}
+
+//-----------------------------------------------------------------------------
+// Issue 11: the registrant's language to the end, errors where the eye is, the receipt's
+// instructions, countdowns and confirmations.
+//-----------------------------------------------------------------------------
+
+TEST_CASE("the receipt is in the registrant's language until the receipt screen is left", "[kiosk][flow][receipt]") {
+    const std::string lang = GENERATE("ru", "lt");
+    const int how = GENERATE(0, 1, 2);  // Done, the receipt timeout, the volunteer shortcut
+    auto h = at_welcome(1);
+    h.send(ev::ChooseLanguage{lang});
+    drive_to(h, Screen::Receipt);
+    REQUIRE(h.screen() == Screen::Receipt);
+    CHECK(h.flow.ui_lang() == lang);
+    // The personal data is gone at once; only the language is left.
+    CHECK(h.flow.form.empty());
+    for (const auto& t : h.flow.form.text) CHECK(t.capacity() <= std::string().capacity());
+    CHECK(h.flow.form.strokes.empty());
+    CHECK(h.flow.form.appeal_id.empty());
+    h.after(29s);
+    CHECK(h.flow.ui_lang() == lang);  // still the receipt, still their language
+
+    if (how == 0) h.send(ev::Next{});
+    else if (how == 1) h.after(1s);
+    else h.send(ev::VolunteerShortcut{});
+    CHECK(h.screen() == (how == 2 ? Screen::VolunteerAuth : Screen::Welcome));
+    CHECK(h.flow.form.lang.empty());
+    CHECK(h.flow.ui_lang() == "be");
+    CHECK(h.flow.receipt_code.empty());
+}
+
+TEST_CASE("a refused Next asks the screen to focus the first invalid input", "[kiosk][flow][validation]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Details);
+    const auto serial0 = h.flow.focus.serial;
+    h.send(ev::Next{});
+    CHECK(h.flow.focus.is(Field::given_name));
+    CHECK(h.flow.focus.serial != serial0);
+
+    fill_details(h);
+    h.send(ev::SetConsent{Purpose::sign_appeal, false});
+    auto serial1 = h.flow.focus.serial;
+    h.send(ev::Next{});
+    CHECK(h.flow.focus.target == FocusTarget::consents);
+    CHECK(h.flow.focus.serial != serial1);
+
+    h.send(ev::SetConsent{Purpose::sign_appeal, true});
+    h.flow.form[Field::country] = "";  // the picker's buffer, bound directly
+    h.send(ev::Edit{Field::email, "not an address"});
+    h.send(ev::Next{});
+    CHECK(h.flow.focus.is(Field::country));  // screen order: country before email
+
+    h.send(ev::Edit{Field::country, "PL"});
+    h.send(ev::Edit{Field::email, ""});
+    h.send(ev::Next{});
+    REQUIRE(h.screen() == Screen::Sign);
+    CHECK(h.flow.focus.target == FocusTarget::none);  // a new screen starts without a request
+
+    h.send(ev::Next{});
+    CHECK(h.flow.focus.target == FocusTarget::signature);
+    h.send(ev::SetCannotSign{true});
+    h.send(ev::Next{});
+    CHECK(h.flow.focus.is(Field::typed_name));
+}
+
+TEST_CASE("an error goes as soon as its field is valid, and stays while it is not", "[kiosk][flow][validation]") {
+    auto h = at_welcome(1);
+    drive_to(h, Screen::Details);
+    h.send(ev::Next{});
+    REQUIRE(h.flow.form.error(Field::given_name) == "error.given_name.required");
+    REQUIRE(h.flow.form.error(Field::city) == "error.city.required");
+
+    // The screens bind the text fields to the form and send Activity while typing.
+    h.flow.form[Field::given_name] = "   ";
+    h.send(ev::Activity{});
+    CHECK(h.flow.form.error(Field::given_name) == "error.given_name.required");
+    h.flow.form[Field::given_name] = "Alesia";
+    h.send(ev::Activity{});
+    CHECK(h.flow.form.error(Field::given_name).empty());
+    CHECK(h.flow.form[Field::given_name] == "Alesia");  // not normalized while typing
+    CHECK(h.flow.form.error(Field::city) == "error.city.required");
+
+    h.flow.form[Field::phone] = "12ab";
+    h.send(ev::Next{});
+    CHECK(h.flow.form.error(Field::phone) == "error.phone.invalid");
+    h.send(ev::Edit{Field::phone, "12abc"});
+    CHECK(h.flow.form.error(Field::phone) == "error.phone.invalid");
+    h.flow.form[Field::phone] = "";  // an empty optional field is valid
+    h.send(ev::Activity{});
+    CHECK(h.flow.form.error(Field::phone).empty());
+
+    CHECK(h.flow.form.consent_error == "error.consent.sign_required");
+    h.send(ev::SetConsent{Purpose::be_contacted, true});
+    CHECK(h.flow.form.consent_error == "error.consent.sign_required");  // still not ticked
+    h.send(ev::SetConsent{Purpose::sign_appeal, true});
+    // A message already shown names what is wrong now: no email or phone for being contacted.
+    CHECK(h.flow.form.consent_error == "error.consent.contact_needs_email_or_phone");
+    h.send(ev::SetConsent{Purpose::be_contacted, false});
+    CHECK(h.flow.form.consent_error.empty());
+
+    SECTION("the contact consent's message goes with an email") {
+        fill_details(h);
+        h.send(ev::SetConsent{Purpose::be_contacted, true});
+        h.send(ev::Next{});
+        REQUIRE(h.flow.form.consent_error == "error.consent.contact_needs_email_or_phone");
+        h.flow.form[Field::email] = "a@b.org";
+        h.send(ev::Activity{});
+        CHECK(h.flow.form.consent_error.empty());
+    }
+    SECTION("a signature error goes with the ink") {
+        fill_details(h);
+        h.send(ev::Next{});
+        REQUIRE(h.screen() == Screen::Sign);
+        h.send(ev::Next{});
+        CHECK(h.flow.form.signature_error == "error.signature.required");
+        h.send(ev::SetCannotSign{true});
+        h.send(ev::Next{});
+        CHECK(h.flow.form.error(Field::typed_name) == "error.typed_name.required");
+        h.flow.form[Field::typed_name] = "Alesia Kavalenka";
+        h.send(ev::Activity{});
+        CHECK(h.flow.form.error(Field::typed_name).empty());
+    }
+}
+
+TEST_CASE("the wrong-passphrase wait counts down on screen and ends", "[kiosk][flow][unlock]") {
+    Settings s;
+    s.unlock_delay_cap = Seconds{8};
+    Harness h(Flow::locked(s, TimePoint{}));
+    for (int i = 0; i < 3; ++i) {  // 1 s, 2 s, then a 4 s wait
+        h.flow.auth.passphrase = "wrong guess";
+        h.send(ev::SubmitPassphrase{});
+        h.send(ev::PassphraseRejected{});
+        if (i < 2) h.now += Seconds{8};
+    }
+    auto seconds = [&](const Notice& n) {
+        for (const auto& [k, v] : n.args)
+            if (k == "seconds") return v;
+        return std::string("none");
+    };
+    REQUIRE(h.flow.notice.key == "unlock.wrong");
+    CHECK(seconds(h.flow.notice_at(h.now)) == "4");
+    h.after(1500ms);
+    CHECK(seconds(h.flow.notice_at(h.now)) == "3");
+    h.after(1500ms);
+    CHECK(seconds(h.flow.notice_at(h.now)) == "1");
+    CHECK(h.flow.notice.key == "unlock.wrong");
+    h.after(1s);
+    CHECK(h.flow.notice.key == "unlock.wrong_try_again");
+    CHECK_FALSE(h.flow.notice.until);
+
+    // Pressing Unlock too early: the "please wait" line counts down the same way.
+    h.flow.auth.passphrase = "wrong guess";
+    h.send(ev::SubmitPassphrase{});
+    h.send(ev::PassphraseRejected{});  // 8 s now
+    h.after(2s);
+    h.flow.auth.passphrase = "another";
+    h.send(ev::SubmitPassphrase{});
+    REQUIRE(h.flow.notice.key == "unlock.wait");
+    CHECK(seconds(h.flow.notice_at(h.now)) == "6");
+    h.after(5s);
+    CHECK(seconds(h.flow.notice_at(h.now)) == "1");
+    h.after(1s);
+    CHECK(h.flow.notice.empty());
+}
+
+namespace {
+Harness at_volunteer_home() {
+    auto h = at_welcome(1);
+    h.send(ev::VolunteerShortcut{});
+    h.flow.auth.passphrase = "pw";
+    h.send(ev::SubmitPassphrase{});
+    h.send(ev::PassphraseAccepted{});
+    return h;
+}
+}  // namespace
+
+TEST_CASE("Quit asks first; window close requests do not", "[kiosk][flow][volunteer]") {
+    auto h = at_volunteer_home();
+    REQUIRE(h.screen() == Screen::VolunteerHome);
+    CHECK(h.send(ev::Quit{}).empty());
+    CHECK(h.flow.confirm.ask == Ask::quit);
+    h.send(ev::Confirm{false});
+    CHECK(h.flow.confirm.ask == Ask::none);
+    h.send(ev::Quit{});
+    CHECK(has<fx::Quit>(h.send(ev::Confirm{true})));
+    CHECK(h.flow.confirm.ask == Ask::none);
+    // A Confirm with nothing asked does nothing.
+    CHECK(h.send(ev::Confirm{true}).empty());
+    // Locking (or the auto-lock) drops a pending question.
+    h.send(ev::Quit{});
+    h.send(ev::Lock{});
+    CHECK(h.flow.confirm.ask == Ask::none);
+}
+
+TEST_CASE("applying an acknowledgement shows how many people's data goes, then asks", "[kiosk][flow][volunteer]") {
+    auto h = at_volunteer_home();
+    auto* inspect = find<fx::InspectAck>(h.send(ev::ApplyAckRequested{"/media/usb/kiosk.ack"}));
+    REQUIRE(inspect);
+    CHECK(inspect->path == "/media/usb/kiosk.ack");
+    CHECK_FALSE(has<fx::ApplyAck>(h.fx));
+    CHECK(h.flow.busy);
+    h.send(ev::AckInspected{12});
+    CHECK_FALSE(h.flow.busy);
+    CHECK(h.flow.confirm.ask == Ask::apply_ack);
+    CHECK(h.flow.confirm.count == 12);
+
+    SECTION("no: nothing is purged") {
+        CHECK(h.send(ev::Confirm{false}).empty());
+        CHECK(h.flow.confirm.ask == Ask::none);
+        CHECK(h.flow.confirm.path.empty());
+    }
+    SECTION("yes: the same file is applied") {
+        auto* apply = find<fx::ApplyAck>(h.send(ev::Confirm{true}));
+        REQUIRE(apply);
+        CHECK(apply->path == "/media/usb/kiosk.ack");
+        CHECK(h.flow.busy);
+        h.send(ev::AckApplied{12});
+        CHECK(h.flow.notice.key == "volunteer.ack.done");
+    }
+    SECTION("an acknowledgement that verifies not is refused before anything is asked") {
+        h.send(ev::Confirm{false});
+        h.send(ev::ApplyAckRequested{"/media/usb/other.ack"});
+        h.send(ev::OperationFailed{"acknowledgement is for another kiosk"});
+        CHECK(h.flow.confirm.ask == Ask::none);
+        CHECK(h.flow.notice.key == "error.operation");
+    }
+}
+
+TEST_CASE("every screen change counts as an entry, also Welcome after Welcome", "[kiosk][flow]") {
+    auto h = at_welcome(1);
+    auto n = h.flow.screen_entries;
+    drive_to(h, Screen::Details);
+    CHECK(h.flow.screen_entries > n);
+    n = h.flow.screen_entries;
+    h.send(ev::Cancel{});
+    REQUIRE(h.screen() == Screen::Welcome);
+    CHECK(h.flow.screen_entries == n + 1);
+    h.send(ev::Activity{});
+    CHECK(h.flow.screen_entries == n + 1);  // input alone is no entry
+}
+
+TEST_CASE("the receipt's QR holds the pack's list URL with the code, in the registrant's language", "[kiosk][flow][receipt]") {
+    auto h = at_welcome(1);
+    SECTION("without receipt instructions in the pack: the bare code, and no info") {
+        drive_to(h, Screen::Receipt);
+        CHECK(h.flow.receipt_info() == nullptr);
+        CHECK(h.flow.receipt_qr_text() == "7K3M-Q2ZD-0000-C");
+    }
+    SECTION("with them") {
+        auto pack = demo_pack(1);
+        pack.receipts = {{"be", "https://example.org/r/be", "withdraw@example.org"},
+                         {"en", "https://example.org/r/en", "+48 600 000 000"}};
+        h.flow.content.pack = pack;
+        h.send(ev::ChooseLanguage{"en"});
+        drive_to(h, Screen::Receipt);
+        REQUIRE(h.flow.receipt_info());
+        CHECK(h.flow.receipt_info()->withdraw_contact == "+48 600 000 000");
+        CHECK(h.flow.receipt_qr_text() == "https://example.org/r/en#7K3M-Q2ZD-0000-C");
+        h.send(ev::Next{});
+        CHECK(h.flow.receipt_qr_text().empty());  // no code outside the receipt
+    }
 }

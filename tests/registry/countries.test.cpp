@@ -4,6 +4,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -94,4 +95,23 @@ TEST_CASE("country search is case- and diacritic-insensitive, prefix matches fir
     CHECK(index_of(all, "BY") < index_of(all, "DE"));
     const auto en = search_countries("", "en");
     CHECK(en.front() == "AF");  // Afghanistan
+}
+
+TEST_CASE("an exact country name in any kiosk language names its country", "[registry][countries]") {
+    // Whatever language the registrant chose, the name they know is typed in full.
+    const std::string lacinka = country_name("PL", "be-Latn");
+    for (const std::string& name : {std::string("Польша"), std::string("польша"), std::string("Польшча"),
+                                    std::string("Польща"), std::string("Polska"), std::string("Poland"),
+                                    std::string("LENKIJA"), std::string("  Polen "), std::string("Polsca"), lacinka}) {
+        INFO(name);
+        CHECK(country_by_exact_name(name) == std::optional<std::string>("PL"));
+    }
+    CHECK(country_by_exact_name("Litwa") == std::optional<std::string>("LT"));
+    CHECK(country_by_exact_name("Vokietija") == std::optional<std::string>("DE"));
+    // Partial names and codes select nothing: the list is there for those.
+    CHECK_FALSE(country_by_exact_name("Польш"));
+    CHECK_FALSE(country_by_exact_name("PL"));
+    CHECK_FALSE(country_by_exact_name(""));
+    CHECK_FALSE(country_by_exact_name("   "));
+    CHECK_FALSE(country_by_exact_name(std::string(300, 'a')));
 }

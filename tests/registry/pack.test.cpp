@@ -175,7 +175,7 @@ TEST_CASE("signed bodies with oversized inner lengths are refused without alloca
     // The signature only says the coordinator made the file, not that the coordinator's tool was
     // correct: inner lengths are checked against their limits and the bytes left.
     Signer s;
-    auto file = pack_write(small_pack(), s.sk);
+    auto file = pack_write(small_pack(), s.sk, 1);  // sign_raw writes format 1 headers
     REQUIRE(file.ok());
     const Bytes body = body_of(*file);
 
@@ -322,3 +322,118 @@ TEST_CASE("content hashes bind the text and ignore the order texts are listed in
     CHECK(consent_text_hash(c1) != consent_text_hash(c2));
 }
 
+
+// [SECTION] Format 2: receipt instructions and per-language addressees
+
+namespace {
+AppealPack pack_v2() {
+    AppealPack p = small_pack();
+    p.appeals[0].texts[0].addressee = "ПАСЕ";
+    p.receipts = {{"be", "https://example.org/receipts/be", "withdraw@example.org"},
+                  {"en", "https://example.org/receipts/en", "withdraw@example.org, +48 600 000 000"}};
+    return p;
+}
+}  // namespace
+
+TEST_CASE("format 2 carries receipt instructions and addressees per language", "[registry][pack][v2]") {
+    Signer s;
+    auto file = pack_write(pack_v2(), s.sk);
+    REQUIRE(file.ok());
+    CHECK(get_u16(file->data() + 8) == 2);
+    auto back = pack_read(*file, s.pk);
+    REQUIRE(back.ok());
+    REQUIRE(back->receipts.size() == 2);
+    CHECK(back->receipts[1].lang == "en");
+    CHECK(back->receipts[1].list_url == "https://example.org/receipts/en");
+    CHECK(back->receipts[1].withdraw_contact == "withdraw@example.org, +48 600 000 000");
+    CHECK(back->appeals[0].texts[0].addressee == "ПАСЕ");
+    CHECK(back->appeals[0].texts[1].addressee.empty());
+    // The addressee in the signer's language is part of the text they sign.
+    const Appeal& a = back->appeals[0];
+    AppealText without = a.texts[0];
+    without.addressee.clear();
+    CHECK(a.texts[0].hash != appeal_text_hash(a, without));
+    // Łacinka and Russian readers fall back as texts do: be-Latn to be; ru (not in the pack) to en.
+    REQUIRE(back->receipt_for("be-Latn"));
+    CHECK(back->receipt_for("be-Latn")->lang == "be");
+    REQUIRE(back->receipt_for("ru"));
+    CHECK(receipt_check_url(*back->receipt_for("en"), "7K3M-Q2ZD-0000-C") ==
+          "https://example.org/receipts/en#7K3M-Q2ZD-0000-C");
+    auto again = pack_write(*back, s.sk);
+    REQUIRE(again.ok());
+    CHECK(*again == *file);
+}
+
+TEST_CASE("a format 1 pack still loads, without receipt instructions, with the same text hashes", "[registry][pack][v2]") {
+    Signer s;
+    auto v1 = pack_write(small_pack(), s.sk, 1);
+    REQUIRE(v1.ok());
+    CHECK(get_u16(v1->data() + 8) == 1);
+    auto old = pack_read(*v1, s.pk);
+    REQUIRE(old.ok());
+    CHECK(old->receipts.empty());
+    CHECK(old->receipt_for("be") == nullptr);
+    for (const auto& t : old->appeals[0].texts) CHECK(t.addressee.empty());
+    // Signatures made on a format 1 pack keep matching the texts of the same pack in format 2.
+    auto v2 = pack_read(*pack_write(small_pack(), s.sk), s.pk);
+    REQUIRE(v2.ok());
+    CHECK(v2->appeals[0].texts[0].hash == old->appeals[0].texts[0].hash);
+    CHECK(v2->appeals[0].content_hash == old->appeals[0].content_hash);
+
+    // Format 1 cannot hold the new fields: the writer says so instead of dropping them.
+    auto refused = pack_write(pack_v2(), s.sk, 1);
+    REQUIRE_FALSE(refused.ok());
+    CHECK_THAT(refused.message(), ContainsSubstring("format 1 has no receipt instructions"));
+}
+
+TEST_CASE("a pack of a newer format is refused with a clear message", "[registry][pack][v2]") {
+    Signer s;
+    auto file = pack_write(small_pack(), s.sk);
+    REQUIRE(file.ok());
+    Bytes f = *file;
+    f[8] = 3;  // the version field; the signature then fails too, but the version is checked first
+    auto r = pack_read(f, s.pk);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.message(), ContainsSubstring("unsupported format version 3"));
+    CHECK_THAT(r.message(), ContainsSubstring("reads 1 and 2"));
+}
+
+TEST_CASE("receipt instructions follow the rules: every language, a plain URL, a contact", "[registry][pack][v2]") {
+    Signer s;
+    auto refused = [&](AppealPack p, const char* what) {
+        auto r = pack_write(p, s.sk);
+        INFO(what);
+        REQUIRE_FALSE(r.ok());
+        CHECK_THAT(r.message(), ContainsSubstring(what));
+    };
+    AppealPack p = pack_v2();
+    p.receipts.pop_back();
+    refused(p, "receipt instructions missing for language 'en'");
+    p = pack_v2();
+    p.receipts[1].lang = "be";
+    refused(p, "receipt [be] is given twice");
+    p = pack_v2();
+    p.receipts[0].list_url = "https://example.org/list#top";
+    refused(p, "must not hold '#'");
+    p = pack_v2();
+    p.receipts[0].list_url = "example.org/list";
+    refused(p, "must start with https://");
+    p = pack_v2();
+    p.receipts[0].list_url = "https://example.org/a list";
+    refused(p, "without spaces");
+    p = pack_v2();
+    p.receipts[0].list_url = "https://example.org/" + std::string(600, 'a');
+    refused(p, "longer than 512");
+    p = pack_v2();
+    p.receipts[0].withdraw_contact.clear();
+    refused(p, "withdraw_contact is empty");
+    p = pack_v2();
+    p.receipts[0].withdraw_contact = "line\nbreak";
+    refused(p, "withdraw_contact contains a line break");
+    p = pack_v2();
+    p.receipts.push_back({"de", "https://example.org/de", "x"});
+    refused(p, "does not declare");
+    p = pack_v2();
+    p.appeals[0].texts[1].addressee = "a\tb";
+    refused(p, "addressee contains a line break or tab");
+}

@@ -162,3 +162,30 @@ TEST_CASE("kiosk check cannot see the newest unexported signatures deleted, and 
     CHECK(after->entries == 4);
     CHECK(after->unexported == 1);                        // what the message admits is rewritable
 }
+
+TEST_CASE("check_ack counts what apply_ack will purge and changes nothing", "[sync][purge]") {
+    test::TempDir tmp;
+    auto c = open_coordinator(tmp.path / "coord");
+    auto k = make_kiosk(0);
+    REQUIRE(c->enroll(k->public_key, "kiosk A").ok());
+    submit(*k, submission(k->pack, "Alesia", "Kavalenka"));
+    submit(*k, submission(k->pack, "Ihar", "Losik"));
+    auto o = sync::import_batch(*c, export_one(*k, tmp.path / "out"));
+    REQUIRE(o.status == sync::ImportStatus::accepted);
+    auto ack = sync::make_ack(*c, k->fingerprint, 1800000000);
+    REQUIRE(ack.ok());
+
+    auto seen = sync::check_ack(*k->store, *ack);
+    REQUIRE(seen.ok());
+    CHECK(seen->purged == 2);
+    CHECK(sync::check_ack(*k->store, *ack)->purged == 2);  // asking again: nothing was purged
+    auto done = sync::apply_ack(*k->store, *ack);
+    REQUIRE(done.ok());
+    CHECK(done->purged == seen->purged);
+    CHECK(sync::check_ack(*k->store, *ack)->purged == 0);
+
+    // The same checks as apply_ack: a damaged acknowledgement is refused before anything is counted.
+    Bytes bad = *ack;
+    bad[bad.size() / 2] ^= 1;
+    CHECK_FALSE(sync::check_ack(*k->store, bad).ok());
+}

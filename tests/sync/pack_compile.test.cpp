@@ -178,6 +178,18 @@ TEST_CASE("the demo pack compiles with two appeals and every consent in all eigh
     }
     CHECK(p->consents.size() == 4 * langs.size());
 
+    // Format 2: every text names the addressee in its language; receipts say where to check.
+    for (const auto& a : p->appeals)
+        for (const auto& l : langs) CHECK_FALSE(a.text(l)->addressee.empty());
+    CHECK(p->appeals[0].text("ru")->addressee == "Парламентская ассамблея Совета Европы");
+    REQUIRE(p->receipts.size() == langs.size());
+    for (const auto& l : langs) {
+        INFO(l);
+        REQUIRE(p->receipt_for(l));
+        CHECK(p->receipt_for(l)->lang == l);
+        CHECK_THAT(p->receipt_for(l)->list_url, ContainsSubstring(".example/"));  // a reserved domain
+    }
+
     // Łacinka really is Łacinka and Belarusian really is Cyrillic.
     CHECK_THAT(p->appeals[0].text("be-Latn")->title, ContainsSubstring("Biełarusi"));
     CHECK_THAT(p->appeals[0].text("be")->title, ContainsSubstring("Беларусі"));
@@ -197,4 +209,40 @@ TEST_CASE("the demo pack signs and verifies", "[sync][pack_compile][demo]") {
     REQUIRE(back->appeals.size() == 2);
     CHECK(back->appeals[1].content_hash == p->appeals[1].content_hash);
     CHECK(back->consents.back().hash == p->consents.back().hash);
+}
+
+TEST_CASE("per-language addressees and receipt instructions compile; gaps name the line", "[sync][pack_compile]") {
+    const std::string receipts =
+        "[receipt.en]\n"
+        "list_url = \"https://example.org/r/en\"\n"
+        "withdraw_contact = \"withdraw@example.org\"\n"
+        "[receipt.lt]\n"
+        "list_url = \"https://example.org/r/lt\"\n"
+        "withdraw_contact = \"atsaukti@example.org\"\n";
+    const std::string full = replace(minimal, "title = \"Išlaisvinti\"\n",
+                                     "title = \"Išlaisvinti\"\naddressee = \"ET PA\"\n") + receipts;
+    auto p = sync::pack_from_toml(full);
+    REQUIRE(p.ok());
+    CHECK(p->appeals[0].text("lt")->addressee == "ET PA");
+    CHECK(p->appeals[0].text("en")->addressee.empty());
+    REQUIRE(p->receipt_for("lt"));
+    CHECK(p->receipt_for("lt")->withdraw_contact == "atsaukti@example.org");
+
+    struct Case {
+        const char* name;
+        std::string text;
+        const char* message;
+    };
+    const auto c = GENERATE_COPY(
+        Case{"a language without instructions", minimal + receipts.substr(0, receipts.find("[receipt.lt]")),
+             "appeals.toml:23: receipt instructions have no [receipt.lt] table"},
+        Case{"an undeclared language", full + "[receipt.de]\nlist_url = \"https://x.org\"\nwithdraw_contact = \"x\"\n",
+             "appeals.toml:30: receipt instructions in 'de', which pack.languages does not declare"},
+        Case{"a misspelt key", replace(full, "withdraw_contact = \"withdraw", "withdraw = \"withdraw"),
+             "appeals.toml:26: unknown key 'receipt.en.withdraw'"},
+        Case{"a fragment in the URL", replace(full, "r/en", "r#en"), "must not hold '#'"});
+    INFO(c.name);
+    auto r = sync::pack_from_toml(c.text);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.message(), ContainsSubstring(c.message));
 }

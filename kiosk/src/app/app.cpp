@@ -311,6 +311,17 @@ void App::Run(fx::ExportBatch& ex) {
     });
 }
 
+void App::Run(fx::InspectAck& ack) {
+    const std::string path = ack.path;
+    StartJob([this, path]() -> kiosk::Event {
+        auto bytes = embassy::read_file(path, 64 * 1024 * 1024);
+        if (!bytes) return ev::OperationFailed{bytes.message()};
+        auto r = sync::check_ack(*store_, *bytes);
+        if (!r) return ev::OperationFailed{r.message()};
+        return ev::AckInspected{static_cast<std::int64_t>(r->purged)};
+    });
+}
+
 void App::Run(fx::ApplyAck& ack) {
     const std::string path = ack.path;
     StartJob([this, path]() -> kiosk::Event {

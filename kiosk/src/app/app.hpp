@@ -111,6 +111,7 @@ private:
     void Run(kiosk::fx::SaveSettings&);
     // Started as the one worker job (StartJob):
     void Run(kiosk::fx::CheckPassphrase&); void Run(kiosk::fx::CreateKiosk&); void Run(kiosk::fx::LoadPack&);
+    void Run(kiosk::fx::InspectAck&);
     void Run(kiosk::fx::Submit&); void Run(kiosk::fx::ExportBatch&); void Run(kiosk::fx::ApplyAck&);
     // A copy of the typed passphrase for a KDF job (the flow wipes its own on the outcome).
     std::shared_ptr<registry::SecretBytes> PassphraseCopy() const;
@@ -168,6 +169,8 @@ private:
     bool BeginModal(const char* id, bool show);
     void OverlayIdle();
     void OverlayCancel();
+    void OverlayConfirm();   // the flow's Confirmation (Quit, Apply acknowledgement)
+    bool FocusHere(bool wanted);   // scroll to and focus the last item once per FocusRequest
     void OverlayChooser();
 
     Options opts_;
@@ -194,6 +197,9 @@ private:
     bool kb_cyrillic_ = true;
     float kb_height_ = 400.0f;          // measured each frame the keyboard shows
     bool confirm_cancel_ = false;
+    std::uint32_t focus_done_ = 0;       // the flow's last FocusRequest acted on
+    std::uint64_t entries_seen_ = 0;     // flow_.screen_entries at the last frame
+    bool entered_ = false;               // this frame is a screen's first since it was entered
     bool show_pass_ = false;
     FileChooser chooser_;
     ChooserFor chooser_for_ = ChooserFor::None;

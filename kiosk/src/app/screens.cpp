@@ -120,7 +120,7 @@ void App::Para(const char* text, bool muted) {
 }
 
 void App::NoticeLine() {
-    const auto& n = flow_.notice;
+    const auto n = flow_.notice_at(kiosk::Clock::now());  // a countdown's {seconds} as of this frame
     if (n.empty()) return;
     std::string text = T(n.key.c_str());
     for (const auto& [k, v] : n.args) text = ui::Format(text, {{k, v}});
@@ -224,6 +224,7 @@ void App::TextField(Field f, const char* label_key, bool required, std::size_t m
                                       : f == Field::phone ? ImGuiInputTextFlags_CharsNoBlank
                                                           : 0;
     if (ui::InputTextLarge(label.c_str(), value, max, flags)) Send(ev::Activity{});
+    if (FocusHere(flow_.focus.is(f))) ImGui::SetKeyboardFocusHere(-1);
     if (ImGui::IsItemActivated()) kb_target_ = &value;
     // The keyboard takes half the screen: keep the field it types into in view.
     if (kb_target_ == &value && KeyboardShown() && !ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.3f);
@@ -250,6 +251,11 @@ void App::CountryPicker(const char* id, std::string& code, std::string& query, b
         last_query = query;
         last_lang = lang;
         fresh = true;
+        // A country's full name in any kiosk language selects it: no need to find it in the list.
+        if (auto exact = registry::country_by_exact_name(query); exact && *exact != code) {
+            code = *exact;
+            if (registrant) Send(ev::Activity{});
+        }
     }
     std::string search_label = std::string(T("field.country.search")) + "##search_" + id;
     if (!code.empty()) {
@@ -261,6 +267,7 @@ void App::CountryPicker(const char* id, std::string& code, std::string& query, b
         ImGui::PopFont();
     }
     if (ui::InputTextLarge(search_label.c_str(), query, 64, 0, nullptr)) Send(ev::Activity{});
+    if (registrant && FocusHere(flow_.focus.is(Field::country))) ImGui::SetKeyboardFocusHere(-1);
     if (ImGui::IsItemActivated()) kb_target_ = &query;
     if (kb_target_ == &query && KeyboardShown() && !ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.1f);
     uimap_.Add(std::string("search:") + id);
@@ -350,6 +357,8 @@ void App::Frame() {
         Send(ev::Activity{});
     input_seen_ = false;
 
+    entered_ = flow_.screen_entries != entries_seen_;
+    entries_seen_ = flow_.screen_entries;
     if (chooser_.open) {
         OverlayChooser();
         return;
@@ -375,6 +384,7 @@ void App::Frame() {
     }
     OverlayIdle();
     OverlayCancel();
+    OverlayConfirm();
 }
 
 //-----------------------------------------------------------------------------
@@ -516,6 +526,7 @@ void App::ScreenUnlock(bool volunteer_auth) {
 
 void App::ScreenWelcome() {
     BeginScreen();
+    if (entered_) ImGui::SetScrollY(0.0f);  // the previous person's scroll position is not the next one's
     ImGui::Dummy(ImVec2(0, 24 * Scale()));
     Heading(T("welcome.title"));
     Para(T("welcome.intro"));
@@ -580,7 +591,8 @@ void App::ScreenReadAppeal() {
         Para(t->body.c_str());
         ImGui::PopFont();
         ImGui::Dummy(ImVec2(0, 8 * Scale()));
-        if (!a->addressee.empty()) Para(F("read_appeal.addressee", {{"addressee", a->addressee}}).c_str(), true);
+        const std::string& addressee = t->addressee.empty() ? a->addressee : t->addressee;  // in the text's language
+        if (!addressee.empty()) Para(F("read_appeal.addressee", {{"addressee", addressee}}).c_str(), true);
         ImGui::EndChild();
     }
     CloseScreen("button.back", "read_appeal.next", true);
@@ -617,6 +629,7 @@ void App::ScreenDetails() {
          });
     ImGui::Dummy(ImVec2(0, 12 * Scale()));
     Heading(T("details.consents.title"));
+    FocusHere(flow_.focus.target == kiosk::FocusTarget::consents);
     Para(T("details.consents.hint"), true);
     Para(T("details.join_hint"), true);
     ImGui::Dummy(ImVec2(0, 6 * Scale()));
@@ -656,6 +669,7 @@ void App::ScreenSign() {
         std::string id = std::string(T("sign.title")) + "##pad";
         ui::SignaturePad(id.c_str(), pad_, ImVec2(-1.0f, std::max(room, 120.0f)), &pointer_frame_);
         uimap_.Add("pad");
+        FocusHere(flow_.focus.target == kiosk::FocusTarget::signature);
         // A stroke belongs to the flow once the finger is lifted.
         if (!ImGui::GetIO().MouseDown[0]) {
             while (pad_sent_ < pad_.strokes.size()) {
@@ -789,7 +803,7 @@ void App::ScreenReceipt() {
     ImGui::Dummy(ImVec2(0, 8 * Scale()));
     const float qr = std::min(380.0f * Scale(), ImGui::GetContentRegionAvail().y * 0.75f);
     ImGui::BeginGroup();
-    ui::QrView("##receipt_qr", flow_.receipt_code, qr);
+    ui::QrView("##receipt_qr", flow_.receipt_qr_text(), qr);  // <list_url>#<code>, or the code alone
     uimap_.Add("qr");
     ImGui::EndGroup();
     ImGui::SameLine(0, 32 * Scale());
@@ -811,7 +825,16 @@ void App::ScreenReceipt() {
     ImGui::Dummy(ImVec2(0, 4 * Scale()));
     ImGui::TextUnformatted(T("receipt.no_personal_data"));
     ImGui::Dummy(ImVec2(0, 4 * Scale()));
-    ImGui::TextUnformatted(T("receipt.withdraw"));
+    // Where to check and whom to ask, from the signed pack in the signer's language; without them
+    // the volunteer is the one who knows.
+    if (const auto* info = flow_.receipt_info()) {
+        ImGui::TextUnformatted(F("receipt.check_at", {{"url", info->list_url}}).c_str());
+        ImGui::Dummy(ImVec2(0, 4 * Scale()));
+        ImGui::TextUnformatted(F("receipt.withdraw_at", {{"contact", info->withdraw_contact}}).c_str());
+    } else {
+        ImGui::TextUnformatted(T("receipt.ask_volunteer"));
+    }
+    uimap_.Add("catalog:" + catalogs_.Current());  // the language the receipt was drawn in (e2e tests)
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
     const auto left = flow_.settings.receipt_idle - std::chrono::duration_cast<kiosk::Seconds>(kiosk::Clock::now() - flow_.last_input);
@@ -1028,6 +1051,35 @@ void App::OverlayCancel() {
         confirm_cancel_ = false;
         Send(ev::Cancel{});
     }
+    ImGui::PopStyleColor(2);
+    ImGui::EndPopup();
+}
+
+// Once per refused Next (FocusRequest serial): scroll the screen so the last item, the first invalid
+// input, sits in the upper third. The caller focuses it when it takes keyboard input.
+bool App::FocusHere(bool wanted) {
+    if (!wanted || flow_.focus.serial == focus_done_) return false;
+    focus_done_ = flow_.focus.serial;
+    ImGui::SetScrollHereY(0.3f);
+    return true;
+}
+
+void App::OverlayConfirm() {
+    const auto& c = flow_.confirm;
+    if (!BeginModal("##confirm", c.ask != kiosk::Ask::none)) return;
+    const bool quit = c.ask == kiosk::Ask::quit;
+    Heading(T(quit ? "confirm.quit.title" : "confirm.ack.title"));
+    Para(quit ? T("confirm.quit.body") : F("confirm.ack.body", {{"count", std::to_string(c.count)}}).c_str());
+    uimap_.Add(quit ? "confirm:quit" : "confirm:ack:" + std::to_string(c.count));  // tests read the count here
+    ImGui::Dummy(ImVec2(0, 10 * Scale()));
+    if (Button("confirm.no")) Send(ev::Confirm{false});
+    ImGui::SameLine();
+    const char* yes_key = quit ? "confirm.quit.yes" : "confirm.ack.yes";
+    const float w = ImGui::CalcTextSize(T(yes_key)).x + 60 * Scale();
+    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - w);
+    ImGui::PushStyleColor(ImGuiCol_Button, ui::colors::Danger());
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::OnPrimary());
+    if (Button(yes_key, false, w)) Send(ev::Confirm{true});
     ImGui::PopStyleColor(2);
     ImGui::EndPopup();
 }

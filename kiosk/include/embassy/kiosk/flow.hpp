@@ -87,11 +87,39 @@ std::string check_settings(const Settings& s);
 
 // One message for the current screen: a catalog key, its {placeholder} values, and optionally the
 // untranslated one-line message of a failed operation (never personal data, see result.hpp).
+//
+// A notice with a deadline counts down: its {seconds} is the time left until `until`, filled in by
+// Flow::notice_at(now) each frame, and when the deadline passes the flow replaces it with
+// `after_key` (or clears it when that is empty).
 struct Notice {
     std::string key;
     std::vector<std::pair<std::string, std::string>> args;
     std::string detail;
+    std::optional<TimePoint> until{};
+    std::string after_key{};
     bool empty() const { return key.empty(); }
+};
+
+// Where the screen scrolls to and puts the keyboard focus after a refused Next: the first invalid
+// input in screen order. A new request has a new serial; the screen acts once per serial.
+enum class FocusTarget : std::uint8_t { none, field, consents, signature };
+struct FocusRequest {
+    FocusTarget target = FocusTarget::none;
+    Field field = Field::given_name;  // when target == field
+    std::uint32_t serial = 0;
+    bool is(Field f) const { return target == FocusTarget::field && field == f; }
+};
+
+// A volunteer action that waits for "Yes" in a modal (ev::Confirm).
+enum class Ask : std::uint8_t {
+    none,
+    quit,       // the Quit button
+    apply_ack,  // apply the acknowledgement at `path`: `count` registrants' personal data will be removed
+};
+struct Confirmation {
+    Ask ask = Ask::none;
+    std::int64_t count = 0;
+    std::string path;
 };
 
 // What the kiosk may show: the verified pack and the ids of the appeals active for this event.
@@ -174,7 +202,8 @@ struct Quit {};
 struct OpenSettings {};
 struct SaveSettings { Settings settings; };          // VolunteerSettings
 struct ExportRequested { std::string dir; };
-struct ApplyAckRequested { std::string path; };
+struct ApplyAckRequested { std::string path; };  // checks first, then asks (Confirmation), then applies
+struct Confirm { bool yes = false; };                // answer to flow.confirm
 struct LoadPackRequested { std::string path; };
 
 // Outcomes of effects, fed back by the app. They never count as the person's input.
@@ -187,6 +216,7 @@ struct EventCreated { std::int64_t id = 0; };
 struct SubmitSucceeded { std::string receipt_code; };
 struct SubmitFailed { std::string message; };
 struct ExportFinished { std::int64_t count = 0; std::string path; };
+struct AckInspected { std::int64_t count = 0; };     // fx::InspectAck: how many would be purged
 struct AckApplied { std::int64_t count = 0; };
 struct OperationFailed { std::string message; };
 }  // namespace ev
@@ -197,10 +227,10 @@ using Event = std::variant<
     ev::SetTypedNameConfirmed, ev::CornerHold, ev::VolunteerShortcut, ev::CloseRequested,
     ev::EscapePressed, ev::AltF4, ev::SubmitPassphrase, ev::FileChosen, ev::ToggleAppeal,
     ev::StartPublic, ev::Lock, ev::Quit, ev::OpenSettings, ev::SaveSettings, ev::ExportRequested,
-    ev::ApplyAckRequested, ev::LoadPackRequested,
+    ev::ApplyAckRequested, ev::LoadPackRequested, ev::Confirm,
     ev::PassphraseAccepted, ev::PassphraseRejected, ev::IdentityLoaded, ev::KioskCreated,
     ev::PackLoaded, ev::EventCreated, ev::SubmitSucceeded, ev::SubmitFailed, ev::ExportFinished,
-    ev::AckApplied, ev::OperationFailed>;
+    ev::AckInspected, ev::AckApplied, ev::OperationFailed>;
 
 bool is_user_input(const Event& e);  // false for the outcomes fed back by the app
 
@@ -225,6 +255,8 @@ struct Submit { registry::Submission submission; };
 struct LockStore {};          // KioskStore::lock(): close the database, wipe keys
 struct Quit {};
 struct ExportBatch { std::string dir; };     // → ev::ExportFinished
+// Verify the acknowledgement and count the registrants it would purge, changing nothing → ev::AckInspected.
+struct InspectAck { std::string path; };
 struct ApplyAck { std::string path; };       // → ev::AckApplied
 struct SaveSettings { Settings settings; };  // persist (KioskStore::set_setting) and apply (fonts, keyboard)
 // Every operation may also answer ev::OperationFailed{message}.
@@ -232,7 +264,8 @@ struct SaveSettings { Settings settings; };  // persist (KioskStore::set_setting
 
 using Effect = std::variant<fx::WipeUiInputState, fx::CheckPassphrase, fx::CreateKiosk, fx::LoadIdentity,
                             fx::LoadPack, fx::CreateEvent, fx::SetActiveAppeals, fx::Submit,
-                            fx::LockStore, fx::Quit, fx::ExportBatch, fx::ApplyAck, fx::SaveSettings>;
+                            fx::LockStore, fx::Quit, fx::ExportBatch, fx::InspectAck, fx::ApplyAck,
+                            fx::SaveSettings>;
 using Effects = std::vector<Effect>;
 
 //-----------------------------------------------------------------------------
@@ -250,6 +283,11 @@ struct Flow {
     Settings settings_draft;   // VolunteerSettings edits this copy
     std::string receipt_code;  // only while screen == Receipt
     Notice notice;             // cleared on every screen change
+    FocusRequest focus;        // set by a refused Next on Details and Sign
+    Confirmation confirm;      // a volunteer action waiting for ev::Confirm; cleared on every screen change
+    // Counts screen entries (every go(), also re-entering the same screen after a wipe): a screen
+    // that sees a new value is drawn for the first time and resets its scroll position.
+    std::uint64_t screen_entries = 0;
     bool idle_warning = false; // show "Are you still there?" with idle_seconds_left()
     bool busy = false;         // an operation is running (KDF, export…): show progress, disable buttons
     Validator validator;       // basic_validator and registry_signature_check until the app plugs in its own
@@ -277,11 +315,16 @@ struct Flow {
     const registry::LangTag& ui_lang() const;               // form.lang, else settings.default_lang
     int idle_seconds_left(TimePoint now) const;             // countdown value while idle_warning
     int retry_seconds_left(TimePoint now) const;            // wait after wrong passphrases, 0 = may try
+    Notice notice_at(TimePoint now) const;                  // notice with a countdown's {seconds} filled in
     std::vector<const registry::Appeal*> active_appeals() const;
     const registry::Appeal* appeal() const;                 // the one being signed
     const registry::AppealText* appeal_text() const;        // exact text shown and signed
     const registry::ConsentText* consent_text(registry::Purpose p) const;  // exact consent text shown
     registry::Submission snapshot() const;                  // what Submit would carry now
+    // The receipt's instructions in the registrant's language (null: the pack has none, ask the
+    // volunteer), and what its QR encodes: registry::receipt_check_url, or the bare code without them.
+    const registry::ReceiptInfo* receipt_info() const;
+    std::string receipt_qr_text() const;
 
 private:
     void go(Screen s);
@@ -292,6 +335,8 @@ private:
     void open_auth(Effects& fx);
     bool check_details();
     bool check_signature();
+    void recheck_errors();             // clear each shown error whose input is now valid
+    void request_focus(FocusTarget t, Field f = Field::given_name);
     void set_field(Field f, std::string_view value);
     void passphrase_outcome(bool accepted, TimePoint now, Effects& fx);
     bool timers(TimePoint now, Effects& fx);  // true when a timeout changed the screen

@@ -62,6 +62,7 @@ struct Form {
 
     void zero_in_place();  // zero every buffer, keep allocations (for tests of the wipe)
     void wipe();           // zero every buffer, release them, reset every flag
+    void wipe_entries();   // the same for everything but lang (the receipt keeps the signer's language)
     bool empty() const;    // nothing of a registrant left (lang aside)
 };
 

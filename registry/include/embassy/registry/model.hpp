@@ -43,7 +43,8 @@ struct AppealText {
     LangTag lang;
     std::string title;
     std::string body;
-    Hash hash{};          // hash of (appeal id, version, lang, title, body): what a signature binds to
+    Hash hash{};          // hash of (appeal id, version, lang, title, body[, addressee]): what a signature binds to
+    std::string addressee{};  // the addressee in this language (pack v2); empty: Appeal::addressee is shown
 };
 
 struct Appeal {
@@ -66,17 +67,28 @@ struct ConsentText {
     Hash hash{};          // hash of (purpose, version, lang, text)
 };
 
+// What a receipt tells its holder, in one language (pack v2, docs/appeal-pack.md): where the list of
+// receipt codes is published, and whom to contact to withdraw a signature.
+struct ReceiptInfo {
+    LangTag lang;
+    std::string list_url;          // https://… without '#': the receipt's QR holds <list_url>#<code>
+    std::string withdraw_contact;  // e-mail address, phone or postal address, as the coordinator writes it
+};
+
 struct AppealPack {
     std::string pack_id;
     std::uint64_t created_unix = 0;
     std::vector<LangTag> languages;  // declared by the pack, in the order a kiosk offers them
     std::vector<Appeal> appeals;
     std::vector<ConsentText> consents;
+    std::vector<ReceiptInfo> receipts;  // none (v1 packs, or not given), or one per declared language
     Hash pack_hash{};     // hash of the signed body
     const ConsentText* consent(Purpose p, std::string_view lang) const;  // newest version in exactly lang
     // The consent text shown beside an appeal text in `lang`: the newest version in the first of
     // fallback_languages(lang) that has one, or null.
     const ConsentText* consent_for(Purpose p, std::string_view lang) const;
+    // The receipt instructions for a registrant reading `lang` (fallback_languages order), or null.
+    const ReceiptInfo* receipt_for(std::string_view lang) const;
 };
 
 // The language fallback for pack texts, the one rule every screen uses: the language itself, then

@@ -171,6 +171,8 @@ public:
     // database, VACUUM and truncate the WAL, so no old page image keeps the names. Returns how many
     // registrants were purged now.
     Result<std::uint64_t> purge_acknowledged(std::uint64_t up_to_batch, std::uint64_t up_to_record);
+    // How many registrants purge_acknowledged(up_to_batch, …) would purge now; changes nothing.
+    Result<std::uint64_t> purgeable(std::uint64_t up_to_batch) const;
 
     // Close the database and wipe the keys. The object is unusable afterwards.
     void lock();

@@ -45,6 +45,9 @@ struct PurgeResult {
 // that it names this kiosk and batches this kiosk wrote, then purge the personal data of those
 // records (keeping counts, receipt commitments and the log) and truncate the WAL.
 Result<PurgeResult> apply_ack(registry::KioskStore& store, std::span<const std::uint8_t> ack_file);
+// The same checks, and how many registrants apply_ack would purge now, changing nothing (the
+// volunteer confirms that number first).
+Result<PurgeResult> check_ack(registry::KioskStore& store, std::span<const std::uint8_t> ack_file);
 
 // One submission as the batch carries it, back into the canonical record the kiosk's log hashed.
 registry::SignatureRecord log_record_from(const EventRecord& event, const RegistrantRecord& registrant,
