@@ -46,6 +46,10 @@ ReceiptCode receipt_generate() {
 }
 
 Result<ReceiptCode> receipt_parse(std::string_view text) {
+    // The receipt's QR holds the published list's address with the code after '#'
+    // (receipt_check_url, pack.hpp): a scanned or pasted URL gives its code.
+    if (text.size() <= 600 && (text.starts_with("https://") || text.starts_with("http://")))
+        if (auto hash = text.rfind('#'); hash != std::string_view::npos) text = text.substr(hash + 1);
     if (text.size() > 64) return make_error("receipt code: too long");
     std::string digits;
     char check = 0;

@@ -4,6 +4,7 @@
 //   [SECTION] CSV
 //   [SECTION] HTML with inline SVG charts (the date axis, the charts, the page)
 #include "embassy/sync/coord_ops.hpp"
+#include "embassy/sync/kiosks.hpp"
 
 #include "embassy/registry/text.hpp"
 
@@ -254,6 +255,12 @@ std::string report_text(const CoordReport& r) {
     for (const auto& h : r.held)
         o << "  " << h.fingerprint << " (" << (h.name.empty() ? std::string("not enrolled") : term(h.name)) << ") batch " << h.seq
           << ", held since " << utc(h.since_unix) << ": " << term(h.reason) << "\n";
+    // Kiosks whose batches are kept and counted nowhere: not enrolled yet, or revoked.
+    o << "kiosks not counted" << (r.held_kiosks.empty() ? ": none\n" : " (their batches are kept, not counted):\n");
+    for (const auto& k : r.held_kiosks)
+        o << "  " << k.fingerprint << " (" << (k.name.empty() ? std::string("not enrolled") : term(k.name)) << "): "
+          << sync::kiosk_state_name(k.state) << ", " << plural(k.held_batches, "batch", "batches") << " held, first seen "
+          << utc(k.first_seen) << (k.revoked_reason.empty() ? std::string() : ", revoked: " + term(k.revoked_reason)) << "\n";
     bool any_gap = false;
     for (const auto& k : r.kiosks) any_gap = any_gap || !k.gaps.empty();
     o << "gaps" << (any_gap ? ":\n" : ": none\n");
@@ -291,6 +298,10 @@ std::string report_csv(const CoordReport& r) {
     for (const auto& k : r.kiosks)
         for (const auto& g : k.gaps) note("gap", k.fingerprint, seq_ranges_text({g}));
     for (const auto& h : r.held) note("held", h.fingerprint, "batch " + std::to_string(h.seq) + ": " + h.reason);
+    for (const auto& k : r.held_kiosks)
+        note("kiosk_not_counted", k.fingerprint,
+             std::string(sync::kiosk_state_name(k.state)) + ": " + std::to_string(k.held_batches) + " held" +
+                 (k.revoked_reason.empty() ? std::string() : ", revoked: " + k.revoked_reason));
     for (const auto& a : r.alarm_rows) note("alarm", a.kiosk, alarm_line(a));
     return o.str();
 }
@@ -593,6 +604,15 @@ std::string report_html(const CoordReport& r) {
             o << "<tr><td>" << (h.name.empty() ? std::string("<i>not enrolled</i>") : esc(h.name)) << "</td><td class=\"fp\">"
               << esc(h.fingerprint) << "</td><td class=\"n\">" << h.seq << "</td><td class=\"t\">" << esc(utc(h.since_unix)) << "</td><td class=\"w\">"
               << esc(h.reason) << "</td></tr>";
+        o << "</tbody></table></section>";
+    }
+    if (!r.held_kiosks.empty()) {
+        o << "<section><h2>Kiosks not counted (batches kept)</h2><table><thead><tr><th>kiosk</th><th>fingerprint</th><th>state</th>"
+             "<th class=\"n\">held batches</th><th>first seen</th><th>reason</th></tr></thead><tbody>";
+        for (const auto& k : r.held_kiosks)
+            o << "<tr><td>" << (k.name.empty() ? std::string("<i>not enrolled</i>") : esc(k.name)) << "</td><td class=\"fp\">"
+              << esc(k.fingerprint) << "</td><td>" << sync::kiosk_state_name(k.state) << "</td><td class=\"n\">" << k.held_batches
+              << "</td><td class=\"t\">" << esc(utc(k.first_seen)) << "</td><td class=\"w\">" << esc(k.revoked_reason) << "</td></tr>";
         o << "</tbody></table></section>";
     }
     o << "<section><h2>Counted signatures per day (UTC)</h2>" << day_chart(r.days) << "</section>";

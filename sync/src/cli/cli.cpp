@@ -25,7 +25,8 @@ const char* exit_code_table() {
            "  1  failure: it could not be done, or something was rejected (the message says what)\n"
            "  2  usage: unknown command or option, a missing or malformed value, no command given\n"
            "  3  not found: the receipt, kiosk or batch asked about does not exist\n"
-           "  4  already: nothing changed, it was already so (a signature already withdrawn)\n";
+           "  4  already: nothing changed, it was already so (a signature already withdrawn)\n"
+           "  5  done, but it was a duplicate: what it duplicated is unchanged (coord withdraw)\n";
 }
 
 // [SECTION] Commands

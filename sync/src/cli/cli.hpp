@@ -47,6 +47,7 @@ enum Exit : int {
     exit_usage = 2,      // unknown command or option, a missing or malformed value, no command given
     exit_not_found = 3,  // the receipt, kiosk or batch asked about does not exist
     exit_already = 4,    // nothing changed: it was already so (a signature already withdrawn)
+    exit_done_duplicate = 5,  // done, but it was a duplicate: the counted one is unchanged (coord withdraw)
 };
 const char* exit_code_table();
 

@@ -2,6 +2,7 @@
 // and the top-level verify-receipt and simulate-batches. Output names files, kiosks and counts —
 // never a person's data (the signatories CSV is the one place names go, and only into the file).
 #include "cli.hpp"
+#include "embassy/sync/kiosks.hpp"
 
 #include "embassy/registry/bytes.hpp"
 #include "embassy/registry/identity.hpp"
@@ -279,6 +280,18 @@ Json report_json(const sync::CoordReport& r) {
         hj["since_unix"] = h.since_unix;
         j["held"].push_back(std::move(hj));
     }
+    j["kiosks_not_counted"] = Json::array();
+    for (const auto& k : r.held_kiosks) {
+        Json kj;
+        kj["fingerprint"] = k.fingerprint;
+        put_text(kj, "name", k.name);
+        kj["state"] = sync::kiosk_state_name(k.state);
+        kj["held_batches"] = k.held_batches;
+        kj["first_seen_unix"] = k.first_seen;
+        kj["revoked_unix"] = k.revoked_at;
+        put_text(kj, "revoked_reason", k.revoked_reason);
+        j["kiosks_not_counted"].push_back(std::move(kj));
+    }
     j["alarms"] = Json::array();
     for (std::size_t i = 0; i < r.alarm_rows.size(); ++i) {
         const auto& a = r.alarm_rows[i];
@@ -406,7 +419,7 @@ int coord_publish_receipts(const Opts& a) {
 }
 
 // coord withdraw's own outcome beside the table's 0, 3 and 4 (docs/coordinator-guide.md, section 7).
-constexpr int kExitWithdrewDuplicate = 5;
+constexpr int kExitWithdrewDuplicate = exit_done_duplicate;
 
 int coord_withdraw(const Opts& a) {
     auto code = registry::receipt_parse(a.code);

@@ -18,7 +18,8 @@ struct ReceiptCode {
 };
 
 ReceiptCode receipt_generate();
-// Accepts what a person types or a QR scanner reads: any case, dashes/spaces, I/L for 1, O for 0.
+// Accepts what a person types or a QR scanner reads: any case, dashes/spaces, I/L for 1, O for 0,
+// and the receipt QR's URL (http(s)://…#CODE: the code after the last '#').
 // Refuses a wrong length or a wrong check symbol ("receipt code: check character does not match").
 Result<ReceiptCode> receipt_parse(std::string_view text);
 Hash receipt_commitment(const ReceiptCode& code);
