@@ -20,11 +20,13 @@
 #include "embassy/registry/wiped_memory.hpp"
 #include "embassy/sync/demo.hpp"
 #include "embassy/sync/kiosk_export.hpp"
+#include "embassy/ui/theme.hpp"
 #include "embassy/ui/widgets.hpp"
 
 #include <GLFW/glfw3.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -457,7 +459,20 @@ double App::WaitTimeout() const {
 }
 
 float App::FontPixels() const {
-    return 28.0f * content_scale_ * flow_.settings.font_scale;
+    // From the window, so a 1366x768 laptop gets text that leaves room for the screen (theme.hpp).
+    int w = 1920, h = 1080;
+    if (window_ != nullptr) glfwGetFramebufferSize(window_, &w, &h);
+    if (w <= 0 || h <= 0) return loaded_px_ > 0.0f ? loaded_px_ : 24.0f;   // minimised: keep the size
+    return ui::FontPixelsFor(static_cast<float>(w), static_cast<float>(h), content_scale_, flow_.settings.font_scale);
+}
+
+bool App::FontsDirty() const {
+    return fonts_dirty_ || std::abs(FontPixels() - loaded_px_) > 0.25f;
+}
+
+void App::FontsRebuilt() {
+    fonts_dirty_ = false;
+    loaded_px_ = FontPixels();
 }
 
 void App::OnKey(int key, int mods, bool press) {
