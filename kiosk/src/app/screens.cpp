@@ -751,9 +751,14 @@ void App::ScreenSign() {
     if (!form.cannot_sign) {
         Para(T("sign.hint"), true);
         ImGui::Dummy(ImVec2(0, 6 * Scale()));
+        // The largest 5:2 pad that leaves room for the buttons under it, centred in the column
+        // (1366x768 had a 458x182 pad hugging the left edge).
         const float room = ImGui::GetContentRegionAvail().y - ui::TouchTarget() * 2.6f;
+        const float avail_w = ImGui::GetContentRegionAvail().x;
+        const float pad_w = std::floor(std::min(avail_w, std::max(room, 120.0f) * ui::kPadAspect));
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail_w - pad_w) * 0.5f));
         std::string id = std::string(T("sign.title")) + "##pad";
-        ui::SignaturePad(id.c_str(), pad_, ImVec2(-1.0f, std::max(room, 120.0f)), &pointer_);
+        ui::SignaturePad(id.c_str(), pad_, ImVec2(pad_w, pad_w / ui::kPadAspect), &pointer_);
         uimap_.Add("pad");
         // A stroke belongs to the flow once the finger is lifted.
         if (!ImGui::GetIO().MouseDown[0]) {
