@@ -10,7 +10,9 @@ Rules, for every screen, language and text size:
   3. the primary actions (language buttons, Back/Next/Done/Submit, "I'm still here", Unlock,
      setup and volunteer actions) are wholly visible without scrolling;
   4. no region that scrolls lies inside another region that scrolls;
-  5. the field the on-screen keyboard types into is wholly visible above the keyboard.
+  5. the field the on-screen keyboard types into is wholly visible above the keyboard;
+  6. no two widgets of one region overlap (a long label pushed under its neighbour); two ids on
+     one rect are one widget named twice (a notice is also a paragraph).
 A failure line names screen, language, size, text size and widget. Exits 1 on any failure."""
 import os
 import re
@@ -116,6 +118,13 @@ def check(m, size):
                     break
             if not inside(rect, view):
                 fail(wid, f"{what} {rect} not wholly inside the {vw}x{vh} viewport")
+    shown = sorted((it[:4], wid, it[4]) for wid, it in m.items.items())
+    for i, (a, wa, ra) in enumerate(shown):
+        for b, wb, rb in shown[i + 1:]:
+            if b[0] >= a[2] - SLACK:
+                break   # sorted by x0: nothing further right can overlap a
+            if ra == rb and a != b and b[1] < a[3] - SLACK and a[1] < b[3] - SLACK:
+                fail(wa, f"overlaps {wb} ({a} and {b})")
     return fails
 
 

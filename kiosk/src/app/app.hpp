@@ -59,7 +59,9 @@ struct UiMap {
     std::map<std::string, Item> items;
     std::string focus;                    // the field the on-screen keyboard types into, if any
     void Add(const std::string& id);      // the last ImGui item
-    void Clear() { items.clear(); focus.clear(); }
+    void AddText() { Add("text:" + std::to_string(texts++)); }   // a paragraph or heading, by order
+    void Clear() { items.clear(); focus.clear(); texts = 0; }
+    int texts = 0;
     // The whole map as text, with the scroll regions of the frame just drawn (after ImGui::Render).
     std::string Text(const char* screen, const std::string& lang, float text_scale) const;
 };

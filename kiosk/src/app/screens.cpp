@@ -97,6 +97,7 @@ void App::Heading(const char* text) {
     PushFontOr(HeadingFont());
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(text);
+    uimap_.AddText();
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     ImGui::Dummy(ImVec2(0, 8 * Scale()));
@@ -106,6 +107,7 @@ void App::Para(const char* text, bool muted) {
     if (muted) ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::TextMuted());
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(text);
+    uimap_.AddText();
     ImGui::PopTextWrapPos();
     if (muted) ImGui::PopStyleColor();
 }
@@ -504,12 +506,14 @@ void App::ScreenSetupPassphrase() {
     ui::InputTextLarge(l2.c_str(), flow_.auth.confirm, kPassMax, pw);
     uimap_.Add("field:confirm");
     ui::CheckboxLarge(T("setup.passphrase.show"), &show_pass_);
+    uimap_.Add("setup.passphrase.show");
     const auto st = kiosk::passphrase_strength(flow_.auth.passphrase);
     ImGui::TextUnformatted(T("setup.passphrase.meter"));
     ImGui::SameLine();
     std::string score_key = "setup.passphrase.score." + std::to_string(st.score);
     ImGui::TextUnformatted(T(score_key.c_str()));
     ui::PassphraseMeter(flow_.auth.passphrase.empty() ? -1 : st.score);
+    uimap_.Add("meter");
     if (*st.hint) Para(T(st.hint), true);
     EndSetupStep(nullptr, "button.next");
 }
@@ -1028,12 +1032,14 @@ void App::ScreenVolunteerSettings() {
         const float right = ImGui::GetContentRegionAvail().x;
         ImGui::SameLine(right - 360 * Scale());
         if (ui::BigButton("-", ImVec2(ui::TouchTarget() * 1.4f, 0))) v = kiosk::Seconds(std::max<long>(0, static_cast<long>(v.count()) - step));
+        uimap_.Add(std::string(key) + ":-");
         ImGui::SameLine();
         char buf[32];
         std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v.count()));
         ValueBox(buf);
         ImGui::SameLine();
         if (ui::BigButton("+", ImVec2(ui::TouchTarget() * 1.4f, 0))) v += kiosk::Seconds(step);
+        uimap_.Add(std::string(key) + ":+");
         ImGui::PopID();
     };
     stepper("settings.input_idle", d.input_idle, 10);
@@ -1050,6 +1056,7 @@ void App::ScreenVolunteerSettings() {
         if (sel) ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::OnPrimary());
         std::string label = std::string(l.endonym) + "##deflang_" + l.tag;
         if (ui::BigButton(label.c_str(), ImVec2(260 * Scale(), 0))) d.default_lang = l.tag;
+        uimap_.Add(std::string("deflang:") + l.tag);
         if (sel) ImGui::PopStyleColor(2);
     }
     ImGui::Dummy(ImVec2(0, 8 * Scale()));
@@ -1057,14 +1064,17 @@ void App::ScreenVolunteerSettings() {
     ImGui::TextUnformatted(T("settings.font_scale"));
     ImGui::SameLine(ImGui::GetContentRegionAvail().x - 360 * Scale());
     if (ui::BigButton("-##font", ImVec2(ui::TouchTarget() * 1.4f, 0))) d.font_scale = std::max(0.75f, d.font_scale - 0.1f);
+    uimap_.Add("settings.font_scale:-");
     ImGui::SameLine();
     char pct[16];
     std::snprintf(pct, sizeof pct, "%d%%", static_cast<int>(std::lround(d.font_scale * 100)));
     ValueBox(pct);
     ImGui::SameLine();
     if (ui::BigButton("+##font", ImVec2(ui::TouchTarget() * 1.4f, 0))) d.font_scale = std::min(2.5f, d.font_scale + 0.1f);
+    uimap_.Add("settings.font_scale:+");
     ImGui::Dummy(ImVec2(0, 8 * Scale()));
     ui::CheckboxLarge(T("settings.keyboard"), &d.on_screen_keyboard);
+    uimap_.Add("settings.keyboard");
     NoticeLine();
     EndScreen();
     ImGui::Separator();
