@@ -12,7 +12,7 @@ set_tests_properties("crash: kill -9 during import" PROPERTIES LABELS "crash;slo
 
 # The kiosk app end to end in a real window under Xvfb, driven by xdotool (tests/e2e/kiosk_*.sh).
 if(EMBASSY_BUILD_KIOSK)
-  foreach(t path privacy volunteer)
+  foreach(t path privacy volunteer keyboard)
     add_test(NAME "e2e: kiosk ${t}" COMMAND ${E2E}/kiosk_${t}.sh $<TARGET_FILE:embassy-kiosk> $<TARGET_FILE:embassy-sync>)
     set_tests_properties("e2e: kiosk ${t}" PROPERTIES LABELS "e2e;slow" TIMEOUT 300 RUN_SERIAL TRUE)
   endforeach()
