@@ -290,19 +290,24 @@ void App::CountryPicker(const char* id, std::string& code, std::string& query, b
     const float row = ui::TouchTarget();
     constexpr std::size_t kShown = 5;
     // No sideways spacing: a Selectable spreads half of it past the column's edges.
-    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0.0f, 2 * Scale()));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0.0f, 6 * Scale()));
+    ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));   // centred in the row's height
     for (std::size_t i = 0; i < results.size() && i < kShown; ++i) {
         const auto& [c, name] = results[i];
         const bool selected = c == code;
         ImGui::PushID(c.c_str());
-        if (ImGui::Selectable(name.c_str(), selected, 0, ImVec2(0, row))) {
+        const std::string label = "  " + name;   // off the frame's left edge
+        if (ImGui::Selectable(label.c_str(), selected, 0, ImVec2(0, row))) {
             code = c;
             if (registrant) Send(ev::Activity{});
         }
+        // A frame, so a row reads as something to tap and not as a line of text (1366x768 screenshot).
+        ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                                            ImGui::GetColorU32(ui::colors::Border()), 6 * Scale());
         uimap_.Add("country:" + c);
         ImGui::PopID();
     }
-    ImGui::PopStyleVar();
+    ImGui::PopStyleVar(2);
     if (results.size() > kShown) {
         const std::string more = "… +" + std::to_string(results.size() - kShown);
         Para(more.c_str(), true);
@@ -966,6 +971,9 @@ void App::ScreenVolunteerHome() {
             for (auto n : {c.event_today, c.event_total, c.all_total}) {
                 ImGui::TableNextColumn();
                 PushFontOr(Large());
+                // Level with the appeal's checkbox, not stuck to the top of a two-line row.
+                ImGui::SetCursorPosY(ImGui::GetCursorPosY() +
+                                     std::max(0.0f, (ui::TouchTarget() - ImGui::GetTextLineHeight()) * 0.5f));
                 ImGui::Text("%lld", static_cast<long long>(n));
                 ImGui::PopFont();
             }

@@ -134,13 +134,16 @@ bool App::TourStep(const std::function<void(const std::string&)>& capture) {
                 feed(ev::PassphraseRejected{});
             });
             shot(name("unlock-wrong"));
-            step([this, feed, base] {
+            step([this, feed, base, lang] {
                 flow_.retry_at = {};
                 flow_.auth.passphrase = "x";
                 feed(ev::SubmitPassphrase{});
                 feed(ev::PassphraseAccepted{});
                 AfterUnlock();
-                flow_.settings.font_scale = base.font_scale;   // AfterUnlock read the stored one
+                // AfterUnlock read the stored settings: the volunteer screens in this tour's
+                // language and text size, not the demo kiosk's Belarusian at 100 %.
+                flow_.settings.font_scale = base.font_scale;
+                flow_.settings.default_lang = lang;
                 RefreshCounts();
             });
             shot(name("volunteer"));
