@@ -1063,7 +1063,9 @@ void App::ScreenVolunteerSettings() {
         if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ui::colors::PrimaryHovered());
         if (sel) ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::OnPrimary());
         std::string label = std::string(l.endonym) + "##deflang_" + l.tag;
-        if (ui::BigButton(label.c_str(), ImVec2(260 * Scale(), 0))) d.default_lang = l.tag;
+        // Four to a row, narrower where the column is (1440x900 at 130 % ran off the side).
+        const float lw = std::min(260 * Scale(), std::floor((ImGui::GetContentRegionMax().x - ImGui::GetStyle().ItemSpacing.x * 3) / 4));
+        if (ui::BigButton(label.c_str(), ImVec2(lw, 0))) d.default_lang = l.tag;
         uimap_.Add(std::string("deflang:") + l.tag);
         if (sel) ImGui::PopStyleColor(2);
     }
