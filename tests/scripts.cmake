@@ -12,10 +12,17 @@ set_tests_properties("crash: kill -9 during import" PROPERTIES LABELS "crash;slo
 
 # The kiosk app end to end in a real window under Xvfb, driven by xdotool (tests/e2e/kiosk_*.sh).
 if(EMBASSY_BUILD_KIOSK)
-  foreach(t path privacy volunteer input receipt)
+  foreach(t path privacy volunteer input receipt keyboard)
     add_test(NAME "e2e: kiosk ${t}" COMMAND ${E2E}/kiosk_${t}.sh $<TARGET_FILE:embassy-kiosk> $<TARGET_FILE:embassy-sync>)
     set_tests_properties("e2e: kiosk ${t}" PROPERTIES LABELS "e2e;slow" TIMEOUT 300 RUN_SERIAL TRUE)
   endforeach()
+endif()
+
+# The layout matrix: every screen x 8 languages x 6 window sizes x text size 100/130 %, one kiosk
+# process per size (tests/e2e/kiosk_layout.sh; the check itself is kiosk_layout.py).
+if(EMBASSY_BUILD_KIOSK)
+  add_test(NAME "e2e: kiosk layout matrix" COMMAND ${E2E}/kiosk_layout.sh $<TARGET_FILE:embassy-kiosk>)
+  set_tests_properties("e2e: kiosk layout matrix" PROPERTIES LABELS "e2e;slow" TIMEOUT 900 RUN_SERIAL TRUE)
 endif()
 
 add_test(NAME "e2e: coordinator CLI" COMMAND ${E2E}/coord_cli.sh $<TARGET_FILE:embassy-sync> ${PROJECT_SOURCE_DIR})

@@ -137,3 +137,63 @@ TEST_CASE("the on-screen keyboard stops at the byte limit", "[ui][keyboard]") {
     h.ClickAt(key.x, key.y, body);
     CHECK(target.size() == 5);
 }
+
+TEST_CASE("each field gets the keys it needs", "[ui][keyboard]") {
+    using embassy::ui::KeyboardCharacters;
+    const std::string email = KeyboardCharacters(KeyboardLayout::Email);
+    for (char c : std::string("abcxyz0123456789@.-_+")) {
+        CAPTURE(c);
+        CHECK(email.find(c) != std::string::npos);
+    }
+    CHECK(email.find(' ') == std::string::npos);   // an address has no space
+    const std::string phone = KeyboardCharacters(KeyboardLayout::Phone);
+    for (char c : std::string("0123456789+ ")) {
+        CAPTURE(c);
+        CHECK(phone.find(c) != std::string::npos);
+    }
+    CHECK(phone.find('a') == std::string::npos);
+    CHECK(phone.find('@') == std::string::npos);
+    // Names keep their letters and nothing of an address.
+    CHECK(KeyboardCharacters(KeyboardLayout::Latin).find('@') == std::string::npos);
+    CHECK(KeyboardCharacters(KeyboardLayout::Cyrillic).find("\xD1\x9E") != std::string::npos);   // ў
+}
+
+TEST_CASE("the email keyboard types an address with clicks alone", "[ui][keyboard]") {
+    ImGuiHarness h(true);
+    std::map<std::string, ImVec2> keys;   // key id -> its centre, as the kiosk's ui-map records it
+    embassy::ui::KeyboardOptions o;
+    o.on_key = [&](const std::string& id) {
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        keys[id] = ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
+    };
+    std::string target;
+    auto body = [&] { embassy::ui::OnScreenKeyboard("kbd", KeyboardLayout::Email, target, 254, o); };
+    h.Frame(body);
+    for (const char* k : {"@", ".", "-", "_", "+", "0", "9", "a", "backspace"}) {
+        CAPTURE(k);
+        REQUIRE(keys.count(k) == 1);
+    }
+    CHECK(keys.count("shift") == 0);
+    for (const char* k : {"a", "n", "a", ".", "k", "+", "1", "@", "e", "x", ".", "o", "r", "g"})
+        h.ClickAt(keys.at(k).x, keys.at(k).y, body);
+    CHECK(target == "ana.k+1@ex.org");
+    h.ClickAt(keys.at("backspace").x, keys.at("backspace").y, body);
+    CHECK(target == "ana.k+1@ex.or");
+}
+
+TEST_CASE("the keyboard keeps within the height it is given", "[ui][keyboard]") {
+    ImGuiHarness h(true);
+    float used = 0.0f, unlimited = 0.0f;
+    std::string target;
+    for (float limit : {0.0f, 300.0f}) {
+        embassy::ui::KeyboardOptions o;
+        o.max_height = limit;
+        h.Frame([&] {
+            const float y0 = ImGui::GetCursorPosY();
+            embassy::ui::OnScreenKeyboard("kbd", KeyboardLayout::Latin, target, 64, o);
+            (limit > 0 ? used : unlimited) = ImGui::GetCursorPosY() - y0;
+        });
+    }
+    CHECK(unlimited > 300.0f);   // the test means something: unlimited, the keys are taller
+    CHECK(used <= 300.0f + ImGui::GetStyle().ItemSpacing.y);
+}

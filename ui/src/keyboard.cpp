@@ -36,6 +36,49 @@ const Row kLatin[] = {
     {"ą ć č ę ė į ś š ų ū ź ž ż", "Ą Ć Č Ę Ė Į Ś Š Ų Ū Ź Ž Ż"},
 };
 
+// Addresses are written in lower case (domains are case-blind, and almost every mailbox is too),
+// so the email layout has no shift: one tap fewer per letter.
+const Row kEmail[] = {
+    {"1 2 3 4 5 6 7 8 9 0", "1 2 3 4 5 6 7 8 9 0"},
+    {"q w e r t y u i o p", "q w e r t y u i o p"},
+    {"a s d f g h j k l", "a s d f g h j k l"},
+    {"z x c v b n m", "z x c v b n m"},
+};
+
+const Row kPhone[] = {
+    {"1 2 3 4 5 6 7 8 9 0", "1 2 3 4 5 6 7 8 9 0"},
+};
+
+// The bottom row: special keys and punctuation, each `span` keys wide.
+enum class Kind { Text, Shift, Space, Backspace };
+struct BottomKey {
+    Kind kind;
+    const char* text;   // inserted text (Kind::Text)
+    float span;
+};
+const BottomKey kNameBottom[] = {{Kind::Shift, "", 1}, {Kind::Text, "'", 1}, {Kind::Text, "-", 1},
+                                 {Kind::Space, " ", 4}, {Kind::Backspace, "", 1}};
+const BottomKey kEmailBottom[] = {{Kind::Text, "@", 1}, {Kind::Text, ".", 1}, {Kind::Text, "-", 1},
+                                  {Kind::Text, "_", 1}, {Kind::Text, "+", 1}, {Kind::Backspace, "", 1.5f}};
+const BottomKey kPhoneBottom[] = {{Kind::Text, "+", 1}, {Kind::Space, " ", 3}, {Kind::Backspace, "", 1.5f}};
+
+struct LayoutDef {
+    const Row* rows;
+    std::size_t row_count;
+    const BottomKey* bottom;
+    std::size_t bottom_count;
+};
+
+LayoutDef Def(KeyboardLayout layout) {
+    switch (layout) {
+        case KeyboardLayout::Cyrillic: return {kCyrillic, std::size(kCyrillic), kNameBottom, std::size(kNameBottom)};
+        case KeyboardLayout::Latin: return {kLatin, std::size(kLatin), kNameBottom, std::size(kNameBottom)};
+        case KeyboardLayout::Email: return {kEmail, std::size(kEmail), kEmailBottom, std::size(kEmailBottom)};
+        case KeyboardLayout::Phone: return {kPhone, std::size(kPhone), kPhoneBottom, std::size(kPhoneBottom)};
+    }
+    return {kLatin, std::size(kLatin), kNameBottom, std::size(kNameBottom)};
+}
+
 std::vector<std::string> SplitKeys(const char* row) {
     std::vector<std::string> keys;
     std::string cur;
@@ -95,37 +138,61 @@ bool KeyboardBackspace(std::string& target) {
     return true;
 }
 
-bool OnScreenKeyboard(const char* id, KeyboardLayout layout, std::string& target, std::size_t max_bytes) {
-    const Row* rows = layout == KeyboardLayout::Cyrillic ? kCyrillic : kLatin;
-    const std::size_t row_count = layout == KeyboardLayout::Cyrillic ? std::size(kCyrillic) : std::size(kLatin);
+int KeyboardRows(KeyboardLayout layout) { return static_cast<int>(Def(layout).row_count) + 1; }
+
+std::string KeyboardCharacters(KeyboardLayout layout) {
+    const LayoutDef def = Def(layout);
+    std::string all;
+    for (std::size_t r = 0; r < def.row_count; ++r)
+        for (const char* row : {def.rows[r].lower, def.rows[r].upper})
+            for (const auto& k : SplitKeys(row)) all += k;
+    for (std::size_t i = 0; i < def.bottom_count; ++i)
+        if (def.bottom[i].kind == Kind::Text || def.bottom[i].kind == Kind::Space) all += def.bottom[i].text;
+    return all;
+}
+
+bool OnScreenKeyboard(const char* id, KeyboardLayout layout, std::string& target, std::size_t max_bytes,
+                      const KeyboardOptions& options) {
+    const LayoutDef def = Def(layout);
 
     ImGui::PushID(id);
     ImGuiStorage* store = ImGui::GetStateStorage();
     const ImGuiID key_shift = ImGui::GetID("shift");
     bool shift = store->GetBool(key_shift, false);
 
-    std::vector<std::vector<std::string>> lower(row_count), upper(row_count);
-    std::size_t columns = 10;   // at least as wide as the bottom row (shift ' - space×5 backspace)
-    for (std::size_t r = 0; r < row_count; ++r) {
-        lower[r] = SplitKeys(rows[r].lower);
-        upper[r] = SplitKeys(rows[r].upper);
-        columns = std::max(columns, lower[r].size());
+    std::vector<std::vector<std::string>> lower(def.row_count), upper(def.row_count);
+    float bottom_span = static_cast<float>(options.trailing_count) * options.trailing_span;
+    for (std::size_t i = 0; i < def.bottom_count; ++i) bottom_span += def.bottom[i].span;
+    float columns = std::ceil(bottom_span);   // at least as wide as the bottom row
+    for (std::size_t r = 0; r < def.row_count; ++r) {
+        lower[r] = SplitKeys(def.rows[r].lower);
+        upper[r] = SplitKeys(def.rows[r].upper);
+        columns = std::max(columns, static_cast<float>(lower[r].size()));
     }
 
     const ImGuiStyle& style = ImGui::GetStyle();
     const float gap = std::max(4.0f, style.ItemSpacing.x * 0.5f);
     const float avail = ImGui::GetContentRegionAvail().x;
-    const float cols = static_cast<float>(columns);
-    const float key_w = std::max(TouchTarget() * 0.75f, std::floor((avail - gap * (cols - 1.0f)) / cols));
-    const float key_h = std::clamp(key_w, TouchTarget(), TouchTarget() * 1.3f);
+    // Keys no wider than 1.6 touch targets: a phone pad of 10 keys across a 1080p screen would
+    // otherwise be a row of planks.
+    float key_w = std::max(TouchTarget() * 0.75f, std::floor((avail - gap * (columns - 1.0f)) / columns));
+    key_w = std::min(key_w, std::floor(TouchTarget() * 1.9f));
+    float key_h = std::clamp(key_w, TouchTarget(), TouchTarget() * 1.3f);
+    if (options.max_height > 0.0f) {
+        const float rows = static_cast<float>(def.row_count + 1);
+        const float fit = std::floor((options.max_height - gap * (rows - 1.0f)) / rows);
+        key_h = std::max(std::min(key_h, fit), TouchTarget());   // never below a finger's size
+    }
     const float left = ImGui::GetCursorPosX();
+    auto span_w = [&](float span) { return std::floor(key_w * span + gap * (span - 1.0f)); };
 
     if (GetFonts().large != nullptr) ImGui::PushFont(GetFonts().large);
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, gap));
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(style.FramePadding.x, 0.0f));   // low keys keep their letter
     ImGui::PushStyleColor(ImGuiCol_Button, colors::Paper());
 
     bool changed = false;
-    for (std::size_t r = 0; r < row_count; ++r) {
+    for (std::size_t r = 0; r < def.row_count; ++r) {
         const auto& keys = shift ? upper[r] : lower[r];
         const float row_w = static_cast<float>(keys.size()) * (key_w + gap) - gap;
         ImGui::SetCursorPosX(left + std::max(0.0f, (avail - row_w) * 0.5f));   // centred rows
@@ -139,34 +206,58 @@ bool OnScreenKeyboard(const char* id, KeyboardLayout layout, std::string& target
                 }
             }
             ImGui::PopID();
+            if (options.on_key) options.on_key(lower[r][k]);
         }
     }
 
-    // Bottom row: shift, apostrophe, hyphen, a wide space bar and backspace (repeats when held).
-    const float wide = key_w * 5.0f + gap * 4.0f;
-    const float bottom_w = key_w * 4.0f + wide + gap * 4.0f;
+    // Bottom row: the layout's special keys, then the caller's buttons. Backspace repeats when held.
+    float bottom_w = -gap;
+    for (std::size_t i = 0; i < def.bottom_count; ++i) bottom_w += span_w(def.bottom[i].span) + gap;
+    const float trailing_w = span_w(options.trailing_span);
+    bottom_w += static_cast<float>(options.trailing_count) * (trailing_w + gap);
     ImGui::SetCursorPosX(left + std::max(0.0f, (avail - bottom_w) * 0.5f));
-    if (shift) ImGui::PushStyleColor(ImGuiCol_Button, colors::Primary());
-    if (shift) ImGui::PushStyleColor(ImGuiCol_Text, colors::OnPrimary());
-    const bool shift_clicked = ImGui::Button("##shift", ImVec2(key_w, key_h));
-    DrawKeyIcon(Icon::Shift, ImGui::GetColorU32(ImGuiCol_Text));
-    if (shift) ImGui::PopStyleColor(2);
-    if (shift_clicked) shift = !shift;
-    ImGui::SameLine();
-    if (ImGui::Button("'##apostrophe", ImVec2(key_w, key_h))) changed |= KeyboardAppend(target, "'", max_bytes);
-    ImGui::SameLine();
-    if (ImGui::Button("-##hyphen", ImVec2(key_w, key_h))) changed |= KeyboardAppend(target, "-", max_bytes);
-    ImGui::SameLine();
-    if (ImGui::Button("##space", ImVec2(wide, key_h))) changed |= KeyboardAppend(target, " ", max_bytes);
-    ImGui::SameLine();
-    ImGui::PushButtonRepeat(true);
-    if (ImGui::Button("##backspace", ImVec2(key_w, key_h))) changed |= KeyboardBackspace(target);
-    DrawKeyIcon(Icon::Backspace, ImGui::GetColorU32(ImGuiCol_Text));
-    ImGui::PopButtonRepeat();
-
+    for (std::size_t i = 0; i < def.bottom_count; ++i) {
+        const BottomKey& bk = def.bottom[i];
+        if (i > 0) ImGui::SameLine();
+        const ImVec2 size(span_w(bk.span), key_h);
+        ImGui::PushID(static_cast<int>(1000 + i));
+        switch (bk.kind) {
+            case Kind::Shift: {
+                if (shift) ImGui::PushStyleColor(ImGuiCol_Button, colors::Primary());
+                if (shift) ImGui::PushStyleColor(ImGuiCol_Text, colors::OnPrimary());
+                const bool clicked = ImGui::Button("##shift", size);
+                DrawKeyIcon(Icon::Shift, ImGui::GetColorU32(ImGuiCol_Text));
+                if (shift) ImGui::PopStyleColor(2);
+                if (clicked) shift = !shift;
+                if (options.on_key) options.on_key("shift");
+                break;
+            }
+            case Kind::Text:
+                if (ImGui::Button(bk.text, size)) changed |= KeyboardAppend(target, bk.text, max_bytes);
+                if (options.on_key) options.on_key(bk.text);
+                break;
+            case Kind::Space:
+                if (ImGui::Button("##space", size)) changed |= KeyboardAppend(target, " ", max_bytes);
+                if (options.on_key) options.on_key("space");
+                break;
+            case Kind::Backspace:
+                ImGui::PushButtonRepeat(true);
+                if (ImGui::Button("##backspace", size)) changed |= KeyboardBackspace(target);
+                DrawKeyIcon(Icon::Backspace, ImGui::GetColorU32(ImGuiCol_Text));
+                ImGui::PopButtonRepeat();
+                if (options.on_key) options.on_key("backspace");
+                break;
+        }
+        ImGui::PopID();
+    }
     ImGui::PopStyleColor();
-    ImGui::PopStyleVar();
+    ImGui::PopStyleVar();   // frame padding: the caller's buttons have their own
     if (GetFonts().large != nullptr) ImGui::PopFont();
+    if (options.trailing_count > 0 && options.trailing) {
+        ImGui::SameLine();   // at the keys' spacing, which stays pushed for the caller's SameLine
+        options.trailing(ImVec2(trailing_w, key_h));
+    }
+    ImGui::PopStyleVar();
     store->SetBool(key_shift, shift);
     ImGui::PopID();
     return changed;

@@ -34,6 +34,12 @@ ImVec4 Success() { return Rgb(0x1E, 0x7A, 0x3C); }
 }  // namespace colors
 
 float ThemeScale() { return g_scale; }
+
+float FontPixelsFor(float width, float height, float content_scale, float text_scale) {
+    const float cs = std::clamp(content_scale, 0.5f, 4.0f);
+    const float logical = std::min(height / 36.0f, width / 56.0f) / cs;
+    return std::clamp(logical, 18.0f, 36.0f) * cs * std::clamp(text_scale, 0.5f, 3.0f);
+}
 float TouchTarget() { return 48.0f * g_scale; }
 
 void ApplyTheme(float scale) {

@@ -28,6 +28,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -522,7 +523,20 @@ double App::WaitTimeout() const {
 }
 
 float App::FontPixels() const {
-    return 28.0f * content_scale_ * flow_.settings.font_scale;
+    // From the window, so a 1366x768 laptop gets text that leaves room for the screen (theme.hpp).
+    int w = 1920, h = 1080;
+    if (window_ != nullptr) glfwGetFramebufferSize(window_, &w, &h);
+    if (w <= 0 || h <= 0) return loaded_px_ > 0.0f ? loaded_px_ : 24.0f;   // minimised: keep the size
+    return ui::FontPixelsFor(static_cast<float>(w), static_cast<float>(h), content_scale_, flow_.settings.font_scale);
+}
+
+bool App::FontsDirty() const {
+    return fonts_dirty_ || std::abs(FontPixels() - loaded_px_) > 0.25f;
+}
+
+void App::FontsRebuilt() {
+    fonts_dirty_ = false;
+    loaded_px_ = FontPixels();
 }
 
 void App::OnKey(int key, int mods, bool press) {

@@ -7,6 +7,7 @@
 #include "embassy/registry/settings_keys.hpp"
 #include "embassy/registry/store.hpp"
 #include "embassy/ui/i18n.hpp"
+#include "embassy/ui/keyboard.hpp"
 #include "embassy/ui/signature_pad.hpp"
 #include "embassy/ui/touch.hpp"
 
@@ -40,15 +41,31 @@ struct Options {
     std::string ui_map;             // --ui-map FILE: widget centres for scripted tests (no personal data)
     std::string screenshot_dir;     // --screenshot-dir DIR with --tour: every screen in every language
     bool tour = false;
+    std::string ui_map_dir;         // --ui-map-dir DIR with --tour: the ui-map of every screen as DIR/<shot>.map
+    std::vector<float> text_sizes;  // --text-size 100,130 with --tour: walk the screens at each text size
     int width = 1280, height = 800; // windowed size
     // Test overrides of the flow's timeouts (seconds), applied after the stored settings.
     std::optional<int> input_idle, idle_warning, receipt_idle, volunteer_idle;
 };
 
-// Recorded each frame for --ui-map: where a test can click to reach a named widget.
+// Recorded each frame for --ui-map: where a test can click to reach a named widget, and where every
+// widget and scroll region lies, for the layout test (tests/e2e/kiosk_layout.py). Ids are message
+// keys, language tags, field names, country codes: never what anyone typed. Format in ui_map.cpp.
 struct UiMap {
-    std::map<std::string, std::array<float, 4>> rects;  // id -> x0 y0 x1 y1 (window pixels)
-    void Add(const std::string& id);                     // the last ImGui item
+    struct Item {
+        std::array<float, 4> rect{};      // x0 y0 x1 y1 in window pixels, unclipped
+        std::array<float, 4> visible{};   // the part inside the clip rect of its window
+        bool shown = false;               // some of it is inside the clip rect
+        std::string window;               // the ImGui window (scroll region) it was drawn in
+    };
+    std::map<std::string, Item> items;
+    std::string focus;                    // the field the on-screen keyboard types into, if any
+    void Add(const std::string& id);      // the last ImGui item
+    void AddText() { Add("text:" + std::to_string(texts++)); }   // a paragraph or heading, by order
+    void Clear() { items.clear(); focus.clear(); texts = 0; }
+    int texts = 0;
+    // The whole map as text, with the scroll regions of the frame just drawn (after ImGui::Render).
+    std::string Text(const char* screen, const std::string& lang, float text_scale) const;
 };
 
 class App {
@@ -86,8 +103,9 @@ public:
     // After Frame(), before Render: the "refused character" hint over the screen.
     void DrawInputHints();
     float FontPixels() const;
-    bool FontsDirty() const { return fonts_dirty_; }
-    void FontsRebuilt() { fonts_dirty_ = false; }
+    // True when the fonts must be rebuilt: the text size changed, or the window did (FontPixels).
+    bool FontsDirty() const;
+    void FontsRebuilt();
     void SetContentScale(float s) { content_scale_ = s; }
 
     // Scripted tour for scripts/screenshots: returns false when finished. Called between frames;
@@ -96,6 +114,8 @@ public:
 
     const Options& options() const { return opts_; }
     UiMap& uimap() { return uimap_; }
+    // The --ui-map text of the frame just drawn (UiMap::Text with the screen, language, text size).
+    std::string UiMapText() const;
     const kiosk::Flow& flow() const { return flow_; }
 
 private:
@@ -143,6 +163,8 @@ private:
     void CountryPicker(const char* id, std::string& code, std::string& query, bool registrant);
     void TextField(kiosk::Field f, const char* label_key, bool required, std::size_t max);
     void KeyboardFor(std::string* target);
+    void FocusMarks(const std::string& value, const std::string& map_id);
+    ui::KeyboardLayout KeyboardLayoutFor(kiosk::Field f) const;
     bool KeyboardShown() const;
     void DrawStrokesPreview(const registry::Strokes& s, float width);
 
@@ -194,8 +216,12 @@ private:
     std::string country_query_;          // Details: search text (personal-ish: wiped with the form)
     std::string setup_country_query_;
     std::string* kb_target_ = nullptr;   // on-screen keyboard target
+    kiosk::Field kb_field_ = kiosk::Field::given_name;   // what kb_target_ is: picks the layout
     bool kb_cyrillic_ = true;
     float kb_height_ = 400.0f;          // measured each frame the keyboard shows
+    float kb_max_ = 0.0f;               // the most the keyboard may take this frame (BeginScreen)
+    float bar_h_ = 0.0f;                // the bottom bar's height, measured the frame before
+    float bar_top_ = 0.0f;              // where this frame's bottom bar starts (screen y)
     bool confirm_cancel_ = false;
     std::uint32_t focus_done_ = 0;       // the flow's last FocusRequest acted on
     std::uint64_t entries_seen_ = 0;     // flow_.screen_entries at the last frame
@@ -214,9 +240,11 @@ private:
     bool locked_ = false;
     bool fonts_dirty_ = false;
     float content_scale_ = 1.0f;
+    float loaded_px_ = 0.0f;             // the font size the atlas was last built at
     kiosk::Screen last_screen_ = kiosk::Screen::Unlock;
     int settle_frames_ = 3;
     int tour_step_ = 0;
+    bool tour_settled_ = false;          // the tour step just run was a capture
     std::vector<std::function<void()>> tour_;
     UiMap uimap_;
 

@@ -2,7 +2,8 @@
 // set up the window, set up the context, run the loop, clean up in reverse order.
 //
 //   embassy-kiosk [--windowed] [--data-dir DIR] [--demo]
-//                 [--frame-stats FILE] [--ui-map FILE] [--screenshot-dir DIR --tour]
+//                 [--frame-stats FILE] [--ui-map FILE]
+//                 [--tour (--screenshot-dir DIR | --ui-map-dir DIR) [--text-size 100,130]]
 //                 [--input-idle S] [--idle-warning S] [--receipt-idle S] [--volunteer-idle S]
 //
 // EMBASSY_SCREENSHOT=path.png: on SIGUSR1 the next frame is saved there (for tests).
@@ -94,7 +95,8 @@ bool SavePng(const std::string& path, int w, int h) {
 
 void Usage() {
     std::cerr << "usage: embassy-kiosk [--windowed] [--data-dir DIR] [--demo] [--frame-stats FILE]\n"
-                 "                     [--ui-map FILE] [--screenshot-dir DIR --tour] [--size WxH]\n"
+                 "                     [--ui-map FILE] [--size WxH]\n"
+                 "                     [--tour (--screenshot-dir DIR | --ui-map-dir DIR) [--text-size 100,130]]\n"
                  "                     [--input-idle S] [--idle-warning S] [--receipt-idle S] [--volunteer-idle S]\n";
 }
 
@@ -116,6 +118,19 @@ bool ParseArgs(int argc, char** argv, Options& o) {
         else if (a == "--frame-stats") { const char* v = value(); if (!v) return false; o.frame_stats = v; }
         else if (a == "--ui-map") { const char* v = value(); if (!v) return false; o.ui_map = v; }
         else if (a == "--screenshot-dir") { const char* v = value(); if (!v) return false; o.screenshot_dir = v; }
+        else if (a == "--ui-map-dir") { const char* v = value(); if (!v) return false; o.ui_map_dir = v; }
+        else if (a == "--text-size") {   // percentages, comma-separated: 100,130
+            const char* v = value();
+            if (!v) return false;
+            for (const char* p = v; *p != '\0';) {
+                char* end = nullptr;
+                const long pct = std::strtol(p, &end, 10);
+                if (end == p || pct < 50 || pct > 250) return false;
+                o.text_sizes.push_back(static_cast<float>(pct) / 100.0f);
+                p = *end == ',' ? end + 1 : end;
+                if (*end != ',' && *end != '\0') return false;
+            }
+        }
         else if (a == "--size") {
             const char* v = value();
             if (!v || std::sscanf(v, "%dx%d", &o.width, &o.height) != 2) return false;
@@ -126,15 +141,12 @@ bool ParseArgs(int argc, char** argv, Options& o) {
         else if (a == "--volunteer-idle") { if (!seconds(o.volunteer_idle)) return false; }
         else return false;
     }
-    if (o.tour && o.screenshot_dir.empty()) return false;
+    if (o.tour && o.screenshot_dir.empty() && o.ui_map_dir.empty()) return false;
     return true;
 }
 
 std::string WriteUiMap(App& app, const std::string& path, const std::string& last) {
-    std::string text = std::string("screen ") + embassy::kiosk::screen_name(app.flow().screen) + "\n";
-    for (const auto& [id, r] : app.uimap().rects)
-        text += id + " " + std::to_string(static_cast<int>((r[0] + r[2]) * 0.5f)) + " " +
-                std::to_string(static_cast<int>((r[1] + r[3]) * 0.5f)) + "\n";
+    std::string text = app.UiMapText();
     // Scroll regions, for the swipe test: "scroll:<name> <scroll y> <max>", the name being a child
     // window's own ("##screen/##list_residence_1A2B3C4D" -> list_residence).
     for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
@@ -237,6 +249,7 @@ int main(int argc, char** argv) {
     if (!embassy::ui::LoadFonts(app.FontPixels(), font_dir.c_str()))   // ImGui's own font has no Cyrillic
         std::cerr << "embassy-kiosk: fonts not loaded from " << font_dir << "\n";
     embassy::ui::ApplyTheme(app.FontPixels() / 24.0f);
+    app.FontsRebuilt();
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
     embassy::ui::DisableClipboard();
@@ -304,15 +317,22 @@ int main(int argc, char** argv) {
         const auto t1 = std::chrono::steady_clock::now();
         int fb_w = 0, fb_h = 0;
         glfwGetFramebufferSize(window, &fb_w, &fb_h);
+        // A tour that only writes ui-maps (the layout test) needs the layout, not the pixels:
+        // software GL at 2560x1440 would be most of its time.
+        const bool draw = !opts.tour || !opts.screenshot_dir.empty();
         glViewport(0, 0, fb_w, fb_h);
         const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
         glClearColor(bg.x, bg.y, bg.z, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        if (draw) glClear(GL_COLOR_BUFFER_BIT);
+        if (draw) ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         if (opts.tour) {
             const bool more = app.TourStep([&](const std::string& name) {
                 const std::string path = opts.screenshot_dir + "/" + name + ".png";
-                if (!SavePng(path, fb_w, fb_h)) std::cerr << "embassy-kiosk: cannot write " << path << "\n";
+                if (!opts.screenshot_dir.empty() && !SavePng(path, fb_w, fb_h))
+                    std::cerr << "embassy-kiosk: cannot write " << path << "\n";
+                const std::string map = opts.ui_map_dir + "/" + name + ".map";
+                if (!opts.ui_map_dir.empty() && !embassy::write_file_atomic(map, embassy::as_bytes(app.UiMapText())))
+                    std::cerr << "embassy-kiosk: cannot write " << map << "\n";
             });
             if (!more) break;
         }
@@ -320,7 +340,7 @@ int main(int argc, char** argv) {
             g_screenshot_requested = 0;
             SavePng(std::getenv("EMBASSY_SCREENSHOT"), fb_w, fb_h);
         }
-        glfwSwapBuffers(window);
+        if (draw) glfwSwapBuffers(window);
         const auto t2 = std::chrono::steady_clock::now();
         if (first_frame) {
             first_frame = false;

@@ -73,15 +73,6 @@ void ValueBox(const char* text) {
 }
 }  // namespace
 
-void UiMap::Add(const std::string& id) {
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    // Only what is really visible: clipped rows of a scrolled list are not clickable.
-    const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
-    if (b.y <= clip.Min.y || a.y >= clip.Max.y) return;
-    rects[id] = {std::max(a.x, clip.Min.x), std::max(a.y, clip.Min.y), std::min(b.x, clip.Max.x),
-                 std::min(b.y, clip.Max.y)};
-}
-
 //-----------------------------------------------------------------------------
 // [SECTION] Building blocks
 //-----------------------------------------------------------------------------
@@ -106,6 +97,7 @@ void App::Heading(const char* text) {
     PushFontOr(HeadingFont());
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(text);
+    uimap_.AddText();
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
     ImGui::Dummy(ImVec2(0, 8 * Scale()));
@@ -115,6 +107,7 @@ void App::Para(const char* text, bool muted) {
     if (muted) ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::TextMuted());
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(text);
+    uimap_.AddText();
     ImGui::PopTextWrapPos();
     if (muted) ImGui::PopStyleColor();
 }
@@ -149,19 +142,31 @@ void App::BeginScreen() {
     ImGui::PopStyleColor();
     ImGui::Separator();
     ImGui::Dummy(ImVec2(0, 6 * Scale()));
-    // The content column: centred, no wider than a comfortable reading width.
-    float bar = ui::TouchTarget() + ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y * 4;
-    if (KeyboardShown()) bar += kb_height_ + ImGui::GetStyle().ItemSpacing.y;
+    // The content column: centred, no wider than a comfortable reading width. Below it the
+    // keyboard (when shown) and the bottom bar keep their measured heights, so the bar is never
+    // pushed off the screen: the content scrolls instead (one scroll region per screen).
+    const float sp = ImGui::GetStyle().ItemSpacing.y;
+    if (bar_h_ <= 0.0f) bar_h_ = ui::TouchTarget() + sp * 2 + 4 * Scale();   // the first frame's guess
+    const float room = ImGui::GetContentRegionAvail().y - bar_h_ - sp;
+    float content = room;
+    if (KeyboardShown()) {
+        // The field being typed into needs its label, the input and an error line above the keys.
+        const float field = ImGui::GetTextLineHeightWithSpacing() * 2 + ui::TouchTarget() * 1.4f + sp * 2;
+        kb_max_ = std::max(ui::TouchTarget() * 2.0f, std::min(room * 0.62f, room - field));
+        content -= std::min(kb_height_, kb_max_) + sp;
+    }
     const float avail_w = ImGui::GetContentRegionAvail().x;
     const float col = std::min(avail_w, 1150.0f * Scale());
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail_w - col) * 0.5f);
-    ImGui::BeginChild("##content", ImVec2(col, ImGui::GetContentRegionAvail().y - bar), false,
+    // Never 0 or less: ImGui reads that as "fill the window" and pushes the bar out of sight.
+    ImGui::BeginChild("##content", ImVec2(col, std::max(content, ui::TouchTarget())), false,
                       ImGuiWindowFlags_NoBackground);
 }
 
 void App::EndScreen() {
     ImGui::EndChild();
     KeyboardFor(kb_target_);
+    bar_top_ = ImGui::GetCursorScreenPos().y;
 }
 
 // Back (left), Cancel (left, when the registrant may abandon), Next (right, primary).
@@ -188,7 +193,18 @@ bool App::BottomBar(const char* back_key, const char* next_key, bool cancel, boo
     const float col = std::min(avail_w, 1150.0f * Scale());
     const float x0 = ImGui::GetCursorPosX() + (avail_w - col) * 0.5f;
     ImGui::SetCursorPosX(x0);
-    const float bw = 220 * Scale();
+    float bw = 220 * Scale();
+    const float sx = ImGui::GetStyle().ItemSpacing.x;
+    const char* next_label = next_key ? T(next_key) : "";
+    float next_w = next_key ? std::max(bw * 1.3f, ImGui::CalcTextSize(next_label).x + 80 * Scale()) : 0.0f;
+    const int left_buttons = (back_key ? 1 : 0) + (cancel ? 1 : 0);
+    // A narrow window or a long label: the buttons share the width rather than run off the side.
+    const float need = static_cast<float>(left_buttons) * (bw + sx) + next_w;
+    if (need > col) {
+        const float k = col / need;
+        bw = std::floor(bw * k);
+        next_w = std::floor(next_w * k);
+    }
     if (back_key) {
         if (Button(back_key, false, bw)) Send(ev::Back{});
         ImGui::SameLine();
@@ -199,11 +215,9 @@ bool App::BottomBar(const char* back_key, const char* next_key, bool cancel, boo
     }
     bool pressed = false;
     if (next_key) {
-        const char* label = T(next_key);
-        const float w = std::max(bw * 1.3f, ImGui::CalcTextSize(label).x + 80 * Scale());
-        ImGui::SetCursorPosX(x0 + col - w);
+        ImGui::SetCursorPosX(x0 + col - next_w);
         ImGui::BeginDisabled(!next_enabled);
-        if (Button(next_key, true, w)) {
+        if (Button(next_key, true, next_w)) {
             Send(ev::Next{});
             pressed = true;
         }
@@ -225,10 +239,13 @@ void App::TextField(Field f, const char* label_key, bool required, std::size_t m
                                                           : 0;
     if (ui::InputTextLarge(label.c_str(), value, max, flags)) Send(ev::Activity{});
     if (FocusHere(flow_.focus.is(f))) ImGui::SetKeyboardFocusHere(-1);
-    if (ImGui::IsItemActivated()) kb_target_ = &value;
-    // The keyboard takes half the screen: keep the field it types into in view.
-    if (kb_target_ == &value && KeyboardShown() && !ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.3f);
-    uimap_.Add(std::string("field:") + kiosk::field_key(f));
+    if (ImGui::IsItemActivated()) {
+        kb_target_ = &value;
+        kb_field_ = f;
+    }
+    const std::string id = std::string("field:") + kiosk::field_key(f);
+    uimap_.Add(id);
+    FocusMarks(value, id);
     if (const auto& err = flow_.form.error(f); !err.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::Danger());
         Para(T(err.c_str()));
@@ -268,22 +285,40 @@ void App::CountryPicker(const char* id, std::string& code, std::string& query, b
     }
     if (ui::InputTextLarge(search_label.c_str(), query, 64, 0, nullptr)) Send(ev::Activity{});
     if (registrant && FocusHere(flow_.focus.is(Field::country))) ImGui::SetKeyboardFocusHere(-1);
-    if (ImGui::IsItemActivated()) kb_target_ = &query;
-    if (kb_target_ == &query && KeyboardShown() && !ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.1f);
-    uimap_.Add(std::string("search:") + id);
+    if (ImGui::IsItemActivated()) {
+        kb_target_ = &query;
+        kb_field_ = Field::country;
+    }
+    const std::string search_id = std::string("search:") + id;
+    uimap_.Add(search_id);
+    FocusMarks(query, search_id);
+    // The best matches as rows of the form itself, not a list scrolling inside the scrolling form
+    // (a finger dragging one moved the other). Typing narrows them; the count says more exist.
     const float row = ui::TouchTarget();
-    ImGui::BeginChild((std::string("##list_") + id).c_str(), ImVec2(0, row * 4.2f), true);
-    for (const auto& [c, name] : results) {
+    constexpr std::size_t kShown = 5;
+    // No sideways spacing: a Selectable spreads half of it past the column's edges.
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0.0f, 6 * Scale()));
+    ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));   // centred in the row's height
+    for (std::size_t i = 0; i < results.size() && i < kShown; ++i) {
+        const auto& [c, name] = results[i];
         const bool selected = c == code;
         ImGui::PushID(c.c_str());
-        if (ImGui::Selectable(name.c_str(), selected, 0, ImVec2(0, row))) {
+        const std::string label = "  " + name;   // off the frame's left edge
+        if (ImGui::Selectable(label.c_str(), selected, 0, ImVec2(0, row))) {
             code = c;
             if (registrant) Send(ev::Activity{});
         }
+        // A frame, so a row reads as something to tap and not as a line of text (1366x768 screenshot).
+        ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                                            ImGui::GetColorU32(ui::colors::Border()), 6 * Scale());
         uimap_.Add("country:" + c);
         ImGui::PopID();
     }
-    ImGui::EndChild();
+    ImGui::PopStyleVar(2);
+    if (results.size() > kShown) {
+        const std::string more = "… +" + std::to_string(results.size() - kShown);
+        Para(more.c_str(), true);
+    }
 }
 
 bool App::KeyboardShown() const {
@@ -291,22 +326,68 @@ bool App::KeyboardShown() const {
            (flow_.screen == Screen::Details || (flow_.screen == Screen::Sign && flow_.form.cannot_sign));
 }
 
+ui::KeyboardLayout App::KeyboardLayoutFor(Field f) const {
+    if (f == Field::email) return ui::KeyboardLayout::Email;
+    if (f == Field::phone) return ui::KeyboardLayout::Phone;
+    return kb_cyrillic_ ? ui::KeyboardLayout::Cyrillic : ui::KeyboardLayout::Latin;
+}
+
+// The field that receives input: a focus ring, and a caret at the end of its text while the
+// on-screen keyboard types into it (ImGui draws its own caret only while the field is active).
+// Scrolls the form so the whole field, label and error line included, stays above the keyboard.
+void App::FocusMarks(const std::string& value, const std::string& map_id) {
+    const bool target = kb_target_ == &value && KeyboardShown();
+    if (!target && !ImGui::IsItemActive()) return;
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float t = std::max(2.0f, 3.0f * Scale());
+    const ImU32 ring = ImGui::GetColorU32(ImGui::GetStyle().Colors[ImGuiCol_NavHighlight]);
+    dl->AddRect(ImVec2(a.x - t, a.y - t), ImVec2(b.x + t, b.y + t), ring, ImGui::GetStyle().FrameRounding + t, 0, t);
+    if (!target) return;
+    uimap_.focus = map_id;
+    if (!ImGui::IsItemActive()) {
+        ImFont* font = Large() ? Large() : ImGui::GetFont();
+        const ImVec2 pad = ImGui::GetStyle().FramePadding;
+        const float tw = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, value.c_str()).x;
+        const float x = std::min(a.x + pad.x + tw + 1.0f, b.x - pad.x);
+        dl->AddLine(ImVec2(x, a.y + pad.y * 0.6f), ImVec2(x, b.y - pad.y * 0.6f), ImGui::GetColorU32(ui::colors::Text()),
+                    std::max(2.0f, 2.0f * Scale()));
+    }
+    const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+    const float label = ImGui::GetTextLineHeightWithSpacing();
+    if (a.y - label < clip.Min.y || b.y + label > clip.Max.y) ImGui::SetScrollHereY(0.5f);
+}
+
 // The on-screen keyboard, docked between the content and the bottom bar so it never scrolls away.
+// Its layout follows the field: names get letters, email an address pad, phone a number pad.
 void App::KeyboardFor(std::string* target) {
     if (!KeyboardShown() || target == nullptr) return;
     const float avail_w = ImGui::GetContentRegionAvail().x;
     const float col = std::min(avail_w, 1150.0f * Scale());
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail_w - col) * 0.5f);
-    ImGui::BeginChild("##keyboard", ImVec2(col, kb_height_), false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild("##keyboard", ImVec2(col, std::min(kb_height_, kb_max_)), false, ImGuiWindowFlags_NoScrollbar);
     const float y0 = ImGui::GetCursorPosY();
-    if (Button("keyboard.switch_layout")) kb_cyrillic_ = !kb_cyrillic_;
-    ImGui::SameLine();
-    if (Button("keyboard.hide")) kb_target_ = nullptr;
-    if (kb_target_ != nullptr &&
-        ui::OnScreenKeyboard("##osk", kb_cyrillic_ ? ui::KeyboardLayout::Cyrillic : ui::KeyboardLayout::Latin,
-                             *target, kNameMax))
-        Send(ev::Activity{});
-    const float used = ImGui::GetCursorPosY() - y0 + ImGui::GetStyle().ItemSpacing.y;
+    const ui::KeyboardLayout layout = KeyboardLayoutFor(kb_field_);
+    const bool names = layout == ui::KeyboardLayout::Cyrillic || layout == ui::KeyboardLayout::Latin;
+    ui::KeyboardOptions o;
+    o.max_height = kb_max_;
+    o.on_key = [this](const std::string& key) { uimap_.Add("key:" + key); };
+    // Switch layout (names only) and hide share the bottom row with space and backspace.
+    o.trailing_count = names ? 2 : 1;
+    o.trailing_span = 2.5f;
+    o.trailing = [this, names](ImVec2 size) {
+        if (names) {
+            // The other script's first letters say what the key does in any language.
+            if (ui::BigButton(kb_cyrillic_ ? "ABC##kb_switch" : "АБВ##kb_switch", size)) kb_cyrillic_ = !kb_cyrillic_;
+            uimap_.Add("keyboard.switch_layout");
+            ImGui::SameLine();
+        }
+        if (ui::BigButton((std::string(T("keyboard.hide")) + "##kb_hide").c_str(), size)) kb_target_ = nullptr;
+        uimap_.Add("keyboard.hide");
+    };
+    const std::size_t max = kb_field_ == Field::email ? kEmailMax : kb_field_ == Field::phone ? kPhoneMax : kNameMax;
+    if (ui::OnScreenKeyboard("##osk", layout, *target, max, o)) Send(ev::Activity{});
+    const float used = ImGui::GetCursorPosY() - y0;
     ImGui::EndChild();
     if (std::abs(used - kb_height_) > 1.0f) kb_height_ = used;   // exact from the next frame on
 }
@@ -335,7 +416,7 @@ void App::DrawStrokesPreview(const registry::Strokes& strokes, float width) {
 //-----------------------------------------------------------------------------
 
 void App::Frame() {
-    uimap_.rects.clear();
+    uimap_.Clear();
     ImGuiIO& io = ImGui::GetIO();
     const auto mode = flow_.mode();
 
@@ -381,6 +462,11 @@ void App::Frame() {
         case Screen::Receipt: ScreenReceipt(); break;
         case Screen::VolunteerHome: ScreenVolunteerHome(); break;
         case Screen::VolunteerSettings: ScreenVolunteerSettings(); break;
+    }
+    // The bottom bar as drawn this frame: BeginScreen leaves exactly that much room next frame.
+    if (const ImGuiWindow* w = ImGui::FindWindowByName("##screen"); w != nullptr && bar_top_ > 0.0f) {
+        const float h = w->DC.CursorMaxPos.y - bar_top_;
+        if (h > 0.0f && std::abs(h - bar_h_) > 0.5f) bar_h_ = h;
     }
     OverlayIdle();
     OverlayCancel();
@@ -435,12 +521,14 @@ void App::ScreenSetupPassphrase() {
     ui::InputTextLarge(l2.c_str(), flow_.auth.confirm, kPassMax, pw);
     uimap_.Add("field:confirm");
     ui::CheckboxLarge(T("setup.passphrase.show"), &show_pass_);
+    uimap_.Add("setup.passphrase.show");
     const auto st = kiosk::passphrase_strength(flow_.auth.passphrase);
     ImGui::TextUnformatted(T("setup.passphrase.meter"));
     ImGui::SameLine();
     std::string score_key = "setup.passphrase.score." + std::to_string(st.score);
     ImGui::TextUnformatted(T(score_key.c_str()));
     ui::PassphraseMeter(flow_.auth.passphrase.empty() ? -1 : st.score);
+    uimap_.Add("meter");
     if (*st.hint) Para(T(st.hint), true);
     EndSetupStep(nullptr, "button.next");
 }
@@ -527,21 +615,41 @@ void App::ScreenUnlock(bool volunteer_auth) {
 void App::ScreenWelcome() {
     BeginScreen();
     if (entered_) ImGui::SetScrollY(0.0f);  // the previous person's scroll position is not the next one's
-    ImGui::Dummy(ImVec2(0, 24 * Scale()));
+    ImGui::Dummy(ImVec2(0, 8 * Scale()));
     Heading(T("welcome.title"));
     Para(T("welcome.intro"));
-    ImGui::Dummy(ImVec2(0, 20 * Scale()));
+    ImGui::Dummy(ImVec2(0, 8 * Scale()));
     PushFontOr(Bold());
     Para(T("welcome.choose_language"));
     ImGui::PopFont();
-    ImGui::Dummy(ImVec2(0, 8 * Scale()));
-    // Two columns of big buttons, each language in its own name and its own script.
+    // The eight languages must all show without scrolling, each in its own name and script: two
+    // columns of tall buttons where the screen has the room, lower buttons or four columns where
+    // it has not (1366x768 at 130 % showed four of eight with no hint of the rest).
     const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
-    const float w = (ImGui::GetContentRegionAvail().x - gap) * 0.5f;
-    const float h = ui::TouchTarget() * 1.5f;
+    const float sp = ImGui::GetStyle().ItemSpacing.y;
+    const float avail_x = ImGui::GetContentRegionAvail().x;
+    const float avail_y = ImGui::GetContentRegionAvail().y;
+    const int n = static_cast<int>(std::size(kiosk::languages));
+    float widest = 0.0f;
+    PushFontOr(Large());
+    for (const auto& lang : kiosk::languages) widest = std::max(widest, ImGui::CalcTextSize(lang.endonym).x);
+    ImGui::PopFont();
+    widest += ImGui::GetStyle().FramePadding.x * 4;
+    int cols = 2;
+    auto fit_h = [&](int c) {
+        const int rows = (n + c - 1) / c;
+        return std::floor((avail_y - sp * static_cast<float>(rows - 1)) / static_cast<float>(rows));
+    };
+    float h = std::min(ui::TouchTarget() * 1.5f, fit_h(2));
+    if (h < ui::TouchTarget() * 1.1f && (avail_x - gap * 3) / 4 >= widest) {
+        cols = 4;
+        h = std::min(ui::TouchTarget() * 1.5f, fit_h(4));
+    }
+    h = std::max(h, ui::TouchTarget());
+    const float w = std::floor((avail_x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols));
     int i = 0;
     for (const auto& lang : kiosk::languages) {
-        if (i % 2 == 1) ImGui::SameLine(0, gap);
+        if (i % cols != 0) ImGui::SameLine(0, gap);
         PushFontOr(Large());
         std::string label = std::string(lang.endonym) + "##lang_" + lang.tag;
         if (ui::BigButton(label.c_str(), ImVec2(w, h), false)) Send(ev::ChooseLanguage{lang.tag});
@@ -549,7 +657,7 @@ void App::ScreenWelcome() {
         uimap_.Add(std::string("lang:") + lang.tag);
         ++i;
     }
-    ImGui::Dummy(ImVec2(0, 20 * Scale()));
+    ImGui::Dummy(ImVec2(0, 12 * Scale()));
     Para(T("welcome.privacy"), true);
     NoticeLine();
     CloseScreen(nullptr, nullptr, false);
@@ -665,9 +773,14 @@ void App::ScreenSign() {
     if (!form.cannot_sign) {
         Para(T("sign.hint"), true);
         ImGui::Dummy(ImVec2(0, 6 * Scale()));
+        // The largest 5:2 pad that leaves room for the buttons under it, centred in the column
+        // (1366x768 had a 458x182 pad hugging the left edge).
         const float room = ImGui::GetContentRegionAvail().y - ui::TouchTarget() * 2.6f;
+        const float avail_w = ImGui::GetContentRegionAvail().x;
+        const float pad_w = std::floor(std::min(avail_w, std::max(room, 120.0f) * ui::kPadAspect));
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail_w - pad_w) * 0.5f));
         std::string id = std::string(T("sign.title")) + "##pad";
-        ui::SignaturePad(id.c_str(), pad_, ImVec2(-1.0f, std::max(room, 120.0f)), &pointer_frame_);
+        ui::SignaturePad(id.c_str(), pad_, ImVec2(pad_w, pad_w / ui::kPadAspect), &pointer_frame_);
         uimap_.Add("pad");
         FocusHere(flow_.focus.target == kiosk::FocusTarget::signature);
         // A stroke belongs to the flow once the finger is lifted.
@@ -881,6 +994,9 @@ void App::ScreenVolunteerHome() {
             for (auto n : {c.event_today, c.event_total, c.all_total}) {
                 ImGui::TableNextColumn();
                 PushFontOr(Large());
+                // Level with the appeal's checkbox, not stuck to the top of a two-line row.
+                ImGui::SetCursorPosY(ImGui::GetCursorPosY() +
+                                     std::max(0.0f, (ui::TouchTarget() - ImGui::GetTextLineHeight()) * 0.5f));
                 ImGui::Text("%lld", static_cast<long long>(n));
                 ImGui::PopFont();
             }
@@ -949,12 +1065,14 @@ void App::ScreenVolunteerSettings() {
         const float right = ImGui::GetContentRegionAvail().x;
         ImGui::SameLine(right - 360 * Scale());
         if (ui::BigButton("-", ImVec2(ui::TouchTarget() * 1.4f, 0))) v = kiosk::Seconds(std::max<long>(0, static_cast<long>(v.count()) - step));
+        uimap_.Add(std::string(key) + ":-");
         ImGui::SameLine();
         char buf[32];
         std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v.count()));
         ValueBox(buf);
         ImGui::SameLine();
         if (ui::BigButton("+", ImVec2(ui::TouchTarget() * 1.4f, 0))) v += kiosk::Seconds(step);
+        uimap_.Add(std::string(key) + ":+");
         ImGui::PopID();
     };
     stepper("settings.input_idle", d.input_idle, 10);
@@ -970,7 +1088,10 @@ void App::ScreenVolunteerSettings() {
         if (sel) ImGui::PushStyleColor(ImGuiCol_Button, ui::colors::PrimaryHovered());
         if (sel) ImGui::PushStyleColor(ImGuiCol_Text, ui::colors::OnPrimary());
         std::string label = std::string(l.endonym) + "##deflang_" + l.tag;
-        if (ui::BigButton(label.c_str(), ImVec2(260 * Scale(), 0))) d.default_lang = l.tag;
+        // Four to a row, narrower where the column is (1440x900 at 130 % ran off the side).
+        const float lw = std::min(260 * Scale(), std::floor((ImGui::GetContentRegionMax().x - ImGui::GetStyle().ItemSpacing.x * 3) / 4));
+        if (ui::BigButton(label.c_str(), ImVec2(lw, 0))) d.default_lang = l.tag;
+        uimap_.Add(std::string("deflang:") + l.tag);
         if (sel) ImGui::PopStyleColor(2);
     }
     ImGui::Dummy(ImVec2(0, 8 * Scale()));
@@ -978,14 +1099,17 @@ void App::ScreenVolunteerSettings() {
     ImGui::TextUnformatted(T("settings.font_scale"));
     ImGui::SameLine(ImGui::GetContentRegionAvail().x - 360 * Scale());
     if (ui::BigButton("-##font", ImVec2(ui::TouchTarget() * 1.4f, 0))) d.font_scale = std::max(0.75f, d.font_scale - 0.1f);
+    uimap_.Add("settings.font_scale:-");
     ImGui::SameLine();
     char pct[16];
     std::snprintf(pct, sizeof pct, "%d%%", static_cast<int>(std::lround(d.font_scale * 100)));
     ValueBox(pct);
     ImGui::SameLine();
     if (ui::BigButton("+##font", ImVec2(ui::TouchTarget() * 1.4f, 0))) d.font_scale = std::min(2.5f, d.font_scale + 0.1f);
+    uimap_.Add("settings.font_scale:+");
     ImGui::Dummy(ImVec2(0, 8 * Scale()));
     ui::CheckboxLarge(T("settings.keyboard"), &d.on_screen_keyboard);
+    uimap_.Add("settings.keyboard");
     NoticeLine();
     EndScreen();
     ImGui::Separator();

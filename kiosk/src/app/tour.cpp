@@ -59,7 +59,11 @@ bool App::TourStep(const std::function<void(const std::string&)>& capture) {
         }
         store_ = std::move(*r);
         AfterUnlock();
-        const auto base = flow_.settings;
+        const auto stored = flow_.settings;
+        // Every text size asked for (--text-size), or the stored one; shot names get "-t<percent>"
+        // when sizes were asked for, so one run can cover 100 % and 130 %.
+        std::vector<float> sizes = opts_.text_sizes;
+        if (sizes.empty()) sizes.push_back(stored.font_scale);
         auto now = [] { return kiosk::Clock::now(); };
         auto feed = [this, now](const kiosk::Event& e) {
             // Only the harmless effects run; the tour answers the slow ones itself.
@@ -67,16 +71,24 @@ bool App::TourStep(const std::function<void(const std::string&)>& capture) {
                 if (std::get_if<kiosk::fx::WipeUiInputState>(&f)) WipeRegistrantUi();
         };
         int n = 0;
+        for (const float text_size : sizes)
         for (const auto& L : kiosk::languages) {
             const std::string lang = L.tag;
-            auto name = [lang, &n](const char* screen) {
+            auto base = stored;
+            base.font_scale = text_size;
+            const std::string suffix =
+                opts_.text_sizes.empty() ? "" : "-t" + std::to_string(std::lround(text_size * 100.0f));
+            auto name = [lang, suffix, &n](const char* screen) {
                 char buf[8];
                 std::snprintf(buf, sizeof buf, "%02d", n++ % 100);
-                return lang + "-" + buf + "-" + screen;
+                return lang + "-" + buf + "-" + screen + suffix;
             };
             n = 0;
             auto shot = [this, capture](std::string file) {
-                tour_.push_back([capture, file] { capture(file); });
+                tour_.push_back([this, capture, file] {
+                    capture(file);
+                    tour_settled_ = true;   // a capture changes nothing: the next step needs no settling
+                });
             };
             auto step = [this](std::function<void()> f) { tour_.push_back(std::move(f)); };
             step([this, base, lang, now] {
@@ -122,19 +134,24 @@ bool App::TourStep(const std::function<void(const std::string&)>& capture) {
                 feed(ev::PassphraseRejected{});
             });
             shot(name("unlock-wrong"));
-            step([this, feed] {
+            step([this, feed, base, lang] {
                 flow_.retry_at = {};
                 flow_.auth.passphrase = "x";
                 feed(ev::SubmitPassphrase{});
                 feed(ev::PassphraseAccepted{});
                 AfterUnlock();
+                // AfterUnlock read the stored settings: the volunteer screens in this tour's
+                // language and text size, not the demo kiosk's Belarusian at 100 %.
+                flow_.settings.font_scale = base.font_scale;
+                flow_.settings.default_lang = lang;
                 RefreshCounts();
             });
             shot(name("volunteer"));
             step([feed] { feed(ev::OpenSettings{}); });
             shot(name("settings"));
-            step([this, feed] {
+            step([this, feed, base] {
                 feed(ev::Back{});
+                flow_.settings.font_scale = base.font_scale;   // Back applies nothing; the draft is dropped
                 chooser_.Open(FileChooser::Kind::Directory, "", opts_.data_dir);
                 chooser_for_ = ChooserFor::ExportDir;
             });
@@ -172,8 +189,13 @@ bool App::TourStep(const std::function<void(const std::string&)>& capture) {
             step([this] {
                 flow_.settings.on_screen_keyboard = true;
                 kb_target_ = &flow_.form[Field::city];
+                kb_field_ = Field::city;
             });
             shot(name("details-keyboard"));
+            step([this] { kb_target_ = &flow_.form[Field::email]; kb_field_ = Field::email; });
+            shot(name("details-keyboard-email"));
+            step([this] { kb_target_ = &flow_.form[Field::phone]; kb_field_ = Field::phone; });
+            shot(name("details-keyboard-phone"));
             step([this] {
                 flow_.settings.on_screen_keyboard = false;
                 kb_target_ = nullptr;
@@ -211,8 +233,9 @@ bool App::TourStep(const std::function<void(const std::string&)>& capture) {
         }
     }
     if (tour_step_ >= static_cast<int>(tour_.size())) return false;
+    tour_settled_ = false;
     tour_[static_cast<std::size_t>(tour_step_++)]();
-    settle_frames_ = 2;
+    settle_frames_ = tour_settled_ ? 0 : 2;
     return true;
 }
 

@@ -13,6 +13,13 @@ void ApplyTheme(float scale);
 // The scale passed to the last ApplyTheme() (1.0 before any call).
 float ThemeScale();
 
+// The body font size in physical pixels for a window of width x height physical pixels on a
+// monitor with the given content scale (1.0 = 96 dpi), times the volunteer's text size (1.0 = 100%).
+// The size follows the window: 1/36 of the logical height (20 px at 720, 30 px at 1080), no more
+// than 1/56 of the logical width (narrow windows keep their line length), within 18..36 logical px
+// so small screens stay legible and big ones do not turn into posters.
+float FontPixelsFor(float width, float height, float content_scale, float text_scale);
+
 // Minimum height/width of anything a finger must hit: 48 px x ThemeScale().
 float TouchTarget();
 
