@@ -7,7 +7,7 @@
 #  - full screen: another client's windowmove/windowsize is undone; an X error (BadWindow, from a
 #    drag whose source window does not exist) is logged and the kiosk lives on; an emoji typed into
 #    a field is refused with a visible hint (ui-map: char_rejected).
-#  - swipe (in a 1280x720 window): a drag on the appeal text and on the country list scrolls the region under the finger
+#  - swipe (in a 1280x720 window): a drag on the appeal text, the form and a country match scrolls the region under the finger
 #    (the ui-map's scroll:<region> lines), and the field or row it started on is neither focused
 #    nor chosen (ui-map: "input_focus 0", the screen unchanged, no country chosen).
 #   tests/e2e/kiosk_input.sh KIOSK_BIN SYNC_BIN
@@ -32,7 +32,8 @@ ink_near() {
     awk -F'[(),]' 'NR > 1 { if ($3 + 0 < 110 && $4 + 0 < 110 && $5 + 0 > $3 + 0) found = 1 } END { exit !found }'
 }
 
-# swipe REGION X Y DY: press at (X, Y), move up DY px in steps, release; the region must scroll.
+# swipe REGION X Y DY: press at (X, Y), move up DY px in steps (down if DY < 0), release; the region
+# must scroll that way.
 swipe() {
   local region=$1 x=$2 y=$3 dy=$4 before after
   before=$(scroll_of "$region")
@@ -50,7 +51,8 @@ swipe() {
   done
   after=$(scroll_of "$region")
   echo "swipe on $region: scroll $before -> $after"
-  [ "$after" -gt "$before" ] || fail "a swipe on $region did not scroll it ($before -> $after)"
+  if [ "$dy" -gt 0 ]; then [ "$after" -gt "$before" ]; else [ "$after" -lt "$before" ]; fi ||
+    fail "a swipe on $region did not scroll it ($before -> $after)"
 }
 
 # [1] The appeal text scrolls under a swipe and nothing is clicked (when it overflows at this size).
@@ -67,7 +69,8 @@ else
 fi
 
 # [2] The form scrolls under a swipe that starts on a text field, which does not take the focus;
-# the country list scrolls under a swipe that starts on a row, which is not chosen.
+# a swipe back down that starts on a country match (rows of the form itself, not a list scrolling
+# inside it) scrolls the form back and chooses no country.
 click read_appeal.next
 wait_screen Details
 p=$(pos field:given_name); x=${p% *}; y=${p#* }
@@ -75,7 +78,7 @@ swipe content "$x" $((y + 40)) 150
 [ "$(map_value input_focus)" = 0 ] || fail "a swipe on the form gave a field the focus"
 [ "$(screen_now)" = Details ] || fail "the swipe clicked something: now on $(screen_now)"
 p=$(pos country:AF); x=${p% *}; y=${p#* }
-swipe list_residence "$x" "$y" 120
+swipe content "$x" "$y" -120
 [ "$(map_value input_focus)" = 0 ] || fail "a swipe gave a field the focus"
 [ "$(map_value country_chosen)" = 0 ] || fail "a swipe on the country list chose a country"
 # A tap still works: it focuses the field it lands on.

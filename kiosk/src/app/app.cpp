@@ -511,7 +511,10 @@ void App::DrawInputHints() {
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     dl->AddRectFilled(a, b, ImGui::GetColorU32(ui::colors::Danger()), pad);
     dl->AddText(ImVec2(a.x + pad, a.y + pad), IM_COL32(255, 255, 255, 255), text);
-    uimap_.rects["char_rejected"] = {a.x, a.y, b.x, b.y};   // for tests: the hint is showing
+    UiMap::Item hint;                                       // for tests: the hint is showing
+    hint.rect = hint.visible = {a.x, a.y, b.x, b.y};
+    hint.shown = true;
+    uimap_.items["char_rejected"] = hint;
 }
 
 double App::WaitTimeout() const {
