@@ -23,7 +23,8 @@ printf 'junk' > "stick/b${BEL}${RLO}gpj.embatch"
 cat out out.json err > all
 grep -q 'accepted' out || fail "the renamed batch was not imported: $(cat out)"
 grep -qF 'a\x1B[8m.embatch' out || fail "the escaped name is not shown: $(cat out)"
-grep -qF '\x07\u{202E}gpj.embatch' out || fail "the escaped junk name is not shown: $(cat out)"
+# Rejections go to stderr, one line per file (the import's outcome lines to stdout).
+grep -qF '\x07\u{202E}gpj.embatch' err || fail "the escaped junk name is not shown: $(cat out err)"
 for b in "$ESC" "$BEL" "$RLO"; do
     if LC_ALL=C grep -qF "$b" all; then fail "a raw control byte reached the output: $(od -c all | head)"; fi
 done
