@@ -862,8 +862,9 @@ void Flow::on_volunteer(const Event& e, Effects& fx) {
         start_operation(fx::ExportBatch{x->dir}, fx);
     } else if (const auto* done = as<ev::ExportFinished>(e)) {
         busy = false;
-        notice = make_notice("volunteer.export.done",
-                             {{"count", std::to_string(done->count)}, {"path", done->path}});
+        // Nothing new: no file was written, and the volunteer must not carry an empty stick away.
+        notice = done->wrote ? make_notice("volunteer.export.done", {{"count", std::to_string(done->count)}, {"path", done->path}})
+                             : make_notice("volunteer.export.nothing", {});
     } else if (const auto* a = as<ev::ApplyAckRequested>(e); a && !busy) {
         // Verify and count first: the volunteer sees how many people's data will be removed.
         confirm = {Ask::none, 0, a->path};

@@ -100,11 +100,12 @@ use_layout() {
   sleep 0.5
 }
 
-# type_passphrase: the demo passphrase into the passphrase field, then the unlock button.
+# type_passphrase [enter]: the demo passphrase into the passphrase field, then the unlock button
+# (or, with "enter", the Return key: one xdotool press and release, which arrive in one frame).
 type_passphrase() {
   click field:passphrase
   xdotool type --delay 30 "$DEMO_PASS"
-  click unlock.button
+  if [ "${1:-}" = enter ]; then xdotool key Return; else click unlock.button; fi
   wait_screen VolunteerHome 30
 }
 
@@ -119,7 +120,7 @@ unlock_and_open() {
 volunteer_unlock() {
   xdotool key ctrl+shift+v
   wait_screen VolunteerAuth
-  type_passphrase
+  type_passphrase enter
 }
 
 # The registrant's path in steps, each ending on the screen the next one starts from.

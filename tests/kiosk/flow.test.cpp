@@ -732,6 +732,20 @@ TEST_CASE("an export holds off the auto-lock until it finishes", "[kiosk][flow][
     CHECK(h.screen() == Screen::Unlock);  // the quiet time had long passed
 }
 
+TEST_CASE("an export with nothing new says so and names no file", "[kiosk][flow][volunteer]") {
+    auto h = at_welcome(1);
+    h.send(ev::VolunteerShortcut{});
+    h.flow.auth.passphrase = "pw";
+    h.send(ev::SubmitPassphrase{});
+    h.send(ev::PassphraseAccepted{});
+    h.send(ev::ExportRequested{"/media/usb"});
+    h.send(ev::ExportFinished{0, "/media/usb", false});
+    // Not "exported 0 records to /media/usb": a volunteer would take an empty stick away.
+    CHECK(h.flow.notice.key == "volunteer.export.nothing");
+    CHECK(h.flow.notice.args.empty());
+    CHECK_FALSE(h.flow.busy);
+}
+
 TEST_CASE("volunteer actions: acknowledgement, pack, appeals, settings", "[kiosk][flow][volunteer]") {
     auto h = at_welcome(2);
     h.send(ev::VolunteerShortcut{});

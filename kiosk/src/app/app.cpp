@@ -308,7 +308,7 @@ void App::Run(fx::ExportBatch& ex) {
         });
         if (!r) return ev::OperationFailed{r.message()};
         return ev::ExportFinished{static_cast<std::int64_t>(r->signatures),
-                                  r->wrote ? r->path.string() : dir.string()};
+                                  r->wrote ? r->path.string() : dir.string(), r->wrote};
     });
 }
 
@@ -431,7 +431,8 @@ bool App::Update() {
     if (job_.valid() && job_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
         kiosk::Event outcome = job_.get();
         const bool unlocked = std::get_if<ev::PassphraseAccepted>(&outcome) && flow_.screen == kiosk::Screen::Unlock;
-        const bool exported = std::get_if<ev::ExportFinished>(&outcome) != nullptr;
+        const auto* finished = std::get_if<ev::ExportFinished>(&outcome);
+        const bool exported = finished != nullptr && finished->wrote;   // "last export" only when a file was written
         if (std::get_if<ev::KioskCreated>(&outcome)) LoadSettingsFromStore();
         Send(outcome);
         if (unlocked) AfterUnlock();
@@ -464,6 +465,7 @@ bool App::Update() {
 }
 
 void App::BeginInput() {
+    LatchKeys(ImGui::GetIO());
     pointer_frame_.clear();
     pointer_.Drain(pointer_frame_);
     // The file chooser covers the screen like one: opening or closing it counts as a change.
@@ -484,6 +486,22 @@ void App::BeginInput() {
         rejected_char_ = 0xFFFD;
         rejected_at_ = std::chrono::steady_clock::now();
     }
+}
+
+// Dear ImGui 1.86 reads keys as state (io.KeysDown), sampled once per frame: a press and its release
+// handled in one event poll — xdotool's `key Return`, a quick tap on a slow frame — leave the key up
+// when the frame looks, and Enter, Backspace or Tab is lost. A key pressed since the last frame is
+// shown down for one frame and let up at the next if it was released meanwhile.
+void App::LatchKeys(ImGuiIO& io) {
+    for (int key : keys_latched_)
+        if (!keys_held_[static_cast<std::size_t>(key)]) io.KeysDown[key] = false;
+    keys_latched_.clear();
+    for (int key : keys_pressed_)
+        if (!io.KeysDown[key]) {
+            io.KeysDown[key] = true;
+            keys_latched_.push_back(key);
+        }
+    keys_pressed_.clear();
 }
 
 void App::OnChar(unsigned int codepoint) {
@@ -518,6 +536,7 @@ void App::DrawInputHints() {
 }
 
 double App::WaitTimeout() const {
+    if (!keys_latched_.empty()) return 0.0;          // let a latched key up in the next frame
     if (job_.valid()) return 0.05;                   // spinner / progress bar
     if (corner_down_) return 0.1;                    // hidden gesture in progress
     if (flow_.idle_warning || flow_.screen == kiosk::Screen::Receipt) return 0.25;  // countdown
@@ -543,6 +562,10 @@ void App::FontsRebuilt() {
 }
 
 void App::OnKey(int key, int mods, bool press) {
+    if (key >= 0 && key < static_cast<int>(keys_held_.size())) {
+        keys_held_[static_cast<std::size_t>(key)] = press;
+        if (press) keys_pressed_.push_back(key);
+    }
     if (!press) return;
     if (key == GLFW_KEY_ESCAPE) Send(ev::EscapePressed{});
     else if (key == GLFW_KEY_F4 && (mods & GLFW_MOD_ALT)) Send(ev::AltF4{});

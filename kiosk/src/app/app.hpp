@@ -13,6 +13,7 @@
 
 #include "file_chooser.hpp"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -27,6 +28,7 @@
 #include <vector>
 
 struct GLFWwindow;
+struct ImGuiIO;
 
 namespace embassy::app {
 
@@ -97,6 +99,7 @@ public:
     // Between the backend's NewFrame and ImGui::NewFrame: drains this frame's pointer samples and
     // applies the touch rules (drag to scroll, nothing carried into a new screen) once for all screens.
     void BeginInput();
+    void LatchKeys(ImGuiIO& io);      // a key pressed and released within one poll is seen for a frame
     // A typed character (GLFW's char callback): remembered when the fonts cannot show it, so the
     // frame refuses it visibly (DrawInputHints) instead of storing a "?".
     void OnChar(unsigned int codepoint);
@@ -207,6 +210,8 @@ private:
 
     ui::PointerQueue pointer_;
     std::vector<ui::PointerSample> pointer_frame_;   // this frame's samples (BeginInput), for the pad
+    std::array<bool, 512> keys_held_{};             // GLFW key codes (< 512, ImGuiIO::KeysDown's size)
+    std::vector<int> keys_pressed_, keys_latched_;  // pressed since the last frame; shown down by LatchKeys
     ui::TouchInput touch_;
     int input_screen_ = -1;
     unsigned int rejected_char_ = 0;     // the last refused code point (shown as U+XXXX, never logged)

@@ -69,6 +69,7 @@ void OnButton(GLFWwindow*, int button, int action, int) {
 void OnKey(GLFWwindow*, int key, int, int action, int mods) {
     ++g_events;
     g_app->OnInput();
+    if (action == GLFW_REPEAT) return;   // Dear ImGui repeats keys itself; the flow wants the press
     g_app->OnKey(key, mods, action == GLFW_PRESS);
 }
 void OnChar(GLFWwindow*, unsigned int c) { ++g_events; g_app->OnInput(); g_app->OnChar(c); }

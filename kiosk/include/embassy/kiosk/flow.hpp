@@ -215,7 +215,7 @@ struct PackLoaded { registry::AppealPack pack; };
 struct EventCreated { std::int64_t id = 0; };
 struct SubmitSucceeded { std::string receipt_code; };
 struct SubmitFailed { std::string message; };
-struct ExportFinished { std::int64_t count = 0; std::string path; };
+struct ExportFinished { std::int64_t count = 0; std::string path; bool wrote = true; };  // wrote: a batch file was written
 struct AckInspected { std::int64_t count = 0; };     // fx::InspectAck: how many would be purged
 struct AckApplied { std::int64_t count = 0; };
 struct OperationFailed { std::string message; };
