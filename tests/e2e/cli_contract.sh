@@ -107,6 +107,8 @@ rc_is 0 "$SYNC" coord publish-receipts "${C[@]}" --out pub --json
 json out 'j["tree_size"] == 8'
 rc_is 2 "$SYNC" verify-receipt --published pub 0000-0000-0000-0000-0   # no --coordinator: usage
 grep -q 'needs --coordinator' err || fail "verify-receipt without --coordinator: $(cat err)"
+rc_is 2 "$SYNC" verify-receipt --published pub --coordinator coordinator.pub 0000-0000-0000-0000-0   # not a receipt code: usage
+grep -q 'receipt code' err || fail "verify-receipt with a malformed code: $(cat err)"
 # A kiosk of our own for the kiosk commands and a real receipt code.
 printf 'kiosk test passphrase\n' > k.pass
 K=(--data-dir kiosk --passphrase-file k.pass)

@@ -486,6 +486,8 @@ int verify_receipt(const Opts& a) {
         return fail("verify-receipt needs --coordinator: the coordinator's public identity file, or its fingerprint "
                     "(\"3F2A 9C01 77D4 0B1E 5A60\", from the volunteers or the coordinator's website)",
                     exit_usage);
+    // A code that is not a receipt code is a malformed value (exit 2), as in coord withdraw.
+    if (auto code = registry::receipt_parse(a.code); !code) return fail(code.message(), exit_usage);
     sync::CoordinatorPin pin;
     std::error_code ec;
     if (fs::is_regular_file(a.coordinator, ec)) {
